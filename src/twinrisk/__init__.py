@@ -1,0 +1,25 @@
+"""twinrisk: transparent risk scores for proposed city partnerships.
+
+The public library surface is ``assess`` (one proposal) and ``assess_frame``
+(a DataFrame of proposals); both run the same pipeline. Imports are lazy so that
+``import twinrisk`` stays cheap for the CLI.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = ["assess", "assess_frame", "__version__"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from twinrisk.api_lib import assess, assess_frame
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("assess", "assess_frame"):
+        from twinrisk import api_lib
+
+        return getattr(api_lib, name)
+    raise AttributeError(name)

@@ -1,0 +1,49 @@
+"""``twinrisk data …``: validate the curated tables and import published data."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+#: importers register here: (sub-command, module path, help)
+IMPORTERS: list[tuple[str, str, str]] = []
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    data = sub.add_parser("data", help="validate and import the curated tables in features/")
+    data_sub = data.add_subparsers(dest="data_command", metavar="ACTION")
+    v = data_sub.add_parser("validate", help="check every table and list every problem")
+    v.add_argument("--data-dir", type=Path, default=None, help="tables to check (default features/)")
+    v.add_argument("--json", action="store_true", help="print problems as JSON")
+    v.set_defaults(handler=_validate)
+    try:
+        from twinrisk.data.importers import register_importers
+    except ModuleNotFoundError as exc:
+        if exc.name != "twinrisk.data.importers":
+            raise
+    else:
+        register_importers(data_sub)
+    data.set_defaults(handler=lambda args: data.print_help() or 2)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from twinrisk.config import features_dir
+    from twinrisk.data.loaders import data_version
+    from twinrisk.data.validate import validate_dir
+
+    root = args.data_dir or features_dir()
+    typed, problems = validate_dir(root)
+    if args.json:
+        json.dump({"data_dir": str(root), "problems": [p.as_dict() for p in problems]},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    elif problems:
+        print(f"{len(problems)} problem(s) in {root}:", file=sys.stderr)
+        for p in problems:
+            print(f"  - {p}", file=sys.stderr)
+    else:
+        counts = ", ".join(f"{name} {len(df)} rows" for name, df in typed.items())
+        print(f"ok: {root} ({data_version(root)}): {counts}")
+    return 1 if problems else 0

@@ -1,0 +1,106 @@
+"""Typed loaders for ``features/``: the only way downstream code reads the tables.
+
+Loading validates first and refuses bad data with every problem listed, so a
+score is never computed from a table that breaks its own rules. The data version
+(a hash of the table contents) travels with every score.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from twinrisk.config import features_dir
+from twinrisk.data.schemas import SCHEMAS
+from twinrisk.data.validate import DataValidationError, validate_dir
+
+BOOL_COLUMNS = {"places.csv": ("seaport", "naval_base", "tech_hub")}
+
+
+def data_version(data_dir: Path | None = None) -> str:
+    """A short hash of every table's bytes: equal tables give equal versions."""
+    root = Path(data_dir or features_dir())
+    digest = hashlib.sha256()
+    for name in sorted(SCHEMAS):
+        path = root / name
+        if path.exists():
+            digest.update(name.encode())
+            digest.update(path.read_bytes())
+    return "data-" + digest.hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The validated tables, typed; ``sources`` is indexed by ``source_id``."""
+
+    version: str
+    sources: pd.DataFrame
+    countries: pd.DataFrame
+    country_debt: pd.DataFrame
+    places: pd.DataFrame
+    dyads: pd.DataFrame
+    events: pd.DataFrame
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def source_rows(self, ids: str | list[str] | None) -> list[dict[str, object]]:
+        """Source records (title, publisher, year, URL) for ``a;b``-style id lists."""
+        if ids is None or (isinstance(ids, float) and pd.isna(ids)):
+            return []
+        wanted = ids.split(";") if isinstance(ids, str) else list(ids)
+        rows = []
+        for sid in dict.fromkeys(s.strip() for s in wanted if s and s.strip()):
+            if sid in self.sources.index:
+                rec = self.sources.loc[sid]
+                rows.append(
+                    {
+                        "id": sid,
+                        "title": rec["title"],
+                        "publisher": rec["publisher"],
+                        "year": int(rec["year"]),
+                        "url": rec["url"],
+                    }
+                )
+        return rows
+
+
+def _finish(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in BOOL_COLUMNS.get(name, ()):
+        frame[column] = frame[column].eq("true")
+    return frame
+
+
+def load_tables(data_dir: Path | None = None) -> Tables:
+    """Validated tables from ``data_dir`` (default ``features/``); cached per version."""
+    root = Path(data_dir or features_dir()).resolve()
+    return _load_cached(root, data_version(root))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(root: Path, version: str) -> Tables:
+    typed, problems = validate_dir(root)
+    if problems:
+        raise DataValidationError(problems)
+    t = {name: _finish(name, frame) for name, frame in typed.items()}
+    known = {
+        "sources.csv",
+        "countries.csv",
+        "country_debt.csv",
+        "places.csv",
+        "dyads.csv",
+        "bilateral_events.csv",
+    }
+    return Tables(
+        version=version,
+        sources=t["sources.csv"].set_index("source_id", drop=False),
+        countries=t["countries.csv"],
+        country_debt=t["country_debt.csv"],
+        places=t["places.csv"],
+        dyads=t["dyads.csv"],
+        events=t["bilateral_events.csv"],
+        extra={k: v for k, v in t.items() if k not in known},
+    )

@@ -1,0 +1,186 @@
+"""Pandera schemas for the tables in ``features/``.
+
+The schemas check what one column can know on its own (types, ranges, allowed
+codes). Rules that need two columns or two tables (a dyad's places exist, an
+ending has a year, a source id is known) live in ``validate.py`` so that every
+problem can be reported at once with its file, row, column and value.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.pandas import Check, Column, DataFrameSchema
+
+ISO2 = r"^[A-Z]{2}$"
+ISO3 = r"^[A-Z]{3}$"
+SLUG = r"^[a-z0-9_]+$"
+SOURCES = r"^[a-z0-9_]+(;[a-z0-9_]+)*$"
+BOOL = ["true", "false"]
+
+BRI_STATUS = ["yes", "no", "unclear", "exited"]
+DSA_RISK = ["low", "moderate", "high", "in_distress"]
+DEBT_METRICS = ["ppg_share_pct", "ppg_stock_usd_bn", "commitments_usd_bn"]
+ADMIN_LEVELS = ["city", "admin1"]
+CAPITAL = ["national", "admin1", "none"]
+DYAD_KINDS = ["sister_city", "friendship_city", "province_state", "partner_city"]
+STATUSES = ["active", "suspended", "terminated", "lapsed", "blocked"]
+ENDED_STATUSES = ["suspended", "terminated", "lapsed", "blocked"]
+ENDED_BY = ["local", "partner", "both", "national", "unknown"]
+REASON_CODES = [
+    "political_clause",
+    "human_rights",
+    "security",
+    "diplomatic_pressure",
+    "lapsed",
+    "bilateral_crisis",
+    "retaliation",
+    "war",
+    "inactivity",
+    "other",
+]
+EVENT_KINDS = [
+    "border_clash",
+    "territorial_dispute",
+    "sanctions",
+    "trade_coercion",
+    "diplomatic_downgrade",
+    "detention",
+    "war",
+    "suspension",
+    "thaw",
+    "agreement",
+]
+
+YEAR = Check.in_range(1900, 2100)
+
+
+def _year(required: bool = False) -> Column:
+    return Column("Int64", YEAR, nullable=not required, coerce=True)
+
+
+def _text(required: bool = True, **kw: object) -> Column:
+    checks = [Check.str_length(min_value=1)] if required else []
+    return Column(str, checks, nullable=not required, coerce=True, **kw)  # type: ignore[arg-type]
+
+
+def _code(values: list[str], required: bool = True) -> Column:
+    return Column(str, Check.isin(values), nullable=not required, coerce=True)
+
+
+def _pattern(pattern: str, required: bool = True) -> Column:
+    return Column(str, Check.str_matches(pattern), nullable=not required, coerce=True)
+
+
+SOURCES_SCHEMA = DataFrameSchema(
+    {
+        "source_id": _pattern(SLUG),
+        "title": _text(),
+        "publisher": _text(),
+        "year": _year(required=True),
+        "url": _pattern(r"^https?://\S+$"),
+        "licence": _text(),
+        "note": _text(required=False),
+    },
+    strict=True,
+    unique=["source_id"],
+)
+
+COUNTRIES_SCHEMA = DataFrameSchema(
+    {
+        "iso2": _pattern(ISO2),
+        "iso3": _pattern(ISO3),
+        "name": _text(),
+        "bri_mou": _code(BRI_STATUS),
+        "bri_mou_year": _year(),
+        "bri_exit_year": _year(),
+        "cpi_score": Column("Float64", Check.in_range(0, 100), nullable=True, coerce=True),
+        "cpi_year": _year(),
+        "imf_dsa_risk": _code(DSA_RISK, required=False),
+        "imf_dsa_date": Column("datetime64[ns]", nullable=True, coerce=True),
+        "sources": _pattern(SOURCES),
+    },
+    strict=True,
+    unique=["iso2"],
+)
+
+COUNTRY_DEBT_SCHEMA = DataFrameSchema(
+    {
+        "debtor": _pattern(ISO2),
+        "creditor": _pattern(ISO2),
+        "year": _year(required=True),
+        "metric": _code(DEBT_METRICS),
+        "value": Column("Float64", Check.ge(0), nullable=False, coerce=True),
+        "sources": _pattern(SOURCES),
+        "note": _text(required=False),
+    },
+    strict=True,
+    unique=["debtor", "creditor", "year", "metric"],
+)
+
+PLACES_SCHEMA = DataFrameSchema(
+    {
+        "name": _text(),
+        "country": _pattern(ISO2),
+        "admin_level": _code(ADMIN_LEVELS),
+        "admin1": _text(required=False),
+        "seaport": _code(BOOL),
+        "naval_base": _code(BOOL),
+        "capital": _code(CAPITAL),
+        "tech_hub": _code(BOOL),
+        "flagship_project": _text(required=False),
+        "flagship_financier": _pattern(ISO2, required=False),
+        "flagship_year": _year(),
+        "sources": _pattern(SOURCES),
+        "note": _text(required=False),
+    },
+    strict=True,
+    unique=["name", "country"],
+)
+
+DYADS_SCHEMA = DataFrameSchema(
+    {
+        "dyad_id": _pattern(r"^[a-z0-9][a-z0-9_-]*$"),
+        "local_place": _text(),
+        "local_country": _pattern(ISO2),
+        "partner_place": _text(),
+        "partner_country": _pattern(ISO2),
+        "kind": _code(DYAD_KINDS),
+        "established_year": _year(),
+        "status": _code(STATUSES),
+        "ended_year": _year(),
+        "ended_by": _code(ENDED_BY, required=False),
+        "reason_code": _code(REASON_CODES, required=False),
+        "reason": _text(required=False),
+        "contested_year": _year(),
+        "sources": _pattern(SOURCES),
+        "note": _text(required=False),
+    },
+    strict=True,
+    unique=["dyad_id"],
+)
+
+EVENTS_SCHEMA = DataFrameSchema(
+    {
+        "event_id": _pattern(r"^[a-z0-9][a-z0-9_-]*$"),
+        "country_a": _pattern(ISO2),
+        "country_b": _pattern(ISO2),
+        "date": Column("datetime64[ns]", nullable=False, coerce=True),
+        "kind": _code(EVENT_KINDS),
+        "severity": Column("Int64", Check.in_range(-2, 3), nullable=False, coerce=True),
+        "title": _text(),
+        "sources": _pattern(SOURCES),
+        "note": _text(required=False),
+    },
+    strict=True,
+    unique=["event_id"],
+)
+
+#: file name -> schema, in the order a reader meets them in features/README.md
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "sources.csv": SOURCES_SCHEMA,
+    "countries.csv": COUNTRIES_SCHEMA,
+    "country_debt.csv": COUNTRY_DEBT_SCHEMA,
+    "places.csv": PLACES_SCHEMA,
+    "dyads.csv": DYADS_SCHEMA,
+    "bilateral_events.csv": EVENTS_SCHEMA,
+}

@@ -1,0 +1,143 @@
+"""The shape of an explanation: what every surface (library, CLI, API, web page,
+reports, store) returns or stores for one assessment.
+
+Kept in pydantic so that the HTTP schema, the JSON printed by the CLI and the
+stored record are the same document, with examples for the OpenAPI contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Band = Literal["low", "moderate", "high", "severe"]
+
+
+def band_for(score: float) -> Band:
+    """low < 25 ≤ moderate < 50 ≤ high < 75 ≤ severe."""
+    if score < 25:
+        return "low"
+    if score < 50:
+        return "moderate"
+    if score < 75:
+        return "high"
+    return "severe"
+
+
+class SourceRef(BaseModel):
+    id: str
+    title: str
+    publisher: str
+    year: int
+    url: str
+
+
+class Place(BaseModel):
+    """A resolved place: a GeoNames city or a first-level administrative division."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="Stable id: 'gn:<GeoNames id>' for cities, 'a1:<CC>.<code>' for admin-1")
+    name: str
+    country: str = Field(description="ISO 3166-1 alpha-2")
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    population: int | None = None
+    kind: Literal["city", "admin1"] = "city"
+
+
+class Factor(BaseModel):
+    id: str
+    group: str
+    label: str
+    value: Any = Field(description="The raw value behind the points (a %, a count, km, a flag)")
+    normalised: float = Field(ge=0, le=1)
+    points: int = Field(ge=0)
+    max_points: int = Field(ge=0)
+    reason: str
+    imputed: bool = False
+    sources: list[SourceRef] = Field(default_factory=list)
+
+
+class Reason(BaseModel):
+    factor: str
+    points: int
+    reason: str
+
+
+class Precedent(BaseModel):
+    dyad_id: str
+    local: str
+    local_country: str
+    partner: str
+    partner_country: str
+    kind: str
+    status: str
+    established_year: int | None = None
+    ended_year: int | None = None
+    ended_by: str | None = None
+    reason_code: str | None = None
+    reason: str | None = None
+    similarity: float = Field(ge=0, le=1)
+    sources: list[SourceRef] = Field(default_factory=list)
+
+
+class ChecklistItem(BaseModel):
+    factor: str
+    question: str
+
+
+class Mitigation(BaseModel):
+    term: str
+    change: str = Field(description="The change to the proposal's terms, in words")
+    score_before: int
+    score_after: int
+
+
+class ModelInfo(BaseModel):
+    version: str
+    policy: str
+    data_version: str
+
+
+class Assessment(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "score": 63,
+                    "band": "high",
+                    "local": {"id": "gn:604490", "name": "Luleå", "country": "SE",
+                              "admin1": "Norrbotten", "lat": 65.58, "lon": 22.15,
+                              "population": 48638, "kind": "city"},
+                    "partner": {"id": "gn:1790630", "name": "Xi'an", "country": "CN",
+                                "admin1": "Shaanxi", "lat": 34.26, "lon": 108.93,
+                                "population": 6501190, "kind": "city"},
+                    "as_of": "2026-11-23",
+                }
+            ]
+        }
+    )
+
+    score: int = Field(ge=0, le=100, description="Exactly the sum of the factors' points")
+    band: Band
+    local: Place
+    partner: Place
+    as_of: dt.date
+    terms: dict[str, Any] = Field(
+        default_factory=dict, description="Proposal terms as scored (given or imputed)"
+    )
+    groups: dict[str, int] = Field(default_factory=dict, description="Points per factor group")
+    factors: list[Factor]
+    top_reasons: list[Reason]
+    precedents: list[Precedent]
+    checklist: list[ChecklistItem]
+    mitigations: list[Mitigation]
+    model: ModelInfo
+    not_covered: str = Field(
+        default="",
+        description="What the score does not measure, in plain words",
+    )
