@@ -33,7 +33,7 @@ def data_version(data_dir: Path | None = None) -> str:
     return "data-" + digest.hexdigest()[:12]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Tables:
     """The validated tables, typed; ``sources`` is indexed by ``source_id``."""
 

@@ -139,9 +139,6 @@ def _cross_table_problems(raw: dict[str, pd.DataFrame]) -> list[Problem]:
         problems.extend(_event_coverage(dyads, events))
     if countries is not None:
         for idx, row in countries.iterrows():
-            if row.get("bri_mou") in ("yes", "exited") and pd.isna(row.get("bri_mou_year")):
-                problems.append(Problem("countries.csv", _line(idx), "bri_mou_year", None,
-                                        "a signed BRI MoU needs its year"))
             if row.get("bri_mou") == "exited" and pd.isna(row.get("bri_exit_year")):
                 problems.append(Problem("countries.csv", _line(idx), "bri_exit_year", None,
                                         "status 'exited' needs the exit year"))

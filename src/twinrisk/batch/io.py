@@ -1,0 +1,692 @@
+"""Reading batch inputs in chunks and writing scored outputs, with bounded memory.
+
+Inputs (by extension, ``.gz`` allowed for text formats):
+
+- CSV (``.csv``, ``.tsv``, ``.txt``): UTF-8 (a byte-order mark is accepted); the
+  separator is detected from the header line among ``,`` ``;`` tab and ``|``.
+  Streamed row by row with the :mod:`csv` module, so a ragged row becomes that
+  row's error instead of stopping the file.
+- JSON Lines (``.jsonl``, ``.ndjson``, ``.json`` holding one object per line):
+  streamed; read twice, first to collect the union of keys (the output needs its
+  header before the first row is written), then to score. A line that is not a
+  JSON object becomes that row's error.
+- Excel (``.xlsx``, ``.xlsm``): the first worksheet, read row by row in openpyxl's
+  read-only mode. Rows stream, but openpyxl keeps the workbook's shared-strings
+  table in memory, so memory grows with the number of distinct texts in the
+  workbook (an Excel sheet holds at most 1,048,576 rows anyway).
+- Parquet (``.parquet``): streamed by record batch.
+
+Every input cell is read as text (an empty cell is ``""``); the scorer parses
+dates and terms and names the field it could not read.
+
+Outputs (by extension): CSV (UTF-8, no byte-order mark), ``.xlsx`` (openpyxl
+write-only mode, streamed; a sheet that fills up continues on a new sheet) and
+Parquet (pyarrow, one row group per chunk). Every text cell written, the header
+included, goes through :func:`twinrisk.batch.safety.neutralise_frame`. Outputs are
+written to a temporary file next to the target and renamed into place only when
+complete, so a failed run never leaves a half-written file under the final name.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+import pandas as pd
+
+from twinrisk.batch.errors import BatchInputError
+from twinrisk.batch.safety import neutralise_frame
+
+REQUIRED_COLUMNS = ("local", "partner")
+COUNTRY_COLUMNS = ("local_country", "partner_country")
+#: a private column carrying an error found while reading a row (ragged CSV, bad JSON)
+READ_ERROR = "__twinrisk_read_error__"
+
+INPUT_FORMATS = {
+    ".csv": "csv", ".tsv": "csv", ".txt": "csv",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+    ".xlsx": "xlsx", ".xlsm": "xlsx",
+    ".parquet": "parquet", ".pq": "parquet",
+}
+OUTPUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".pq": "parquet"}
+DELIMITERS = (",", ";", "\t", "|")
+XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_CELL = 32_767
+
+
+class InputReader(Protocol):
+    columns: list[str]
+
+    def __iter__(self) -> Iterator[pd.DataFrame]: ...
+
+    def fraction_done(self) -> float | None: ...
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def known_columns() -> tuple[str, ...]:
+    """Input columns twinrisk interprets (matched case-insensitively)."""
+    from twinrisk.features.terms import TERMS
+
+    return (*REQUIRED_COLUMNS, *COUNTRY_COLUMNS, "as_of", *TERMS)
+
+
+def normalise_columns(raw: list[Any], reserved: tuple[str, ...] = ()) -> list[str]:
+    """Header cells as column names: trimmed, known names lower-cased, blanks named
+    ``column_<n>``, duplicates suffixed ``.1``, ``.2`` …, and pass-through columns
+    that clash with an output column renamed ``<name>_input``."""
+    known = {c.lower(): c for c in known_columns()}
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, cell in enumerate(raw):
+        name = "" if cell is None else str(cell).replace("\ufeff", "").strip()
+        if not name:
+            name = f"column_{i + 1}"
+        name = known.get(name.lower().replace(" ", "_"), name)
+        if name in reserved:
+            name = f"{name}_input"
+        base, n = name, 0
+        while name in seen:
+            n += 1
+            name = f"{base}.{n}"
+        seen.add(name)
+        out.append(name)
+    return out
+
+
+def check_columns(columns: list[str], *, source: str, hint: str = "") -> None:
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        found = ", ".join(repr(c) for c in columns[:30]) or "no columns"
+        if len(columns) > 30:
+            found += f", … ({len(columns)} in all)"
+        expected = ", ".join(REQUIRED_COLUMNS + COUNTRY_COLUMNS)
+        raise BatchInputError(
+            f"{source}: missing required column(s) {', '.join(missing)}; found {found}. "
+            f"Expected a header with {expected} (countries may be empty) and optionally "
+            f"as_of and proposal-term columns.{hint}"
+        )
+
+
+def cell_text(value: Any) -> str:
+    """One input cell as text: blanks empty, booleans ``true``/``false``, whole floats
+    without ``.0``, dates ISO, lists comma-joined (``sensitive_domains``)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ",".join(cell_text(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def detect_format(path: str | Path, table: dict[str, str], what: str) -> str:
+    name = str(path).lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    suffix = Path(name).suffix
+    if suffix in table:
+        return table[suffix]
+    if what == "input" and suffix == ".xls":
+        raise BatchInputError(f"{path}: old Excel .xls files are not read; save it as .xlsx or CSV")
+    accepted = ", ".join(sorted(table))
+    raise BatchInputError(f"{path}: cannot tell the {what} format from the extension "
+                          f"{suffix or '(none)'!r}; use one of {accepted}")
+
+
+def _frame(rows: list[list[str]], columns: list[str], start: int,
+           errors: dict[int, str] | None = None) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=columns, index=pd.RangeIndex(start, start + len(rows)),
+                      dtype=object)
+    df = df.astype("str") if len(df) else df
+    if errors:
+        err = pd.Series("", index=df.index, dtype="str")
+        for row, message in errors.items():
+            err[row] = message
+        df[READ_ERROR] = err
+    return df
+
+
+def _open_binary(source: str | Path | bytes) -> IO[bytes]:
+    if isinstance(source, bytes):
+        raw: IO[bytes] = io.BytesIO(source)
+        if source[:2] == b"\x1f\x8b":
+            return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+        return raw
+    try:
+        fh: IO[bytes] = open(source, "rb")  # noqa: SIM115 - closed by the reader
+    except OSError as exc:
+        raise BatchInputError(f"cannot read {source}: {exc.strerror or exc}") from exc
+    if str(source).lower().endswith(".gz"):
+        return gzip.GzipFile(fileobj=fh)  # type: ignore[return-value]
+    return fh
+
+
+def _size(source: str | Path | bytes) -> int | None:
+    if isinstance(source, bytes):
+        return len(source)
+    try:
+        return os.path.getsize(source)
+    except OSError:
+        return None
+
+
+def _not_utf8(source: str, exc: UnicodeDecodeError, where: str) -> BatchInputError:
+    byte = exc.object[exc.start:exc.start + 1].hex() if exc.object else "?"
+    return BatchInputError(
+        f"{source}: not UTF-8 text (byte 0x{byte} {where}); save the file as UTF-8 "
+        "(in Excel: 'CSV UTF-8 (Comma delimited)')"
+    )
+
+
+# --------------------------------------------------------------------------- readers
+
+
+class CsvReader:
+    """Stream a delimited text file in chunks of ``chunk_size`` rows."""
+
+    def __init__(self, source: str | Path | bytes, *, chunk_size: int,
+                 reserved: tuple[str, ...] = (), name: str | None = None) -> None:
+        self.name = name or ("input" if isinstance(source, bytes) else str(source))
+        self.chunk_size = chunk_size
+        self._total = _size(source)
+        self._raw = _open_binary(source)
+        self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", errors="strict",
+                                      newline="")
+        try:
+            header_line = self._text.readline()
+            while header_line and not header_line.strip():
+                header_line = self._text.readline()
+        except UnicodeDecodeError as exc:
+            self.close()
+            raise _not_utf8(self.name, exc, "in the header") from exc
+        if not header_line.strip():
+            self.close()
+            raise BatchInputError(f"{self.name}: the file is empty; expected a header row "
+                                  "with local, local_country, partner, partner_country")
+        self.delimiter, header = self._sniff(header_line)
+        self.columns = normalise_columns(header, reserved)
+        hint = ""
+        if len(header) == 1:
+            hint = (" The header has a single column: if the file uses another separator, "
+                    "use comma, semicolon, tab or '|'.")
+        try:
+            check_columns(self.columns, source=self.name, hint=hint)
+        except BatchInputError:
+            self.close()
+            raise
+
+    @staticmethod
+    def _sniff(line: str) -> tuple[str, list[str]]:
+        best: tuple[str, list[str]] | None = None
+        for delim in DELIMITERS:
+            fields = next(csv.reader([line], delimiter=delim))
+            names = {f.replace("\ufeff", "").strip().lower() for f in fields}
+            if all(c in names for c in REQUIRED_COLUMNS):
+                return delim, fields
+            if best is None or len(fields) > len(best[1]):
+                best = (delim, fields)
+        assert best is not None
+        return best
+
+    def fraction_done(self) -> float | None:
+        if not self._total:
+            return None
+        try:
+            pos = self._raw.tell()
+        except (OSError, ValueError):
+            return None
+        if isinstance(self._raw, gzip.GzipFile):
+            fileobj = self._raw.fileobj
+            pos = fileobj.tell() if fileobj is not None else pos
+        return min(1.0, pos / self._total)
+
+    def close(self) -> None:
+        try:
+            self._text.close()
+        except Exception:  # noqa: BLE001,S110 - closing a file we only read
+            pass
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        width = len(self.columns)
+        reader = csv.reader(self._text, delimiter=self.delimiter)
+        rows: list[list[str]] = []
+        errors: dict[int, str] = {}
+        start = 0
+        n = 0
+        try:
+            for fields in reader:
+                if not fields or (len(fields) == 1 and not fields[0].strip()):
+                    continue  # blank line
+                if len(fields) != width:
+                    if len(fields) < width:
+                        fields = fields + [""] * (width - len(fields))
+                    elif any(f.strip() for f in fields[width:]):
+                        errors[n] = (f"line {reader.line_num}: {len(fields)} fields but the "
+                                     f"header has {width}; quote any value that contains "
+                                     f"{self.delimiter!r}")
+                        fields = fields[:width]
+                    else:
+                        fields = fields[:width]  # trailing empty separators
+                rows.append(fields)
+                n += 1
+                if len(rows) >= self.chunk_size:
+                    yield _frame(rows, self.columns, start, errors)
+                    start, rows, errors = n, [], {}
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(self.name, exc, f"after line {reader.line_num}") from exc
+        except csv.Error as exc:
+            raise BatchInputError(f"{self.name}: line {reader.line_num}: {exc}") from exc
+        finally:
+            self.close()
+        if rows:
+            yield _frame(rows, self.columns, start, errors)
+
+
+class JsonLinesReader:
+    """Stream JSON Lines: one JSON object per line, keys are columns."""
+
+    def __init__(self, source: str | Path | bytes, *, chunk_size: int,
+                 reserved: tuple[str, ...] = (), name: str | None = None) -> None:
+        self.source = source
+        self.name = name or ("input" if isinstance(source, bytes) else str(source))
+        self.chunk_size = chunk_size
+        self.reserved = reserved
+        self._done = 0
+        keys: dict[str, None] = {}
+        count = 0
+        first_bad: str | None = None
+        for _, obj, _err in self._records():
+            count += 1
+            if isinstance(obj, dict):
+                keys.update(dict.fromkeys(str(k) for k in obj))
+            elif first_bad is None:
+                first_bad = _err
+        if count == 0:
+            raise BatchInputError(f"{self.name}: the file is empty; expected one JSON object "
+                                  "per line with local, local_country, partner, partner_country")
+        if not keys:
+            raise BatchInputError(f"{self.name}: no line is a JSON object ({first_bad}); "
+                                  "expected JSON Lines, one object per line")
+        self._keys = list(keys)
+        self.columns = normalise_columns(self._keys, reserved)
+        self._total = count
+        check_columns(self.columns, source=self.name)
+
+    def _records(self) -> Iterator[tuple[int, Any, str]]:
+        raw = _open_binary(self.source)
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict")
+        lineno = 0
+        try:
+            for lineno, line in enumerate(text, 1):  # noqa: B007 - used in the error
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield lineno, None, f"line {lineno}: not valid JSON ({exc.msg})"
+                    continue
+                if not isinstance(obj, dict):
+                    yield lineno, None, (f"line {lineno}: a JSON {type(obj).__name__}, "
+                                         "expected an object")
+                    continue
+                yield lineno, obj, ""
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(self.name, exc, f"after line {lineno}") from exc
+        finally:
+            text.close()
+
+    def fraction_done(self) -> float | None:
+        return self._done / self._total if self._total else None
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        rows: list[list[str]] = []
+        errors: dict[int, str] = {}
+        start = n = 0
+        keys = self._keys
+        for _, obj, err in self._records():
+            if obj is None:
+                errors[n] = err
+                rows.append([""] * len(keys))
+            else:
+                rows.append([cell_text(obj.get(k)) for k in keys])
+            n += 1
+            if len(rows) >= self.chunk_size:
+                self._done = n
+                yield _frame(rows, self.columns, start, errors)
+                start, rows, errors = n, [], {}
+        self._done = n
+        if rows:
+            yield _frame(rows, self.columns, start, errors)
+
+
+class XlsxReader:
+    """The first worksheet of an .xlsx workbook, row by row (openpyxl read-only mode)."""
+
+    def __init__(self, source: str | Path | bytes, *, chunk_size: int,
+                 reserved: tuple[str, ...] = (), name: str | None = None) -> None:
+        from openpyxl import load_workbook
+
+        self.name = name or ("input" if isinstance(source, bytes) else str(source))
+        self.chunk_size = chunk_size
+        target: Any = io.BytesIO(source) if isinstance(source, bytes) else source
+        try:
+            self._wb = load_workbook(target, read_only=True, data_only=True)
+        except OSError as exc:
+            raise BatchInputError(f"cannot read {self.name}: {exc.strerror or exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - zipfile, XML and openpyxl errors
+            raise BatchInputError(f"{self.name}: not a readable .xlsx workbook ({exc})") from exc
+        ws = self._wb.worksheets[0]
+        self._rows = ws.iter_rows(values_only=True)
+        self._max_row = ws.max_row or None
+        self._done = 0
+        header: tuple[Any, ...] | None = None
+        for row in self._rows:
+            self._done += 1
+            if any(v is not None and str(v).strip() for v in row):
+                header = row
+                break
+        if header is None:
+            self._wb.close()
+            raise BatchInputError(f"{self.name}: the first worksheet is empty; expected a "
+                                  "header row with local, local_country, partner, "
+                                  "partner_country")
+        while header and (header[-1] is None or not str(header[-1]).strip()):
+            header = header[:-1]
+        self.columns = normalise_columns(list(header), reserved)
+        try:
+            check_columns(self.columns, source=f"{self.name} (sheet {ws.title!r})")
+        except BatchInputError:
+            self._wb.close()
+            raise
+
+    def fraction_done(self) -> float | None:
+        return min(1.0, self._done / self._max_row) if self._max_row else None
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        width = len(self.columns)
+        rows: list[list[str]] = []
+        errors: dict[int, str] = {}
+        start = n = 0
+        try:
+            for values in self._rows:
+                self._done += 1
+                cells = [cell_text(v) for v in values]
+                if not any(c.strip() for c in cells):
+                    continue
+                if len(cells) < width:
+                    cells += [""] * (width - len(cells))
+                elif len(cells) > width:
+                    if any(c.strip() for c in cells[width:]):
+                        errors[n] = (f"sheet row {self._done}: values beyond the last "
+                                     "header column")
+                    cells = cells[:width]
+                rows.append(cells)
+                n += 1
+                if len(rows) >= self.chunk_size:
+                    yield _frame(rows, self.columns, start, errors)
+                    start, rows, errors = n, [], {}
+        finally:
+            self._wb.close()
+        if rows:
+            yield _frame(rows, self.columns, start, errors)
+
+
+class ParquetReader:
+    """A Parquet file, record batch by record batch, every cell as text."""
+
+    def __init__(self, source: str | Path | bytes, *, chunk_size: int,
+                 reserved: tuple[str, ...] = (), name: str | None = None) -> None:
+        import pyarrow.parquet as pq
+
+        self.name = name or ("input" if isinstance(source, bytes) else str(source))
+        self.chunk_size = chunk_size
+        target: Any = io.BytesIO(source) if isinstance(source, bytes) else source
+        try:
+            self._file = pq.ParquetFile(target)
+        except OSError as exc:
+            raise BatchInputError(f"cannot read {self.name}: {exc}") from exc
+        except Exception as exc:  # noqa: BLE001 - pyarrow's errors
+            raise BatchInputError(f"{self.name}: not a readable Parquet file ({exc})") from exc
+        self.columns = normalise_columns(list(self._file.schema_arrow.names), reserved)
+        self._total = self._file.metadata.num_rows
+        self._done = 0
+        check_columns(self.columns, source=self.name)
+
+    def fraction_done(self) -> float | None:
+        return self._done / self._total if self._total else None
+
+    def __iter__(self) -> Iterator[pd.DataFrame]:
+        start = 0
+        for batch in self._file.iter_batches(batch_size=self.chunk_size):
+            df = batch.to_pandas()
+            rows = [[cell_text(v) for v in row] for row in df.itertuples(index=False)]
+            self._done = start + len(rows)
+            yield _frame(rows, self.columns, start)
+            start += len(rows)
+
+
+def open_input(source: str | Path | bytes, *, chunk_size: int = 50_000,
+               fmt: str | None = None, reserved: tuple[str, ...] = (),
+               name: str | None = None) -> CsvReader | JsonLinesReader | XlsxReader | ParquetReader:
+    """A chunked reader for ``source`` (a path, or bytes with ``fmt`` given)."""
+    if fmt is None:
+        if isinstance(source, bytes):
+            raise ValueError("give fmt= when reading bytes")
+        fmt = detect_format(source, INPUT_FORMATS, "input")
+    if not isinstance(source, bytes) and not Path(source).is_file():
+        raise BatchInputError(f"cannot read {source}: no such file")
+    readers = {"csv": CsvReader, "jsonl": JsonLinesReader, "xlsx": XlsxReader,
+               "parquet": ParquetReader}
+    if fmt not in readers:
+        raise ValueError(f"unknown input format {fmt!r}; one of {', '.join(readers)}")
+    return readers[fmt](source, chunk_size=chunk_size, reserved=reserved, name=name)
+
+
+# --------------------------------------------------------------------------- writers
+
+def int_columns(columns: list[str]) -> set[str]:
+    """Output columns holding whole numbers (nullable)."""
+    return {c for c in columns if c == "score" or c.startswith("points_")}
+
+
+class _AtomicFile:
+    """A temporary file next to ``target``, renamed onto it by :meth:`commit`."""
+
+    def __init__(self, target: str | Path) -> None:
+        self.target = Path(target)
+        if self.target.parent and not self.target.parent.exists():
+            raise BatchInputError(f"cannot write {target}: the folder "
+                                  f"{self.target.parent} does not exist")
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".partial",
+                                   dir=self.target.parent or ".")
+        os.close(fd)
+        self.tmp = Path(tmp)
+
+    def commit(self) -> None:
+        os.chmod(self.tmp, 0o644)
+        os.replace(self.tmp, self.target)
+
+    def abort(self) -> None:
+        self.tmp.unlink(missing_ok=True)
+
+
+@dataclass
+class CsvWriter:
+    """CSV to a text stream; the caller owns the stream."""
+
+    stream: IO[str]
+    _header: bool = field(default=False, init=False)
+
+    def write(self, df: pd.DataFrame) -> None:
+        neutralise_frame(df).to_csv(self.stream, header=not self._header, index=False,
+                                    lineterminator="\n")
+        self._header = True
+
+    def close(self) -> None:
+        self.stream.flush()
+
+
+class XlsxWriter:
+    """Rows appended to a write-only workbook (streamed to disk by openpyxl)."""
+
+    def __init__(self, path: Path) -> None:
+        from openpyxl import Workbook
+
+        self.path = path
+        self._wb = Workbook(write_only=True)
+        self._ws: Any = None
+        self._rows = 0
+        self._sheets = 0
+        self._header: list[str] | None = None
+
+    def _new_sheet(self) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+
+        self._sheets += 1
+        self._ws = self._wb.create_sheet("scored" if self._sheets == 1
+                                         else f"scored ({self._sheets})")
+        bold = Font(bold=True)
+        cells = []
+        for name in self._header or []:
+            cell = WriteOnlyCell(self._ws, value=_xlsx_text(name))
+            cell.font = bold
+            cells.append(cell)
+        self._ws.append(cells)
+        self._ws.freeze_panes = "A2"
+        self._rows = 1
+
+    def write(self, df: pd.DataFrame) -> None:
+        safe = neutralise_frame(df)
+        if self._header is None:
+            self._header = [str(c) for c in safe.columns]
+            self._new_sheet()
+        ints = [c in int_columns(list(df.columns)) for c in df.columns]
+        for values in safe.itertuples(index=False, name=None):
+            if self._rows >= XLSX_MAX_ROWS:
+                self._new_sheet()
+            row = []
+            for v, is_int in zip(values, ints, strict=True):
+                if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+                    row.append(None)
+                elif is_int:
+                    row.append(int(v))
+                elif isinstance(v, str):
+                    row.append(_xlsx_text(v))
+                else:
+                    row.append(v)
+            self._ws.append(row)
+            self._rows += 1
+
+    def close(self) -> None:
+        if self._header is None:
+            self._header = []
+            self._new_sheet()
+        self._wb.save(self.path)
+
+
+def _xlsx_text(value: str) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value if len(value) <= XLSX_MAX_CELL else value[: XLSX_MAX_CELL - 1] + "…"
+
+
+class ParquetWriter:
+    """One row group per chunk; text columns as strings, scores as nullable int64."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writer: Any = None
+        self._schema: Any = None
+
+    def write(self, df: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        safe = neutralise_frame(df)
+        if self._schema is None:
+            ints = int_columns(list(df.columns))
+            self._schema = pa.schema([(str(c), pa.int64() if c in ints else pa.string())
+                                      for c in safe.columns])
+            self._writer = pq.ParquetWriter(self.path, self._schema)
+        table = pa.Table.from_pandas(safe, schema=self._schema, preserve_index=False)
+        self._writer.write_table(table)
+
+    def close(self) -> None:
+        if self._writer is None:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            pq.write_table(pa.table({}), self.path)
+        else:
+            self._writer.close()
+
+
+class OutputFile:
+    """A scored-output file of the format its extension names, written atomically."""
+
+    def __init__(self, path: str | Path, fmt: str | None = None) -> None:
+        self.fmt = fmt or detect_format(path, OUTPUT_FORMATS, "output")
+        self._file = _AtomicFile(path)
+        self._stream: IO[str] | None = None
+        self._writer: CsvWriter | XlsxWriter | ParquetWriter
+        if self.fmt == "csv":
+            self._stream = open(self._file.tmp, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            self._writer = CsvWriter(self._stream)
+        elif self.fmt == "xlsx":
+            self._writer = XlsxWriter(self._file.tmp)
+        elif self.fmt == "parquet":
+            self._writer = ParquetWriter(self._file.tmp)
+        else:
+            self._file.abort()
+            raise ValueError(f"unknown output format {self.fmt!r}")
+
+    @property
+    def path(self) -> Path:
+        return self._file.target
+
+    def write(self, df: pd.DataFrame) -> None:
+        self._writer.write(df)
+
+    def commit(self) -> None:
+        self._writer.close()
+        if self._stream is not None:
+            self._stream.close()
+        self._file.commit()
+
+    def abort(self) -> None:
+        try:
+            if self._stream is not None:
+                self._stream.close()
+        finally:
+            self._file.abort()

@@ -1,0 +1,463 @@
+"""The library surface: ``assess`` (one proposal), ``assess_many`` (a list, full
+explanations) and ``assess_frame`` (a DataFrame, one summary row per dyad).
+
+All three run the same steps on one DataFrame: resolve places, build features as
+of each row's date, normalise, score, explain. Scoring one proposal is scoring a
+batch of one; there is no second implementation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from twinrisk import places as gazetteer
+from twinrisk.data.loaders import Tables, load_tables
+from twinrisk.explain.checklist import QUESTIONS, triggered
+from twinrisk.explain.models import (
+    Assessment,
+    ChecklistItem,
+    Factor,
+    Mitigation,
+    ModelInfo,
+    Place,
+    Precedent,
+    Reason,
+    SourceRef,
+    band_for,
+)
+from twinrisk.explain.precedents import nearest
+from twinrisk.explain.reasons import PRECEDENT_IDS, SOURCE_COLUMNS, reasons_for
+from twinrisk.features.build import build_features
+from twinrisk.features.history import History, curated_place_id
+from twinrisk.features.terms import TERMS, TermError, parse_terms
+from twinrisk.model.artifact import ModelArtifact, load_artifact
+from twinrisk.model.policy import GROUPS, Policy, load_policy
+from twinrisk.model.scorecard import group_points, points_frame
+from twinrisk.model.transforms import FactorNormaliser
+
+EARLIEST_AS_OF = dt.date(1950, 1, 1)
+TOP_REASONS = 4
+NOT_COVERED = (
+    "This score covers the factors listed, from public sources as of the date shown. It does "
+    "not cover the individuals involved, classified assessments, the partner's private "
+    "commercial interests, cyber or data-protection risks of specific systems, or the benefits "
+    "of the partnership. It informs a council's judgement; it does not replace it."
+)
+
+
+class AsOfError(ValueError):
+    """An assessment date the scorer cannot use."""
+
+
+class CountryError(ValueError):
+    """A country code that is not in the data."""
+
+
+@dataclass(frozen=True, eq=False)
+class Engine:
+    """Everything scoring needs, loaded once per data version and artifact."""
+
+    tables: Tables
+    history: History
+    artifact: ModelArtifact
+    names: Mapping[str, str]
+
+    def normaliser(self, policy: Policy) -> FactorNormaliser:
+        fitted: FactorNormaliser = self.artifact.normaliser
+        if fitted.policy is not None and fitted.policy == policy:
+            return fitted
+        return _fit_for(self, policy)
+
+
+@lru_cache(maxsize=8)
+def _fit_for(engine: Engine, policy: Policy) -> FactorNormaliser:
+    return FactorNormaliser(policy).fit(engine.artifact.reference)
+
+
+def _curated_id(name: str, country: str) -> str:
+    try:
+        return gazetteer.resolve(name, country).id
+    except gazetteer.PlaceError:
+        return curated_place_id(name, country)
+
+
+def build_history(tables: Tables) -> History:
+    return _history_for(tables)
+
+
+@lru_cache(maxsize=2)
+def _history_for(tables: Tables) -> History:
+    return History.build(tables, _curated_id)
+
+
+@lru_cache(maxsize=2)
+def _engine_for(data_version: str, artifact_path: str | None) -> Engine:
+    tables = load_tables()
+    artifact = load_artifact(Path(artifact_path) if artifact_path else None)
+    names = dict(zip(tables.countries["iso2"], tables.countries["name"], strict=True))
+    return Engine(tables=tables, history=build_history(tables), artifact=artifact, names=names)
+
+
+def engine() -> Engine:
+    tables = load_tables()
+    return _engine_for(tables.version, None)
+
+
+# --- input handling ------------------------------------------------------------
+
+
+def parse_as_of(value: Any, *, field: str = "as_of") -> dt.date:
+    """A date from a date, datetime or ISO string; refuses the far past and the future."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    else:
+        try:
+            date = dt.date.fromisoformat(str(value).strip()[:10])
+        except ValueError as exc:
+            raise AsOfError(f"{field} {value!r} is not a date; use YYYY-MM-DD") from exc
+    if date < EARLIEST_AS_OF or date > dt.date.today():
+        raise AsOfError(f"{field} {date.isoformat()} is out of range; use a date between "
+                        f"{EARLIEST_AS_OF.isoformat()} and today ({dt.date.today().isoformat()})")
+    return date
+
+
+def _country(value: Any, field: str, names: Mapping[str, str]) -> str | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    code = str(value).strip().upper()
+    if not code:
+        return None
+    if code not in names:
+        raise CountryError(f"{field} {value!r} is not an ISO 3166-1 alpha-2 code in the data "
+                           "(e.g. SE, CN, IN)")
+    return code
+
+
+def _prepare(eng: Engine, requests: Sequence[Mapping[str, Any]]) -> tuple[pd.DataFrame, list[str]]:
+    """Resolve and check every request; a bad one gets an error, the rest go on."""
+    errors = [""] * len(requests)
+    rows: list[dict[str, Any]] = []
+    local_names, local_cc, partner_names, partner_cc = [], [], [], []
+    for i, req in enumerate(requests):
+        row: dict[str, Any] = {}
+        try:
+            row["as_of"] = pd.Timestamp(parse_as_of(req.get("as_of")))
+            row.update(parse_terms(req.get("terms")))
+            lcc = _country(req.get("local_country"), "local_country", eng.names)
+            pcc = _country(req.get("partner_country"), "partner_country", eng.names)
+        except (ValueError, TermError) as exc:
+            errors[i] = str(exc)
+            lcc = pcc = None
+        rows.append(row)
+        local_names.append(str(req.get("local") or "") if not errors[i] else "")
+        partner_names.append(str(req.get("partner") or "") if not errors[i] else "")
+        local_cc.append(lcc)
+        partner_cc.append(pcc)
+    resolved_local = gazetteer.resolve_many(local_names, local_cc)
+    resolved_partner = gazetteer.resolve_many(partner_names, partner_cc)
+    for i, (lp, pp) in enumerate(zip(resolved_local, resolved_partner, strict=True)):
+        if errors[i]:
+            continue
+        problems = []
+        for field, place in (("local", lp), ("partner", pp)):
+            if isinstance(place, Exception):
+                problems.append(f"{field}: {place}")
+            elif place.country not in eng.names:
+                problems.append(f"{field}: {place.name} is in {place.country}, a country not in "
+                                "the data")
+        if problems:
+            errors[i] = "; ".join(problems)
+            continue
+        assert isinstance(lp, Place) and isinstance(pp, Place)
+        if lp.id == pp.id:
+            errors[i] = f"partner: {pp.name} ({pp.country}) is the same place as local"
+            continue
+        rows[i].update(local_id=lp.id, local_name=lp.name, local_country=lp.country,
+                       partner_id=pp.id, partner_name=pp.name, partner_country=pp.country,
+                       _local=lp, _partner=pp)
+    ok = [i for i, e in enumerate(errors) if not e]
+    frame = pd.DataFrame([rows[i] for i in ok], index=ok)
+    return frame, errors
+
+
+def _score_frame(eng: Engine, frame: pd.DataFrame, policy: Policy
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Features, normalised values and points for prepared rows."""
+    places = list({p.id: p for p in list(frame["_local"]) + list(frame["_partner"])}.values())
+    facts = gazetteer.location_facts(places)
+    for key in TERMS:
+        if key not in frame:
+            frame[key] = None
+    features = build_features(frame, eng.tables, eng.history, facts)
+    features["local_name"] = frame["local_name"]
+    features["partner_name"] = frame["partner_name"]
+    features["local_country"] = frame["local_country"]
+    features["partner_country"] = frame["partner_country"]
+    normaliser = eng.normaliser(policy)
+    norm = normaliser.transform(features)
+    return features, norm, points_frame(norm, policy)
+
+
+# --- explanation -----------------------------------------------------------------
+
+
+def _sources(eng: Engine, ids: str) -> list[SourceRef]:
+    return [SourceRef(**row) for row in eng.tables.source_rows(ids)]  # type: ignore[arg-type]
+
+
+def _factor_sources(eng: Engine, factor: str, row: pd.Series) -> list[SourceRef]:
+    ids: list[str] = []
+    for column in SOURCE_COLUMNS.get(factor, []):
+        value = row.get(column)
+        if isinstance(value, str) and value:
+            ids.extend(value.split(";"))
+    if factor in PRECEDENT_IDS:
+        dyads = eng.history.dyads.set_index("dyad_id")
+        for dyad_id in str(row.get(PRECEDENT_IDS[factor]) or "").split(";"):
+            if dyad_id in dyads.index:
+                ids.extend(str(dyads.at[dyad_id, "sources"]).split(";"))
+    return _sources(eng, ";".join(ids[:8]))
+
+
+def _display_value(value: Any) -> Any:
+    if isinstance(value, (np.floating, float)):
+        return None if np.isnan(value) else round(float(value), 2)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def _imputed(features: pd.DataFrame, factor: str) -> pd.Series:
+    column = f"{factor}__imputed"
+    if column in features:
+        return features[column].fillna(False).astype(bool)
+    return pd.Series(False, index=features.index)
+
+
+def _mitigations(eng: Engine, policy: Policy, features: pd.DataFrame, points: pd.DataFrame,
+                 row: Any) -> list[Mitigation]:
+    """For each controllable term that earns points: the score if it were changed."""
+    before = int(points.loc[row].sum())
+    variants, labels = [], []
+    for term in TERMS.values():
+        if term.mitigation is None or points.at[row, term.factor] == 0:
+            continue
+        variant = features.loc[[row]].copy()
+        variant[term.factor] = term.risk(term.good)
+        variants.append(variant)
+        labels.append((term.key, term.mitigation))
+    if not variants:
+        return []
+    together = features.loc[[row]].copy()
+    for key, _ in labels:
+        together[TERMS[key].factor] = TERMS[key].risk(TERMS[key].good)
+    frame = pd.concat([*variants, together], ignore_index=True)
+    after = points_frame(eng.normaliser(policy).transform(frame), policy).sum(axis=1).tolist()
+    out = [Mitigation(term=key, change=text, score_before=before, score_after=int(a))
+           for (key, text), a in zip(labels, after, strict=False)]
+    out.sort(key=lambda m: (m.score_after, m.term))
+    if len(labels) > 1:
+        out.append(Mitigation(term="all", change="all of the changes above together",
+                              score_before=before, score_after=int(after[-1])))
+    return out
+
+
+def _explain(eng: Engine, policy: Policy, frame: pd.DataFrame, features: pd.DataFrame,
+             norm: pd.DataFrame, points: pd.DataFrame, row: Any) -> Assessment:
+    feat = features.loc[[row]]
+    f = features.loc[row]
+    factors = []
+    for spec in policy.factors:
+        reason = reasons_for(spec.id, feat, eng.names)[0]
+        factors.append(Factor(
+            id=spec.id, group=spec.group, label=spec.label,
+            value=_display_value(f[spec.id]) if not isinstance(f[spec.id], tuple) else list(f[spec.id]),
+            normalised=round(float(norm.at[row, spec.id]), 4),
+            points=int(points.at[row, spec.id]), max_points=spec.max_points,
+            reason=reason, imputed=bool(_imputed(feat, spec.id).iloc[0]),
+            sources=_factor_sources(eng, spec.id, f),
+        ))
+    total = int(points.loc[row].sum())
+    ranked = sorted((x for x in factors if x.points > 0), key=lambda x: (-x.points, x.id))
+    top = [Reason(factor=x.id, points=x.points, reason=x.reason) for x in ranked[:TOP_REASONS]]
+    prec = nearest(eng.history, local_id=frame.at[row, "local_id"],
+                   partner_id=frame.at[row, "partner_id"],
+                   local_country=frame.at[row, "local_country"],
+                   partner_country=frame.at[row, "partner_country"],
+                   cutoff=int(f["cutoff"]), pair=str(f["pair"]))
+    precedents = [Precedent(
+        dyad_id=p.dyad_id, local=p.local_place, local_country=p.local_country,
+        partner=p.partner_place, partner_country=p.partner_country, kind=p.kind, status=p.status,
+        established_year=None if pd.isna(p.established_year) else int(p.established_year),
+        ended_year=int(p.ended_year), ended_by=p.ended_by, reason_code=p.reason_code,
+        reason=None if pd.isna(p.reason) else p.reason, similarity=float(p.similarity),
+        sources=_sources(eng, p.sources)) for p in prec.itertuples()]
+    checklist = [ChecklistItem(factor=x.id, question=QUESTIONS[x.id]) for x in factors
+                 if triggered(x.id, x.points, x.max_points, x.imputed)]
+    terms = {}
+    for key, term in TERMS.items():
+        given = f[f"{term.factor}__given"]
+        terms[key] = list(given) if isinstance(given, tuple) else (
+            None if given is None or (isinstance(given, float) and np.isnan(given)) else given)
+    return Assessment(
+        score=total, band=band_for(total), local=frame.at[row, "_local"],
+        partner=frame.at[row, "_partner"], as_of=frame.at[row, "as_of"].date(), terms=terms,
+        groups={g: sum(x.points for x in factors if x.group == g) for g in GROUPS},
+        factors=factors, top_reasons=top, precedents=precedents, checklist=checklist,
+        mitigations=_mitigations(eng, policy, features, points, row),
+        model=ModelInfo(version=eng.artifact.version, policy=policy.label,
+                        data_version=eng.tables.version),
+        not_covered=NOT_COVERED,
+    )
+
+
+# --- public functions -------------------------------------------------------------
+
+
+def assess_many(requests: Sequence[Mapping[str, Any]], *,
+                policy: Policy | Mapping[str, Any] | str | Path | None = None,
+                ) -> list[Assessment | ValueError]:
+    """Full explanations for many proposals; a failed one is returned as its error.
+
+    Each request is a mapping with ``local``, ``partner`` and optionally
+    ``local_country``, ``partner_country``, ``as_of`` and ``terms``.
+    """
+    pol = load_policy(policy)
+    eng = engine()
+    frame, errors = _prepare(eng, requests)
+    results: list[Assessment | ValueError] = [ValueError(e) for e in errors]
+    if len(frame):
+        features, norm, points = _score_frame(eng, frame, pol)
+        for row in frame.index:
+            results[row] = _explain(eng, pol, frame, features, norm, points, row)
+    return results
+
+
+def assess(local: str, partner: str, *, local_country: str | None = None,
+           partner_country: str | None = None, as_of: dt.date | str | None = None,
+           terms: Mapping[str, Any] | None = None,
+           policy: Policy | Mapping[str, Any] | str | Path | None = None) -> Assessment:
+    """Score one proposed partnership and explain every point.
+
+    Raises ``twinrisk.places.PlaceError`` for an unknown or ambiguous place,
+    ``TermError`` for an unreadable term, ``AsOfError`` for a bad date,
+    ``CountryError`` for an unknown country and ``PolicyError`` for a bad policy.
+    """
+    pol = load_policy(policy)
+    eng = engine()
+    parse_as_of(as_of)
+    parse_terms(terms)
+    lcc = _country(local_country, "local_country", eng.names)
+    pcc = _country(partner_country, "partner_country", eng.names)
+    gazetteer.resolve(local, lcc)  # raise the typed place errors
+    gazetteer.resolve(partner, pcc)
+    result = assess_many([{"local": local, "partner": partner, "local_country": lcc,
+                           "partner_country": pcc, "as_of": as_of, "terms": terms}], policy=pol)[0]
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+FRAME_COLUMNS = ("local", "local_country", "partner", "partner_country")
+
+
+def assess_frame(df: pd.DataFrame, *, as_of: dt.date | str | None = None,
+                 policy: Policy | Mapping[str, Any] | str | Path | None = None) -> pd.DataFrame:
+    """One summary row per input row: score, band, points per group, top reasons.
+
+    Rows that cannot be scored get an ``error`` message and no score; they never
+    stop the others. Columns ``as_of`` and the term keys are read when present.
+    """
+    missing = [c for c in ("local", "partner") if c not in df.columns]
+    if missing:
+        raise ValueError(f"missing column(s) {', '.join(missing)}; the frame needs local, "
+                         f"partner and optionally local_country, partner_country, as_of and "
+                         f"term columns ({', '.join(TERMS)})")
+    pol = load_policy(policy)
+    eng = engine()
+    default_as_of = parse_as_of(as_of)
+    term_cols = [c for c in TERMS if c in df.columns]
+    records = []
+    for rec in df[[c for c in (*FRAME_COLUMNS, "as_of", *term_cols) if c in df.columns]
+                  ].to_dict("records"):
+        row_as_of = rec.get("as_of")
+        if row_as_of is None or (isinstance(row_as_of, float) and np.isnan(row_as_of)) or row_as_of == "":
+            row_as_of = default_as_of
+        records.append({
+            "local": rec.get("local"), "partner": rec.get("partner"),
+            "local_country": rec.get("local_country"), "partner_country": rec.get("partner_country"),
+            "as_of": row_as_of, "terms": {k: rec[k] for k in term_cols},
+        })
+    frame, errors = _prepare(eng, records)
+    n = len(df)
+    out = pd.DataFrame(index=range(n))
+    out["local_id"] = ""
+    out["partner_id"] = ""
+    out["local_resolved"] = ""
+    out["partner_resolved"] = ""
+    out["score"] = pd.array([pd.NA] * n, dtype="Int64")
+    out["band"] = ""
+    for g in GROUPS:
+        out[f"points_{g}"] = pd.array([pd.NA] * n, dtype="Int64")
+    out["top_reasons"] = ""
+    if len(frame):
+        features, _norm, points = _score_frame(eng, frame, pol)
+        idx = frame.index
+        total = points.sum(axis=1)
+        out.loc[idx, "local_id"] = frame["local_id"]
+        out.loc[idx, "partner_id"] = frame["partner_id"]
+        out.loc[idx, "local_resolved"] = frame["local_name"] + " (" + frame["local_country"] + ")"
+        out.loc[idx, "partner_resolved"] = (frame["partner_name"] + " ("
+                                            + frame["partner_country"] + ")")
+        out.loc[idx, "score"] = total.astype("int64")
+        out.loc[idx, "band"] = pd.cut(total, [-1, 24, 49, 74, 100],
+                                      labels=["low", "moderate", "high", "severe"]).astype(str)
+        groups = group_points(points, pol)
+        for g in GROUPS:
+            out.loc[idx, f"points_{g}"] = groups[g]
+        out.loc[idx, "top_reasons"] = _top_reason_text(eng, features, points)
+    out["model_version"] = eng.artifact.version
+    out["data_version"] = eng.tables.version
+    out["policy"] = pol.label
+    out["error"] = errors
+    return out.set_axis(df.index)
+
+
+def _top_reason_text(eng: Engine, features: pd.DataFrame, points: pd.DataFrame) -> pd.Series:
+    """Up to four reasons per row, largest points first, joined by " | ".
+
+    Sentences are written per factor for just the rows where it ranks in the top
+    four, so a large batch writes four sentences a row, not one per factor."""
+    values = points.to_numpy()
+    order = np.argsort(-values, axis=1, kind="stable")[:, :TOP_REASONS]
+    columns = np.array(points.columns)
+    parts: dict[int, list[tuple[int, str]]] = {}
+    base = ["local_name", "partner_name", "local_country", "partner_country", "cutoff"]
+    for rank in range(order.shape[1]):
+        chosen = columns[order[:, rank]]
+        chosen_pts = values[np.arange(len(values)), order[:, rank]]
+        for factor in pd.unique(chosen):
+            mask = (chosen == factor) & (chosen_pts > 0)
+            if not mask.any():
+                continue
+            cols = base + [c for c in features.columns if c == factor or c.startswith(f"{factor}__")]
+            sentences = reasons_for(str(factor), features.loc[mask, cols], eng.names)
+            for pos, sentence, pts in zip(np.flatnonzero(mask), sentences, chosen_pts[mask],
+                                          strict=True):
+                parts.setdefault(int(pos), []).append((rank, f"{sentence} ({int(pts)} pts)"))
+    text = [" | ".join(s for _, s in sorted(parts.get(i, []))) for i in range(len(values))]
+    return pd.Series(text, index=points.index)

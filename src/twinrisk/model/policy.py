@@ -1,0 +1,166 @@
+"""The scoring policy: which factors count, how much, and why.
+
+Weights are a policy choice, not a fitted fact, so they live in a versioned file
+with a rationale per weight that a council can read and replace. A policy is
+checked on load: maxima are non-negative integers summing to exactly 100, every
+factor is one the pipeline computes, every transform is one it knows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from twinrisk.config import models_dir
+
+GROUPS = (
+    "debt_exposure",
+    "bri_participation",
+    "strategic_location",
+    "termination_precedents",
+    "bilateral_climate",
+    "proposal_terms",
+)
+TRANSFORM_KINDS = ("linear", "levels", "ecdf", "distance", "term")
+
+
+class PolicyError(ValueError):
+    """A policy the scorer cannot use; the message names the factor and the rule."""
+
+
+@dataclass(frozen=True)
+class FactorSpec:
+    id: str
+    group: str
+    label: str
+    max_points: int
+    transform: dict[str, Any]
+    direction: str
+    rationale: str
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    version: str
+    factors: tuple[FactorSpec, ...]
+    description: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    def factor(self, factor_id: str) -> FactorSpec:
+        for spec in self.factors:
+            if spec.id == factor_id:
+                return spec
+        raise KeyError(factor_id)
+
+    @property
+    def factor_ids(self) -> list[str]:
+        return [f.id for f in self.factors]
+
+    def __hash__(self) -> int:
+        return hash(json.dumps(self.as_dict(), sort_keys=True))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "description": self.description,
+            "factors": [spec.__dict__ for spec in self.factors],
+        }
+
+
+def default_policy_path() -> Path:
+    return models_dir() / "policy-default.json"
+
+
+def parse_policy(doc: Mapping[str, Any], *, known_factors: set[str] | None = None) -> Policy:
+    """Check a policy document and return it typed; every problem is named."""
+    from twinrisk.features.build import FACTOR_IDS
+
+    known = known_factors or set(FACTOR_IDS)
+    problems: list[str] = []
+    for key in ("name", "version", "factors"):
+        if key not in doc:
+            problems.append(f"missing key {key!r}")
+    if problems:
+        raise PolicyError("invalid policy: " + "; ".join(problems))
+    factors = []
+    seen: set[str] = set()
+    raw_factors = doc["factors"]
+    if not isinstance(raw_factors, list) or not raw_factors:
+        raise PolicyError("invalid policy: 'factors' must be a non-empty list")
+    for i, f in enumerate(raw_factors):
+        if not isinstance(f, Mapping):
+            problems.append(f"factors[{i}] is not an object")
+            continue
+        fid = f.get("id")
+        where = f"factor {fid!r}" if fid else f"factors[{i}]"
+        if fid not in known:
+            problems.append(f"{where}: unknown factor id; known: {', '.join(sorted(known))}")
+        if fid in seen:
+            problems.append(f"{where}: listed twice")
+        seen.add(str(fid))
+        if f.get("group") not in GROUPS:
+            problems.append(f"{where}: group {f.get('group')!r} is not one of {', '.join(GROUPS)}")
+        mp = f.get("max_points")
+        if not isinstance(mp, int) or isinstance(mp, bool) or mp < 0:
+            problems.append(f"{where}: max_points {mp!r} must be a non-negative integer")
+        transform = f.get("transform") or {}
+        if transform.get("kind") not in TRANSFORM_KINDS:
+            problems.append(f"{where}: transform kind {transform.get('kind')!r} is not one of "
+                            f"{', '.join(TRANSFORM_KINDS)}")
+        if not str(f.get("rationale") or "").strip():
+            problems.append(f"{where}: a rationale is required")
+        if not problems:
+            factors.append(FactorSpec(
+                id=str(fid), group=str(f["group"]), label=str(f.get("label") or fid),
+                max_points=int(mp), transform=dict(transform),  # type: ignore[arg-type]
+                direction=str(f.get("direction", "increasing")), rationale=str(f["rationale"]),
+            ))
+    missing = known - seen
+    if missing:
+        problems.append(f"factors missing from the policy: {', '.join(sorted(missing))} "
+                        "(give them max_points 0 to switch them off)")
+    total = sum(f.max_points for f in factors)
+    if not problems and total != 100:
+        problems.append(f"max_points add up to {total}; they must add up to exactly 100")
+    if problems:
+        raise PolicyError("invalid policy: " + "; ".join(problems))
+    return Policy(name=str(doc["name"]), version=str(doc["version"]), factors=tuple(factors),
+                  description=str(doc.get("description", "")))
+
+
+@lru_cache(maxsize=8)
+def _load_file(path: Path, mtime: float) -> Policy:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise PolicyError(f"policy file {path}: not valid JSON ({exc})") from exc
+    if not isinstance(doc, dict):
+        raise PolicyError(f"policy file {path}: must hold a JSON object")
+    return parse_policy(doc)
+
+
+def load_policy(policy: Policy | Mapping[str, Any] | str | Path | None = None) -> Policy:
+    """A policy from an object, a document, a file path, or a name in ``models/``."""
+    if policy is None:
+        policy = default_policy_path()
+    if isinstance(policy, Policy):
+        return policy
+    if isinstance(policy, Mapping):
+        return parse_policy(policy)
+    path = Path(policy)
+    if not path.suffix and not path.exists():  # a name such as "default"
+        path = models_dir() / f"policy-{policy}.json"
+    if not path.is_file():
+        names = sorted(p.stem.removeprefix("policy-") for p in models_dir().glob("policy-*.json"))
+        raise PolicyError(f"unknown policy {str(policy)!r}; known policies: {', '.join(names)} "
+                          "(or give the path of a policy JSON file)")
+    return _load_file(path.resolve(), path.stat().st_mtime)

@@ -1,0 +1,199 @@
+"""``twinrisk train``: fit the transforms, calibrate the bands, write the artifact.
+
+The reference population is every curated dyad, scored as of the training date
+with its own ending left out. History for calibration and for the data-only
+weights is a panel: at each cut-off year S, the dyads alive then, scored as of
+31 December S-1, labelled by whether they ended within five years (S..S+4).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+
+from twinrisk.config import models_dir
+from twinrisk.data.loaders import Tables, load_tables
+from twinrisk.data.schemas import ENDED_STATUSES
+from twinrisk.explain.models import Place
+from twinrisk.features.build import build_features
+from twinrisk.features.terms import TERMS
+from twinrisk.model.artifact import ARTIFACT_NAME, ModelArtifact, save_artifact, write_manifest
+from twinrisk.model.policy import Policy, load_policy
+from twinrisk.model.scorecard import points_frame
+from twinrisk.model.transforms import FactorNormaliser
+
+PANEL_YEARS = (2012, 2014, 2016, 2018, 2020)
+HORIZON_YEARS = 5
+BANDS = (("low", 0, 24), ("moderate", 25, 49), ("high", 50, 74), ("severe", 75, 100))
+CARD_JSON = "model_card.json"
+CARD_MD = "model_card.md"
+
+
+def dyad_frame(tables: Tables, as_of: dt.date | pd.Series) -> pd.DataFrame:
+    """The curated dyads as prepared rows (resolved ids, countries, date, no terms)."""
+    from twinrisk import places as gazetteer
+    from twinrisk.features.history import curated_place_id
+
+    d = tables.dyads
+    rows = pd.DataFrame(index=d.index)
+    for side in ("local", "partner"):
+        names, countries = d[f"{side}_place"], d[f"{side}_country"]
+        resolved = gazetteer.resolve_many(list(names), list(countries))
+        ids, shown, objs = [], [], []
+        for name, cc, place in zip(names, countries, resolved, strict=True):
+            ok = isinstance(place, Place)
+            ids.append(place.id if isinstance(place, Place) else curated_place_id(name, cc))
+            shown.append(place.name if isinstance(place, Place) else name)
+            objs.append(place if ok else None)
+        rows[f"{side}_id"] = ids
+        rows[f"{side}_name"] = shown
+        rows[f"{side}_country"] = countries
+        rows[f"_{side}"] = objs
+    rows["as_of"] = pd.Timestamp(as_of) if isinstance(as_of, dt.date) else as_of
+    for key in TERMS:
+        rows[key] = None
+    return rows
+
+
+def _facts_for(rows: pd.DataFrame) -> pd.DataFrame:
+    from twinrisk import places as gazetteer
+
+    places = {p.id: p for p in list(rows["_local"]) + list(rows["_partner"]) if p is not None}
+    return gazetteer.location_facts(list(places.values()))
+
+
+def features_for(tables: Tables, rows: pd.DataFrame) -> pd.DataFrame:
+    from twinrisk.explain.assess import build_history
+
+    feats = build_features(rows, tables, build_history(tables), _facts_for(rows))
+    for column in ("local_name", "partner_name", "local_country", "partner_country"):
+        feats[column] = rows[column]
+    return feats
+
+
+def history_panel(tables: Tables, years: tuple[int, ...] = PANEL_YEARS) -> pd.DataFrame:
+    """Rows (dyad, cut-off year) with features as of the cut-off and the 5-year label."""
+    d = tables.dyads
+    frames = []
+    for year in years:
+        established = d["established_year"].fillna(0) <= year - 1
+        ended_year = d["ended_year"].where(d["status"].isin(ENDED_STATUSES))
+        alive = established & ~(ended_year < year).fillna(False)
+        sub = tables.dyads[alive]
+        if sub.empty:
+            continue
+        rows = dyad_frame(dataclasses.replace(tables, dyads=sub), dt.date(year - 1, 12, 31))
+        feats = features_for(tables, rows)
+        feats["panel_year"] = year
+        feats["dyad_id"] = sub["dyad_id"].to_numpy()
+        end = ended_year[alive]
+        feats["label"] = ((end >= year) & (end <= year + HORIZON_YEARS - 1)).fillna(False).astype(int).to_numpy()
+        frames.append(feats.reset_index(drop=True))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _auc(scores: np.ndarray, labels: np.ndarray) -> float | None:
+    pos, neg = scores[labels == 1], scores[labels == 0]
+    if len(pos) == 0 or len(neg) == 0:
+        return None
+    # Mann-Whitney U with ties counted as half
+    ranks = pd.Series(np.concatenate([pos, neg])).rank().to_numpy()
+    u = ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2
+    return float(u / (len(pos) * len(neg)))
+
+
+def calibration_table(scores: np.ndarray, labels: np.ndarray) -> list[dict[str, Any]]:
+    table = []
+    for band, lo, hi in BANDS:
+        mask = (scores >= lo) & (scores <= hi)
+        n, k = int(mask.sum()), int(labels[mask].sum())
+        table.append({"band": band, "scores": f"{lo}-{hi}", "dyads": n, "ended_within_5y": k,
+                      "observed_rate": round(k / n, 3) if n else None})
+    return table
+
+
+def nonnegative_logit(X: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple[np.ndarray, float]:
+    """Logistic regression with weights ≥ 0 (L-BFGS-B), ridge-penalised, deterministic."""
+    n, k = X.shape
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:k], theta[k]
+        z = X @ w + b
+        p = 1.0 / (1.0 + np.exp(-z))
+        eps = 1e-12
+        value = -np.mean(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)) + l2 * w @ w / (2 * n)
+        grad_z = (p - y) / n
+        return value, np.concatenate([X.T @ grad_z + l2 * w / n, [grad_z.sum()]])
+
+    bounds = [(0.0, None)] * k + [(None, None)]
+    res = minimize(loss, np.zeros(k + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    return res.x[:k], float(res.x[k])
+
+
+def train(*, as_of: dt.date | None = None, policy: Policy | None = None,
+          out_dir: Path | None = None) -> dict[str, Any]:
+    """Fit, calibrate, write artifact + model card + manifest; return the card."""
+    tables = load_tables()
+    pol = policy or load_policy()
+    as_of = as_of or dt.date.today()
+    out_dir = Path(out_dir or models_dir())
+
+    reference = features_for(tables, dyad_frame(tables, as_of))
+    normaliser = FactorNormaliser(pol).fit(reference)
+    ref_raw = reference[pol.factor_ids].copy()
+
+    panel = history_panel(tables)
+    norm = normaliser.transform(panel)
+    pts = points_frame(norm, pol)
+    scores = pts.sum(axis=1).to_numpy()
+    labels = panel["label"].to_numpy()
+    varying = [c for c in pol.factor_ids if norm[c].nunique() > 1]
+    weights, intercept = nonnegative_logit(norm[varying].to_numpy(), labels.astype(float))
+    data_weights = {c: 0.0 for c in pol.factor_ids}
+    data_weights.update({c: round(float(w), 4) for c, w in zip(varying, weights, strict=True)})
+    total_w = sum(data_weights.values())
+    data_points = {c: round(100 * w / total_w, 1) if total_w else 0.0 for c, w in data_weights.items()}
+
+    digest = hashlib.sha256()
+    digest.update(tables.version.encode())
+    digest.update(json.dumps(pol.as_dict(), sort_keys=True).encode())
+    digest.update(pd.util.hash_pandas_object(ref_raw.astype(str), index=False).to_numpy().tobytes())
+    version = f"twinrisk-{as_of.isoformat()}-{digest.hexdigest()[:8]}"
+
+    card: dict[str, Any] = {
+        "model_version": version,
+        "trained_on": as_of.isoformat(),
+        "data_version": tables.version,
+        "policy": pol.label,
+        "reference_population": {"dyads": len(reference),
+                                 "ended": int(tables.dyads["status"].isin(ENDED_STATUSES).sum())},
+        "history_panel": {"years": list(PANEL_YEARS), "horizon_years": HORIZON_YEARS,
+                          "rows": len(panel), "positives": int(labels.sum())},
+        "features": [{"id": f.id, "group": f.group, "label": f.label, "max_points": f.max_points,
+                      "transform": f.transform, "rationale": f.rationale} for f in pol.factors],
+        "policy_weights": {f.id: f.max_points for f in pol.factors},
+        "data_only_weights": {"method": "non-negative logistic regression (L-BFGS-B, ridge 1.0) "
+                                        "on normalised factors, history panel",
+                              "coefficients": data_weights, "intercept": round(intercept, 4),
+                              "as_points_of_100": data_points,
+                              "constant_in_history": [c for c in pol.factor_ids if c not in varying]},
+        "calibration": calibration_table(scores, labels),
+        "panel_auc": _auc(scores.astype(float), labels),
+    }
+    artifact = ModelArtifact(version=version, data_version=tables.version, policy_label=pol.label,
+                             trained_at=as_of.isoformat(), reference=ref_raw,
+                             normaliser=normaliser, card=card)
+    save_artifact(artifact, out_dir)
+    from twinrisk.model.card import write_card
+
+    write_card(card, out_dir)
+    write_manifest(out_dir, [ARTIFACT_NAME, CARD_JSON, CARD_MD, "policy-default.json"])
+    return card

@@ -1,0 +1,83 @@
+"""Raw factor values -> normalised values in [0, 1], one column per factor.
+
+A scikit-learn transformer: ``fit`` learns what the policy leaves to the data
+(the reference distribution behind ``ecdf`` factors), ``transform`` applies the
+policy's monotone map, and imputed term values come from the policy. Nothing is
+computed in ``__init__``; fitted attributes end in ``_``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from twinrisk.model.policy import Policy
+
+
+def _ecdf(reference: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Share of the positive reference values at or below each value; 0 for ≤ 0."""
+    positive = np.sort(reference[np.isfinite(reference) & (reference > 0)])
+    if positive.size == 0:
+        return np.where(values > 0, 1.0, 0.0)
+    ranks = np.searchsorted(positive, values, side="right") / positive.size
+    return np.where(values > 0, np.maximum(ranks, 1.0 / positive.size), 0.0)
+
+
+class FactorNormaliser(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """Monotone map of each factor's raw value onto [0, 1], as the policy says."""
+
+    def __init__(self, policy: Policy | None = None):
+        self.policy = policy
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> FactorNormaliser:
+        if self.policy is None:
+            raise ValueError("FactorNormaliser needs a policy")
+        self.feature_names_in_ = np.array(self.policy.factor_ids, dtype=object)
+        self.reference_ = {
+            spec.id: np.sort(X[spec.id].to_numpy(dtype=float))
+            for spec in self.policy.factors
+            if spec.transform["kind"] == "ecdf"
+        }
+        self.n_reference_ = len(X)
+        return self
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        check_is_fitted(self, "reference_")
+        assert self.policy is not None
+        out = {}
+        for spec in self.policy.factors:
+            t = spec.transform
+            kind = t["kind"]
+            raw = X[spec.id]
+            if kind == "levels":
+                levels = t["levels"]
+                unknown = set(raw.dropna().unique()) - set(levels)
+                if unknown:
+                    raise ValueError(f"factor {spec.id}: values {sorted(unknown)} have no level "
+                                     f"in the policy (levels: {', '.join(levels)})")
+                norm = raw.map(levels).to_numpy(dtype=float)
+            else:
+                values = raw.to_numpy(dtype=float)
+                if kind == "linear":
+                    norm = values / float(t["cap"])
+                elif kind == "ecdf":
+                    norm = _ecdf(self.reference_.get(spec.id, np.array([])), values)
+                elif kind == "distance":
+                    near, far = float(t["near_km"]), float(t["far_km"])
+                    norm = (far - values) / (far - near)
+                    norm = np.where(np.isnan(values), 0.0, norm)
+                elif kind == "term":
+                    norm = values / float(t.get("cap", 1.0))
+                    norm = np.where(np.isnan(values), float(t.get("impute", 1.0)), norm)
+                else:  # pragma: no cover - the policy parser rejects other kinds
+                    raise ValueError(kind)
+            out[spec.id] = np.clip(np.nan_to_num(norm, nan=0.0), 0.0, 1.0)
+        return pd.DataFrame(out, index=X.index)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        check_is_fitted(self, "reference_")
+        return np.asarray(self.feature_names_in_, dtype=object)

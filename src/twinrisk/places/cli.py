@@ -1,0 +1,35 @@
+"""``twinrisk places resolve NAME [--country CC] [--json]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    places = sub.add_parser("places", help="resolve place names (GeoNames gazetteer)")
+    psub = places.add_subparsers(dest="places_command", metavar="ACTION")
+    r = psub.add_parser("resolve", help="which city or province a name means")
+    r.add_argument("name")
+    r.add_argument("--country", default=None, help="ISO 3166-1 alpha-2 code, e.g. SE")
+    r.add_argument("--json", action="store_true", help="print the place as JSON")
+    r.set_defaults(handler=_resolve)
+    places.set_defaults(handler=lambda args: places.print_help() or 2)
+
+
+def _resolve(args: argparse.Namespace) -> int:
+    from twinrisk.places import PlaceError, resolve
+
+    try:
+        place = resolve(args.name, args.country)
+    except PlaceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(place.model_dump(), ensure_ascii=False, indent=2))
+    else:
+        where = ", ".join(x for x in (place.admin1, place.country) if x)
+        print(f"{place.name} ({where}) [{place.kind}] {place.id} "
+              f"lat={place.lat} lon={place.lon} population={place.population}")
+    return 0

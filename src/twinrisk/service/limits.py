@@ -1,0 +1,202 @@
+"""Limits: request body size (counted as it arrives, with or without Content-Length),
+strict JSON (no duplicate keys, NaN or Infinity), and time limits on long work."""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import anyio
+import anyio.to_thread
+from fastapi import HTTPException, Request, Response
+from fastapi.routing import APIRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from twinrisk.service.problems import PROBLEM_MEDIA_TYPE, ProblemError, problem_bytes
+
+T = TypeVar("T")
+
+
+def human_bytes(n: int) -> str:
+    if n >= 1024 * 1024 and n % (1024 * 1024) == 0:
+        return f"{n // (1024 * 1024)} MiB"
+    if n >= 1024 and n % 1024 == 0:
+        return f"{n // 1024} KiB"
+    return f"{n} bytes"
+
+
+class BodyTooLarge(HTTPException):
+    """Raised while reading a body that exceeds the limit; answered with 413."""
+
+    slug = "body-too-large"
+
+    def __init__(self, limit: int, what: str = "request body") -> None:
+        super().__init__(413, f"the {what} is larger than the limit of {human_bytes(limit)} "
+                              f"({limit} bytes); send less data or split it into several "
+                              "requests")
+        self.limit = limit
+
+
+class BodyLimitMiddleware:
+    """Pure ASGI middleware: reject bodies over a per-path limit with 413.
+
+    A declared Content-Length over the limit is refused before the body is read; a
+    body without one (chunked) is counted as it streams and cut off at the limit.
+    """
+
+    def __init__(self, app: ASGIApp, default_limit: int,
+                 path_limits: tuple[tuple[str, int], ...] = ()) -> None:
+        self.app = app
+        self.default_limit = default_limit
+        self.path_limits = path_limits
+
+    def limit_for(self, path: str) -> int:
+        for prefix, limit in self.path_limits:
+            if path == prefix or path.startswith(prefix + "/"):
+                return limit
+        return self.default_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope.get("path", ""))
+        scope.setdefault("state", {})["body_limit"] = limit
+        declared = None
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await self._reply(send, 400, "the Content-Length header is not a number",
+                                      scope)
+                    return
+        if declared is not None and declared > limit:
+            await self._reply(send, 413, BodyTooLarge(limit).detail, scope, limit=limit)
+            return
+
+        received = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge(limit)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except BodyTooLarge as exc:
+            if started:
+                raise
+            await self._reply(send, 413, str(exc.detail), scope, limit=exc.limit)
+
+    @staticmethod
+    async def _reply(send: Send, status: int, detail: str, scope: Scope,
+                     limit: int | None = None) -> None:
+        slug = "body-too-large" if status == 413 else "bad-request"
+        body = problem_bytes(status, detail, slug=slug, instance=scope.get("path"), limit=limit)
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                                (b"content-length", str(len(body)).encode()),
+                                (b"connection", b"close")]})
+        await send({"type": "http.response.body", "body": body})
+
+
+# -- strict JSON ---------------------------------------------------------------------------
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise json.JSONDecodeError(f"the key {key!r} appears twice in one object", "", 0)
+        out[key] = value
+    return out
+
+
+def _no_constants(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not a JSON number; send null or a finite number",
+                               "", 0)
+
+
+def strict_loads(body: bytes) -> Any:
+    try:
+        text = body.decode("utf-8-sig" if body.startswith(b"\xef\xbb\xbf") else "utf-8")
+    except UnicodeDecodeError as exc:
+        raise json.JSONDecodeError("the body is not UTF-8 text", "", exc.start) from exc
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    except RecursionError as exc:
+        raise json.JSONDecodeError("the JSON is nested too deeply", "", 0) from exc
+
+
+class StrictJSONRequest(Request):
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            self._json = strict_loads(await self.body())
+        return self._json
+
+
+class StrictJSONRoute(APIRoute):
+    """A route whose JSON bodies refuse duplicate keys, NaN, Infinity and non-UTF-8."""
+
+    def get_route_handler(self) -> Callable[[Request], Any]:
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            return await original(StrictJSONRequest(request.scope, request.receive))  # type: ignore[no-any-return]
+
+        return handler
+
+
+def finite(value: Any) -> bool:
+    return not (isinstance(value, float) and (math.isnan(value) or math.isinf(value)))
+
+
+# -- time limits ---------------------------------------------------------------------------
+
+class Worker:
+    """Runs blocking library work in threads, at most ``workers`` at once, each within
+    ``timeout`` seconds (queueing included): past it the caller gets a 503 problem."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._limiter: anyio.CapacityLimiter | None = None
+
+    @property
+    def limiter(self) -> anyio.CapacityLimiter:
+        if self._limiter is None:  # created inside the event loop
+            self._limiter = anyio.CapacityLimiter(self.workers)
+        return self._limiter
+
+    async def run(self, fn: Callable[..., T], *args: Any, timeout: float,
+                  what: str = "the assessment", **kwargs: Any) -> T:
+        call = functools.partial(fn, *args, **kwargs)
+        try:
+            with anyio.fail_after(timeout):
+                return await anyio.to_thread.run_sync(call, abandon_on_cancel=True,
+                                                      limiter=self.limiter)
+        except TimeoutError as exc:
+            raise ProblemError(
+                503, f"{what} did not finish within {timeout:g} s; the service may be busy. "
+                     "Retry later, or send fewer proposals per request",
+                slug="timeout", title="Timed out", headers={"Retry-After": "5"},
+            ) from exc
+
+
+async def run_io(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Blocking store I/O in a thread, never abandoned (a write is either answered or
+    not attempted)."""
+    return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))

@@ -1,0 +1,98 @@
+"""Service settings, read once from the environment at app creation.
+
+=================================  =========================================================
+``TWINRISK_API_KEYS``              comma-separated API keys, each ``key`` or ``id:key``
+``TWINRISK_API_KEY_FILE``          a file with one key a line: ``key``, ``id:key``,
+                                   ``sha256:<hex>`` or ``id:sha256:<hex>`` (``#`` comments)
+``TWINRISK_DATABASE_URL``          the store (default: SQLite in the data directory)
+``TWINRISK_MAX_BODY_BYTES``        JSON request body limit (default 2 MiB)
+``TWINRISK_MAX_UPLOAD_BYTES``      CSV upload limit (default 10 MiB)
+``TWINRISK_MAX_BATCH_ITEMS``       proposals per JSON batch (default 1000)
+``TWINRISK_MAX_CSV_ROWS``          data rows per CSV upload (default 50000)
+``TWINRISK_TIMEOUT_SECONDS``       limit on one assessment's work (default 30)
+``TWINRISK_BATCH_TIMEOUT_SECONDS`` limit on a batch's work (default 300)
+``TWINRISK_WORKERS``               scoring jobs run at once (default 8)
+=================================  =========================================================
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from twinrisk.service.auth import KeyRing
+
+MiB = 1024 * 1024
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name}={raw!r} is not an integer") from exc
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, not {value}")
+    return value
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name}={raw!r} is not a number") from exc
+    if not value > 0:
+        raise ValueError(f"{name} must be positive, not {raw}")
+    return value
+
+
+@dataclass
+class Settings:
+    #: the address the server is bound to: without API keys only loopback is open
+    host: str = "127.0.0.1"
+    keys: KeyRing = field(default_factory=KeyRing)
+    database_url: str | None = None
+    max_body_bytes: int = 2 * MiB
+    max_upload_bytes: int = 10 * MiB
+    max_batch_items: int = 1000
+    max_csv_rows: int = 50_000
+    timeout_seconds: float = 30.0
+    batch_timeout_seconds: float = 300.0
+    workers: int = 8
+    #: run the warm-up (load tables, model, gazetteer) in the background at start
+    warm_up: bool = True
+
+    @classmethod
+    def from_env(cls, host: str = "127.0.0.1") -> Settings:
+        return cls(
+            host=host,
+            keys=KeyRing.from_env(),
+            database_url=os.environ.get("TWINRISK_DATABASE_URL") or None,
+            max_body_bytes=_int("TWINRISK_MAX_BODY_BYTES", 2 * MiB),
+            max_upload_bytes=_int("TWINRISK_MAX_UPLOAD_BYTES", 10 * MiB),
+            max_batch_items=_int("TWINRISK_MAX_BATCH_ITEMS", 1000),
+            max_csv_rows=_int("TWINRISK_MAX_CSV_ROWS", 50_000),
+            timeout_seconds=_float("TWINRISK_TIMEOUT_SECONDS", 30.0),
+            batch_timeout_seconds=_float("TWINRISK_BATCH_TIMEOUT_SECONDS", 300.0),
+            workers=_int("TWINRISK_WORKERS", 8),
+        )
+
+    @property
+    def loopback(self) -> bool:
+        return self.host.strip().lower() in LOOPBACK_HOSTS
+
+    @property
+    def open_access(self) -> bool:
+        """No keys configured and bound to loopback: calls need no key."""
+        return not self.keys and self.loopback
+
+    @property
+    def locked(self) -> bool:
+        """No keys configured but reachable from other machines: refuse every call."""
+        return not self.keys and not self.loopback
