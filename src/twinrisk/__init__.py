@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["assess", "assess_frame", "__version__"]
+__all__ = ["assess", "assess_frame", "assess_many", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from twinrisk.api_lib import assess, assess_frame
+    from twinrisk.explain.assess import assess, assess_frame, assess_many
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("assess", "assess_frame"):
-        from twinrisk import api_lib
+    if name in ("assess", "assess_frame", "assess_many"):
+        from twinrisk.explain import assess as _assess
 
-        return getattr(api_lib, name)
+        return getattr(_assess, name)
     raise AttributeError(name)

@@ -57,7 +57,7 @@ Scorer = Callable[..., pd.DataFrame]
 def _default_scorer() -> Scorer:
     import twinrisk
 
-    return twinrisk.assess_frame  # type: ignore[no-any-return]
+    return twinrisk.assess_frame
 
 
 def resolve_policy(policy: Any) -> Any:
@@ -144,7 +144,7 @@ class BatchResult:
     output: Path | None = None
     report: Path | None = None
     #: the first few failures as (1-based row, error), for the CLI to show
-    examples: list[tuple[int, str]] = field(default_factory=list)
+    examples: list[tuple[Any, str]] = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -163,11 +163,12 @@ class BatchResult:
         if n_failed and len(self.examples) < keep_examples:
             for idx, err in scored.loc[failed, "error"].head(keep_examples).items():
                 if len(self.examples) < keep_examples:
-                    self.examples.append((int(idx) + 1, str(err)))
+                    row = idx + 1 if isinstance(idx, int) else idx
+                    self.examples.append((row, str(err)))
 
 
 def _empty_output(columns: list[str]) -> pd.DataFrame:
-    cols = [c for c in columns if c != READ_ERROR] + [c for c in RESULT_COLUMNS]
+    cols = [c for c in columns if c != READ_ERROR] + list(RESULT_COLUMNS)
     return pd.DataFrame({c: pd.Series(dtype="Int64" if c in int_columns([c]) else "str")
                          for c in cols})
 

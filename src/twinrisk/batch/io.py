@@ -29,6 +29,7 @@ complete, so a failed run never leaves a half-written file under the final name.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import gzip
@@ -221,9 +222,11 @@ class CsvReader:
         self._raw = _open_binary(source)
         self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", errors="strict",
                                       newline="")
+        self._lines_before = 1
         try:
             header_line = self._text.readline()
             while header_line and not header_line.strip():
+                self._lines_before += 1
                 header_line = self._text.readline()
         except UnicodeDecodeError as exc:
             self.close()
@@ -270,10 +273,8 @@ class CsvReader:
         return min(1.0, pos / self._total)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # closing a file we only read
             self._text.close()
-        except Exception:  # noqa: BLE001,S110 - closing a file we only read
-            pass
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         width = len(self.columns)
@@ -290,8 +291,9 @@ class CsvReader:
                     if len(fields) < width:
                         fields = fields + [""] * (width - len(fields))
                     elif any(f.strip() for f in fields[width:]):
-                        errors[n] = (f"line {reader.line_num}: {len(fields)} fields but the "
-                                     f"header has {width}; quote any value that contains "
+                        line = reader.line_num + self._lines_before
+                        errors[n] = (f"line {line}: {len(fields)} fields but the header has "
+                                     f"{width}; quote any value that contains "
                                      f"{self.delimiter!r}")
                         fields = fields[:width]
                     else:
@@ -302,9 +304,11 @@ class CsvReader:
                     yield _frame(rows, self.columns, start, errors)
                     start, rows, errors = n, [], {}
         except UnicodeDecodeError as exc:
-            raise _not_utf8(self.name, exc, f"after line {reader.line_num}") from exc
+            raise _not_utf8(self.name, exc, f"after line {reader.line_num + self._lines_before}"
+                            ) from exc
         except csv.Error as exc:
-            raise BatchInputError(f"{self.name}: line {reader.line_num}: {exc}") from exc
+            raise BatchInputError(f"{self.name}: line {reader.line_num + self._lines_before}: "
+                                  f"{exc}") from exc
         finally:
             self.close()
         if rows:
@@ -504,7 +508,8 @@ def open_input(source: str | Path | bytes, *, chunk_size: int = 50_000,
         fmt = detect_format(source, INPUT_FORMATS, "input")
     if not isinstance(source, bytes) and not Path(source).is_file():
         raise BatchInputError(f"cannot read {source}: no such file")
-    readers = {"csv": CsvReader, "jsonl": JsonLinesReader, "xlsx": XlsxReader,
+    readers: dict[str, type[CsvReader | JsonLinesReader | XlsxReader | ParquetReader]] = {
+        "csv": CsvReader, "jsonl": JsonLinesReader, "xlsx": XlsxReader,
                "parquet": ParquetReader}
     if fmt not in readers:
         raise ValueError(f"unknown input format {fmt!r}; one of {', '.join(readers)}")
@@ -594,7 +599,7 @@ class XlsxWriter:
         for values in safe.itertuples(index=False, name=None):
             if self._rows >= XLSX_MAX_ROWS:
                 self._new_sheet()
-            row = []
+            row: list[Any] = []
             for v, is_int in zip(values, ints, strict=True):
                 if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
                     row.append(None)

@@ -71,6 +71,6 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """
     out = df.copy(deep=False)
     for i in range(df.shape[1]):
-        out.isetitem(i, neutralise_series(df.iloc[:, i]))
+        out.isetitem(i, neutralise_series(df.iloc[:, i]).to_numpy())
     out.columns = [neutralise_formula(c) if isinstance(c, str) else c for c in df.columns]
     return out

@@ -11,11 +11,13 @@ from pathlib import Path
 IMPORTERS: list[tuple[str, str, str]] = []
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     data = sub.add_parser("data", help="validate and import the curated tables in features/")
     data_sub = data.add_subparsers(dest="data_command", metavar="ACTION")
     v = data_sub.add_parser("validate", help="check every table and list every problem")
-    v.add_argument("--data-dir", type=Path, default=None, help="tables to check (default features/)")
+    v.add_argument(
+        "--data-dir", type=Path, default=None, help="tables to check (default features/)"
+    )
     v.add_argument("--json", action="store_true", help="print problems as JSON")
     v.set_defaults(handler=_validate)
     try:
@@ -36,8 +38,12 @@ def _validate(args: argparse.Namespace) -> int:
     root = args.data_dir or features_dir()
     typed, problems = validate_dir(root)
     if args.json:
-        json.dump({"data_dir": str(root), "problems": [p.as_dict() for p in problems]},
-                  sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(
+            {"data_dir": str(root), "problems": [p.as_dict() for p in problems]},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
         print()
     elif problems:
         print(f"{len(problems)} problem(s) in {root}:", file=sys.stderr)

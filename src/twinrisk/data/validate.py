@@ -119,12 +119,29 @@ def _cross_table_problems(raw: dict[str, pd.DataFrame]) -> list[Problem]:
                     if sid not in source_ids:
                         yield Problem(name, _line(idx), "sources", sid, "unknown source id")
         for column in df.columns:
-            if column in ("country", "local_country", "partner_country", "debtor", "creditor",
-                          "country_a", "country_b", "flagship_financier") and name != "countries.csv":
+            if (
+                column
+                in (
+                    "country",
+                    "local_country",
+                    "partner_country",
+                    "debtor",
+                    "creditor",
+                    "country_a",
+                    "country_b",
+                    "flagship_financier",
+                )
+                and name != "countries.csv"
+            ):
                 for idx, value in df[column].items():
                     if isinstance(value, str) and value and value not in iso2:
-                        yield Problem(name, _line(idx), column, value,
-                                      "unknown ISO code (not in countries.csv)")
+                        yield Problem(
+                            name,
+                            _line(idx),
+                            column,
+                            value,
+                            "unknown ISO code (not in countries.csv)",
+                        )
 
     for name, df in raw.items():
         if name != "sources.csv":
@@ -140,23 +157,51 @@ def _cross_table_problems(raw: dict[str, pd.DataFrame]) -> list[Problem]:
     if countries is not None:
         for idx, row in countries.iterrows():
             if row.get("bri_mou") == "exited" and pd.isna(row.get("bri_exit_year")):
-                problems.append(Problem("countries.csv", _line(idx), "bri_exit_year", None,
-                                        "status 'exited' needs the exit year"))
+                problems.append(
+                    Problem(
+                        "countries.csv",
+                        _line(idx),
+                        "bri_exit_year",
+                        None,
+                        "status 'exited' needs the exit year",
+                    )
+                )
             if not pd.isna(row.get("cpi_score")) and pd.isna(row.get("cpi_year")):
-                problems.append(Problem("countries.csv", _line(idx), "cpi_year", None,
-                                        "a CPI score needs its edition year"))
+                problems.append(
+                    Problem(
+                        "countries.csv",
+                        _line(idx),
+                        "cpi_year",
+                        None,
+                        "a CPI score needs its edition year",
+                    )
+                )
     debt = raw.get("country_debt.csv")
     if debt is not None:
         shares = debt[debt["metric"] == "ppg_share_pct"]
         for idx, value in shares["value"].items():
             number = pd.to_numeric(value, errors="coerce")
             if pd.notna(number) and not 0 <= float(number) <= 100:
-                problems.append(Problem("country_debt.csv", _line(idx), "value", str(value),
-                                        "a share in % must lie in [0, 100]"))
+                problems.append(
+                    Problem(
+                        "country_debt.csv",
+                        _line(idx),
+                        "value",
+                        str(value),
+                        "a share in % must lie in [0, 100]",
+                    )
+                )
         for idx, row in debt.iterrows():
             if row.get("debtor") == row.get("creditor"):
-                problems.append(Problem("country_debt.csv", _line(idx), "creditor",
-                                        str(row.get("creditor")), "debtor and creditor are the same"))
+                problems.append(
+                    Problem(
+                        "country_debt.csv",
+                        _line(idx),
+                        "creditor",
+                        str(row.get("creditor")),
+                        "debtor and creditor are the same",
+                    )
+                )
     return problems
 
 
@@ -178,34 +223,64 @@ def _dyad_rules(dyads: pd.DataFrame, places: pd.DataFrame | None) -> Iterable[Pr
         for side in ("local", "partner"):
             key = (row.get(f"{side}_place"), row.get(f"{side}_country"))
             if places is not None and key not in known:
-                yield Problem(name, line, f"{side}_place", f"{key[0]} ({key[1]})",
-                              "place not in places.csv")
+                yield Problem(
+                    name, line, f"{side}_place", f"{key[0]} ({key[1]})", "place not in places.csv"
+                )
         if status in ENDED_STATUSES:
             if ended is None:
                 yield Problem(name, line, "ended_year", None, f"status '{status}' needs ended_year")
             if pd.isna(row.get("ended_by")):
                 yield Problem(name, line, "ended_by", None, f"status '{status}' needs ended_by")
             if pd.isna(row.get("reason_code")):
-                yield Problem(name, line, "reason_code", None, f"status '{status}' needs reason_code")
+                yield Problem(
+                    name, line, "reason_code", None, f"status '{status}' needs reason_code"
+                )
         elif status == "active":
             if ended is not None:
-                yield Problem(name, line, "ended_year", str(ended), "an active dyad has no ended_year")
+                yield Problem(
+                    name, line, "ended_year", str(ended), "an active dyad has no ended_year"
+                )
             if not pd.isna(row.get("ended_by")):
-                yield Problem(name, line, "ended_by", str(row.get("ended_by")),
-                              "an active dyad has no ended_by")
+                yield Problem(
+                    name,
+                    line,
+                    "ended_by",
+                    str(row.get("ended_by")),
+                    "an active dyad has no ended_by",
+                )
         if established is not None and ended is not None and ended < established:
-            yield Problem(name, line, "ended_year", str(ended),
-                          f"ended before it was established ({established})")
+            yield Problem(
+                name,
+                line,
+                "ended_year",
+                str(ended),
+                f"ended before it was established ({established})",
+            )
         if (row.get("local_place"), row.get("local_country")) == (
-            row.get("partner_place"), row.get("partner_country")
+            row.get("partner_place"),
+            row.get("partner_country"),
         ):
-            yield Problem(name, line, "partner_place", str(row.get("partner_place")),
-                          "a place cannot partner itself")
-        pair = frozenset({(row.get("local_place"), row.get("local_country")),
-                          (row.get("partner_place"), row.get("partner_country"))})
+            yield Problem(
+                name,
+                line,
+                "partner_place",
+                str(row.get("partner_place")),
+                "a place cannot partner itself",
+            )
+        pair = frozenset(
+            {
+                (row.get("local_place"), row.get("local_country")),
+                (row.get("partner_place"), row.get("partner_country")),
+            }
+        )
         if pair in seen:
-            yield Problem(name, line, "partner_place", str(row.get("partner_place")),
-                          f"duplicate dyad (same pair as line {seen[pair]})")
+            yield Problem(
+                name,
+                line,
+                "partner_place",
+                str(row.get("partner_place")),
+                f"duplicate dyad (same pair as line {seen[pair]})",
+            )
         else:
             seen[pair] = line or 0
 
@@ -215,14 +290,23 @@ def _event_coverage(dyads: pd.DataFrame, events: pd.DataFrame) -> Iterable[Probl
     for idx, row in dyads.iterrows():
         pair = frozenset((row.get("local_country"), row.get("partner_country")))
         if len(pair) == 2 and pair not in covered:
-            yield Problem("dyads.csv", _line(idx), "partner_country",
-                          f"{row.get('local_country')}-{row.get('partner_country')}",
-                          "no bilateral event for this pair of countries in bilateral_events.csv")
+            yield Problem(
+                "dyads.csv",
+                _line(idx),
+                "partner_country",
+                f"{row.get('local_country')}-{row.get('partner_country')}",
+                "no bilateral event for this pair of countries in bilateral_events.csv",
+            )
             covered.add(pair)  # report each uncovered pair once
     for idx, row in events.iterrows():
         if row.get("country_a") == row.get("country_b"):
-            yield Problem("bilateral_events.csv", _line(idx), "country_b",
-                          str(row.get("country_b")), "an event needs two different countries")
+            yield Problem(
+                "bilateral_events.csv",
+                _line(idx),
+                "country_b",
+                str(row.get("country_b")),
+                "an event needs two different countries",
+            )
 
 
 def validate_dir(data_dir: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:

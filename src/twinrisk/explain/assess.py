@@ -128,8 +128,10 @@ def parse_as_of(value: Any, *, field: str = "as_of") -> dt.date:
         except ValueError as exc:
             raise AsOfError(f"{field} {value!r} is not a date; use YYYY-MM-DD") from exc
     if date < EARLIEST_AS_OF or date > dt.date.today():
-        raise AsOfError(f"{field} {date.isoformat()} is out of range; use a date between "
-                        f"{EARLIEST_AS_OF.isoformat()} and today ({dt.date.today().isoformat()})")
+        raise AsOfError(
+            f"{field} {date.isoformat()} is out of range; use a date between "
+            f"{EARLIEST_AS_OF.isoformat()} and today ({dt.date.today().isoformat()})"
+        )
     return date
 
 
@@ -140,60 +142,137 @@ def _country(value: Any, field: str, names: Mapping[str, str]) -> str | None:
     if not code:
         return None
     if code not in names:
-        raise CountryError(f"{field} {value!r} is not an ISO 3166-1 alpha-2 code in the data "
-                           "(e.g. SE, CN, IN)")
+        raise CountryError(
+            f"{field} {value!r} is not an ISO 3166-1 alpha-2 code in the data (e.g. SE, CN, IN)"
+        )
     return code
 
 
-def _prepare(eng: Engine, requests: Sequence[Mapping[str, Any]]) -> tuple[pd.DataFrame, list[str]]:
-    """Resolve and check every request; a bad one gets an error, the rest go on."""
-    errors = [""] * len(requests)
-    rows: list[dict[str, Any]] = []
-    local_names, local_cc, partner_names, partner_cc = [], [], [], []
-    for i, req in enumerate(requests):
-        row: dict[str, Any] = {}
-        try:
-            row["as_of"] = pd.Timestamp(parse_as_of(req.get("as_of")))
-            row.update(parse_terms(req.get("terms")))
-            lcc = _country(req.get("local_country"), "local_country", eng.names)
-            pcc = _country(req.get("partner_country"), "partner_country", eng.names)
-        except (ValueError, TermError) as exc:
-            errors[i] = str(exc)
-            lcc = pcc = None
-        rows.append(row)
-        local_names.append(str(req.get("local") or "") if not errors[i] else "")
-        partner_names.append(str(req.get("partner") or "") if not errors[i] else "")
-        local_cc.append(lcc)
-        partner_cc.append(pcc)
-    resolved_local = gazetteer.resolve_many(local_names, local_cc)
-    resolved_partner = gazetteer.resolve_many(partner_names, partner_cc)
-    for i, (lp, pp) in enumerate(zip(resolved_local, resolved_partner, strict=True)):
+def _parse_unique(values: pd.Series, parse: Any) -> tuple[list[Any], list[str]]:
+    """Apply ``parse`` once per distinct value; return parsed values and error texts."""
+    parsed: dict[Any, tuple[Any, str]] = {}
+    out, errors = [], []
+    for value in values.tolist():
+        key = value if not isinstance(value, (list, dict)) else repr(value)
+        if key not in parsed:
+            try:
+                parsed[key] = (parse(value), "")
+            except (ValueError, TermError) as exc:
+                parsed[key] = (None, str(exc))
+        result, error = parsed[key]
+        out.append(result)
+        errors.append(error)
+    return out, errors
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value == ""
+
+
+def _prepare(
+    eng: Engine, df: pd.DataFrame, default_as_of: dt.date | None = None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Check and resolve every row of a request frame; a bad row gets an error, the
+    rest go on. Columns: local, partner, optional local_country, partner_country,
+    as_of and term columns. Each distinct value is parsed once."""
+    n = len(df)
+    errors: list[list[str]] = [[] for _ in range(n)]
+
+    def column(name: str) -> pd.Series:
+        if name in df.columns:
+            return df[name].astype(object).reset_index(drop=True)
+        return pd.Series([None] * n, dtype=object)
+
+    def note(errs: list[str]) -> None:
+        for i, e in enumerate(errs):
+            if e:
+                errors[i].append(e)
+
+    fallback = default_as_of or dt.date.today()
+    as_of, errs = _parse_unique(
+        column("as_of"), lambda v: parse_as_of(fallback if _empty(v) else v)
+    )
+    note(errs)
+    countries = {}
+    for side in ("local", "partner"):
+        field = f"{side}_country"
+        countries[side], errs = _parse_unique(
+            column(field), lambda v, f=field: _country(v, f, eng.names)
+        )
+        note(errs)
+    terms: dict[str, list[Any]] = {}
+    for key in TERMS:
+        if key in df.columns:
+            values, errs = _parse_unique(column(key), lambda v, k=key: parse_terms({k: v}).get(k))
+            terms[key] = values
+            note(errs)
+    resolved = {}
+    for side in ("local", "partner"):
+        names = ["" if _empty(v) else str(v) for v in column(side).tolist()]
+        for i, name in enumerate(names):
+            if not name.strip():
+                errors[i].append(f"{side}: a place name is required")
+        resolved[side] = gazetteer.resolve_many(names, countries[side])
+    rows = []
+    ok = []
+    for i in range(n):
+        lp, pp = resolved["local"][i], resolved["partner"][i]
+        if not errors[i]:
+            for field, place in (("local", lp), ("partner", pp)):
+                if isinstance(place, Exception):
+                    errors[i].append(f"{field}: {place}")
+                elif place.country not in eng.names:
+                    errors[i].append(
+                        f"{field}: {place.name} is in {place.country}, a country not in the data"
+                    )
+        if not errors[i] and lp.id == pp.id:  # type: ignore[union-attr]
+            errors[i].append(f"partner: {pp.name} ({pp.country}) is the same place as local")  # type: ignore[union-attr]
         if errors[i]:
             continue
-        problems = []
-        for field, place in (("local", lp), ("partner", pp)):
-            if isinstance(place, Exception):
-                problems.append(f"{field}: {place}")
-            elif place.country not in eng.names:
-                problems.append(f"{field}: {place.name} is in {place.country}, a country not in "
-                                "the data")
-        if problems:
-            errors[i] = "; ".join(problems)
-            continue
         assert isinstance(lp, Place) and isinstance(pp, Place)
-        if lp.id == pp.id:
-            errors[i] = f"partner: {pp.name} ({pp.country}) is the same place as local"
-            continue
-        rows[i].update(local_id=lp.id, local_name=lp.name, local_country=lp.country,
-                       partner_id=pp.id, partner_name=pp.name, partner_country=pp.country,
-                       _local=lp, _partner=pp)
-    ok = [i for i, e in enumerate(errors) if not e]
-    frame = pd.DataFrame([rows[i] for i in ok], index=ok)
-    return frame, errors
+        ok.append(i)
+        row = {
+            "local_id": lp.id,
+            "local_name": lp.name,
+            "local_country": lp.country,
+            "partner_id": pp.id,
+            "partner_name": pp.name,
+            "partner_country": pp.country,
+            "as_of": as_of[i],
+            "_local": lp,
+            "_partner": pp,
+        }
+        for key, values in terms.items():
+            row[key] = values[i]
+        rows.append(row)
+    frame = pd.DataFrame(rows, index=ok)
+    if len(frame):
+        frame["as_of"] = pd.to_datetime(frame["as_of"])
+    return frame, ["; ".join(e) for e in errors]
 
 
-def _score_frame(eng: Engine, frame: pd.DataFrame, policy: Policy
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _request_frame(requests: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    records = []
+    for req in requests:
+        rec = {
+            k: req.get(k) for k in ("local", "partner", "local_country", "partner_country", "as_of")
+        }
+        terms = req.get("terms") or {}
+        if not isinstance(terms, Mapping):
+            raise TermError("terms must be a mapping of term keys to values")
+        unknown = [k for k in terms if k not in TERMS]
+        if unknown:
+            raise TermError(f"unknown term {unknown[0]!r}; known terms: {', '.join(TERMS)}")
+        rec.update({k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in terms.items()})
+        records.append(rec)
+    return pd.DataFrame.from_records(
+        records, columns=["local", "partner", "local_country", "partner_country", "as_of", *TERMS]
+    )
+
+
+def _score_frame(
+    eng: Engine, frame: pd.DataFrame, policy: Policy
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Features, normalised values and points for prepared rows."""
     places = list({p.id: p for p in list(frame["_local"]) + list(frame["_partner"])}.values())
     facts = gazetteer.location_facts(places)
@@ -248,8 +327,9 @@ def _imputed(features: pd.DataFrame, factor: str) -> pd.Series:
     return pd.Series(False, index=features.index)
 
 
-def _mitigations(eng: Engine, policy: Policy, features: pd.DataFrame, points: pd.DataFrame,
-                 row: Any) -> list[Mitigation]:
+def _mitigations(
+    eng: Engine, policy: Policy, features: pd.DataFrame, points: pd.DataFrame, row: Any
+) -> list[Mitigation]:
     """For each controllable term that earns points: the score if it were changed."""
     before = int(points.loc[row].sum())
     variants, labels = [], []
@@ -267,60 +347,115 @@ def _mitigations(eng: Engine, policy: Policy, features: pd.DataFrame, points: pd
         together[TERMS[key].factor] = TERMS[key].risk(TERMS[key].good)
     frame = pd.concat([*variants, together], ignore_index=True)
     after = points_frame(eng.normaliser(policy).transform(frame), policy).sum(axis=1).tolist()
-    out = [Mitigation(term=key, change=text, score_before=before, score_after=int(a))
-           for (key, text), a in zip(labels, after, strict=False)]
+    out = [
+        Mitigation(term=key, change=text, score_before=before, score_after=int(a))
+        for (key, text), a in zip(labels, after, strict=False)
+    ]
     out.sort(key=lambda m: (m.score_after, m.term))
     if len(labels) > 1:
-        out.append(Mitigation(term="all", change="all of the changes above together",
-                              score_before=before, score_after=int(after[-1])))
+        out.append(
+            Mitigation(
+                term="all",
+                change="all of the changes above together",
+                score_before=before,
+                score_after=int(after[-1]),
+            )
+        )
     return out
 
 
-def _explain(eng: Engine, policy: Policy, frame: pd.DataFrame, features: pd.DataFrame,
-             norm: pd.DataFrame, points: pd.DataFrame, row: Any) -> Assessment:
+def _explain(
+    eng: Engine,
+    policy: Policy,
+    frame: pd.DataFrame,
+    features: pd.DataFrame,
+    norm: pd.DataFrame,
+    points: pd.DataFrame,
+    row: Any,
+) -> Assessment:
     feat = features.loc[[row]]
     f = features.loc[row]
     factors = []
     for spec in policy.factors:
         reason = reasons_for(spec.id, feat, eng.names)[0]
-        factors.append(Factor(
-            id=spec.id, group=spec.group, label=spec.label,
-            value=_display_value(f[spec.id]) if not isinstance(f[spec.id], tuple) else list(f[spec.id]),
-            normalised=round(float(norm.at[row, spec.id]), 4),
-            points=int(points.at[row, spec.id]), max_points=spec.max_points,
-            reason=reason, imputed=bool(_imputed(feat, spec.id).iloc[0]),
-            sources=_factor_sources(eng, spec.id, f),
-        ))
+        factors.append(
+            Factor(
+                id=spec.id,
+                group=spec.group,
+                label=spec.label,
+                value=_display_value(f[spec.id])
+                if not isinstance(f[spec.id], tuple)
+                else list(f[spec.id]),
+                normalised=round(float(norm.at[row, spec.id]), 4),
+                points=int(points.at[row, spec.id]),
+                max_points=spec.max_points,
+                reason=reason,
+                imputed=bool(_imputed(feat, spec.id).iloc[0]),
+                sources=_factor_sources(eng, spec.id, f),
+            )
+        )
     total = int(points.loc[row].sum())
     ranked = sorted((x for x in factors if x.points > 0), key=lambda x: (-x.points, x.id))
     top = [Reason(factor=x.id, points=x.points, reason=x.reason) for x in ranked[:TOP_REASONS]]
-    prec = nearest(eng.history, local_id=frame.at[row, "local_id"],
-                   partner_id=frame.at[row, "partner_id"],
-                   local_country=frame.at[row, "local_country"],
-                   partner_country=frame.at[row, "partner_country"],
-                   cutoff=int(f["cutoff"]), pair=str(f["pair"]))
-    precedents = [Precedent(
-        dyad_id=p.dyad_id, local=p.local_place, local_country=p.local_country,
-        partner=p.partner_place, partner_country=p.partner_country, kind=p.kind, status=p.status,
-        established_year=None if pd.isna(p.established_year) else int(p.established_year),
-        ended_year=int(p.ended_year), ended_by=p.ended_by, reason_code=p.reason_code,
-        reason=None if pd.isna(p.reason) else p.reason, similarity=float(p.similarity),
-        sources=_sources(eng, p.sources)) for p in prec.itertuples()]
-    checklist = [ChecklistItem(factor=x.id, question=QUESTIONS[x.id]) for x in factors
-                 if triggered(x.id, x.points, x.max_points, x.imputed)]
+    prec = nearest(
+        eng.history,
+        local_id=frame.at[row, "local_id"],
+        partner_id=frame.at[row, "partner_id"],
+        local_country=frame.at[row, "local_country"],
+        partner_country=frame.at[row, "partner_country"],
+        cutoff=int(f["cutoff"]),
+        pair=str(f["pair"]),
+    )
+    precedents = [
+        Precedent(
+            dyad_id=p.dyad_id,
+            local=p.local_place,
+            local_country=p.local_country,
+            partner=p.partner_place,
+            partner_country=p.partner_country,
+            kind=p.kind,
+            status=p.status,
+            established_year=None if pd.isna(p.established_year) else int(p.established_year),
+            ended_year=int(p.ended_year),
+            ended_by=p.ended_by,
+            reason_code=p.reason_code,
+            reason=None if pd.isna(p.reason) else p.reason,
+            similarity=float(p.similarity),
+            sources=_sources(eng, p.sources),
+        )
+        for p in prec.itertuples()
+    ]
+    checklist = [
+        ChecklistItem(factor=x.id, question=QUESTIONS[x.id])
+        for x in factors
+        if triggered(x.id, x.points, x.max_points, x.imputed)
+    ]
     terms = {}
     for key, term in TERMS.items():
         given = f[f"{term.factor}__given"]
-        terms[key] = list(given) if isinstance(given, tuple) else (
-            None if given is None or (isinstance(given, float) and np.isnan(given)) else given)
+        terms[key] = (
+            list(given)
+            if isinstance(given, tuple)
+            else (
+                None if given is None or (isinstance(given, float) and np.isnan(given)) else given
+            )
+        )
     return Assessment(
-        score=total, band=band_for(total), local=frame.at[row, "_local"],
-        partner=frame.at[row, "_partner"], as_of=frame.at[row, "as_of"].date(), terms=terms,
+        score=total,
+        band=band_for(total),
+        local=frame.at[row, "_local"],
+        partner=frame.at[row, "_partner"],
+        as_of=frame.at[row, "as_of"].date(),
+        terms=terms,
         groups={g: sum(x.points for x in factors if x.group == g) for g in GROUPS},
-        factors=factors, top_reasons=top, precedents=precedents, checklist=checklist,
+        factors=factors,
+        top_reasons=top,
+        precedents=precedents,
+        checklist=checklist,
         mitigations=_mitigations(eng, policy, features, points, row),
-        model=ModelInfo(version=eng.artifact.version, policy=policy.label,
-                        data_version=eng.tables.version),
+        model=ModelInfo(
+            version=eng.artifact.version, policy=policy.label, data_version=eng.tables.version
+        ),
         not_covered=NOT_COVERED,
     )
 
@@ -328,9 +463,11 @@ def _explain(eng: Engine, policy: Policy, frame: pd.DataFrame, features: pd.Data
 # --- public functions -------------------------------------------------------------
 
 
-def assess_many(requests: Sequence[Mapping[str, Any]], *,
-                policy: Policy | Mapping[str, Any] | str | Path | None = None,
-                ) -> list[Assessment | ValueError]:
+def assess_many(
+    requests: Sequence[Mapping[str, Any]],
+    *,
+    policy: Policy | Mapping[str, Any] | str | Path | None = None,
+) -> list[Assessment | ValueError]:
     """Full explanations for many proposals; a failed one is returned as its error.
 
     Each request is a mapping with ``local``, ``partner`` and optionally
@@ -338,8 +475,23 @@ def assess_many(requests: Sequence[Mapping[str, Any]], *,
     """
     pol = load_policy(policy)
     eng = engine()
-    frame, errors = _prepare(eng, requests)
-    results: list[Assessment | ValueError] = [ValueError(e) for e in errors]
+    results: list[Assessment | ValueError] = []
+    good: list[int] = []
+    frames = []
+    for i, req in enumerate(requests):  # a request whose terms are not a mapping fails alone
+        try:
+            frames.append(_request_frame([req]))
+            good.append(i)
+            results.append(ValueError(""))
+        except TermError as exc:
+            results.append(exc)
+    if not good:
+        return results
+    frame, errors = _prepare(eng, pd.concat(frames, ignore_index=True))
+    frame.index = [good[i] for i in frame.index]
+    for pos, error in zip(good, errors, strict=True):
+        if error:
+            results[pos] = ValueError(error)
     if len(frame):
         features, norm, points = _score_frame(eng, frame, pol)
         for row in frame.index:
@@ -347,10 +499,16 @@ def assess_many(requests: Sequence[Mapping[str, Any]], *,
     return results
 
 
-def assess(local: str, partner: str, *, local_country: str | None = None,
-           partner_country: str | None = None, as_of: dt.date | str | None = None,
-           terms: Mapping[str, Any] | None = None,
-           policy: Policy | Mapping[str, Any] | str | Path | None = None) -> Assessment:
+def assess(
+    local: str,
+    partner: str,
+    *,
+    local_country: str | None = None,
+    partner_country: str | None = None,
+    as_of: dt.date | str | None = None,
+    terms: Mapping[str, Any] | None = None,
+    policy: Policy | Mapping[str, Any] | str | Path | None = None,
+) -> Assessment:
     """Score one proposed partnership and explain every point.
 
     Raises ``twinrisk.places.PlaceError`` for an unknown or ambiguous place,
@@ -365,8 +523,19 @@ def assess(local: str, partner: str, *, local_country: str | None = None,
     pcc = _country(partner_country, "partner_country", eng.names)
     gazetteer.resolve(local, lcc)  # raise the typed place errors
     gazetteer.resolve(partner, pcc)
-    result = assess_many([{"local": local, "partner": partner, "local_country": lcc,
-                           "partner_country": pcc, "as_of": as_of, "terms": terms}], policy=pol)[0]
+    result = assess_many(
+        [
+            {
+                "local": local,
+                "partner": partner,
+                "local_country": lcc,
+                "partner_country": pcc,
+                "as_of": as_of,
+                "terms": terms,
+            }
+        ],
+        policy=pol,
+    )[0]
     if isinstance(result, Exception):
         raise result
     return result
@@ -375,8 +544,12 @@ def assess(local: str, partner: str, *, local_country: str | None = None,
 FRAME_COLUMNS = ("local", "local_country", "partner", "partner_country")
 
 
-def assess_frame(df: pd.DataFrame, *, as_of: dt.date | str | None = None,
-                 policy: Policy | Mapping[str, Any] | str | Path | None = None) -> pd.DataFrame:
+def assess_frame(
+    df: pd.DataFrame,
+    *,
+    as_of: dt.date | str | None = None,
+    policy: Policy | Mapping[str, Any] | str | Path | None = None,
+) -> pd.DataFrame:
     """One summary row per input row: score, band, points per group, top reasons.
 
     Rows that cannot be scored get an ``error`` message and no score; they never
@@ -384,25 +557,14 @@ def assess_frame(df: pd.DataFrame, *, as_of: dt.date | str | None = None,
     """
     missing = [c for c in ("local", "partner") if c not in df.columns]
     if missing:
-        raise ValueError(f"missing column(s) {', '.join(missing)}; the frame needs local, "
-                         f"partner and optionally local_country, partner_country, as_of and "
-                         f"term columns ({', '.join(TERMS)})")
+        raise ValueError(
+            f"missing column(s) {', '.join(missing)}; the frame needs local, "
+            f"partner and optionally local_country, partner_country, as_of and "
+            f"term columns ({', '.join(TERMS)})"
+        )
     pol = load_policy(policy)
     eng = engine()
-    default_as_of = parse_as_of(as_of)
-    term_cols = [c for c in TERMS if c in df.columns]
-    records = []
-    for rec in df[[c for c in (*FRAME_COLUMNS, "as_of", *term_cols) if c in df.columns]
-                  ].to_dict("records"):
-        row_as_of = rec.get("as_of")
-        if row_as_of is None or (isinstance(row_as_of, float) and np.isnan(row_as_of)) or row_as_of == "":
-            row_as_of = default_as_of
-        records.append({
-            "local": rec.get("local"), "partner": rec.get("partner"),
-            "local_country": rec.get("local_country"), "partner_country": rec.get("partner_country"),
-            "as_of": row_as_of, "terms": {k: rec[k] for k in term_cols},
-        })
-    frame, errors = _prepare(eng, records)
+    frame, errors = _prepare(eng, df, parse_as_of(as_of))
     n = len(df)
     out = pd.DataFrame(index=range(n))
     out["local_id"] = ""
@@ -421,11 +583,13 @@ def assess_frame(df: pd.DataFrame, *, as_of: dt.date | str | None = None,
         out.loc[idx, "local_id"] = frame["local_id"]
         out.loc[idx, "partner_id"] = frame["partner_id"]
         out.loc[idx, "local_resolved"] = frame["local_name"] + " (" + frame["local_country"] + ")"
-        out.loc[idx, "partner_resolved"] = (frame["partner_name"] + " ("
-                                            + frame["partner_country"] + ")")
+        out.loc[idx, "partner_resolved"] = (
+            frame["partner_name"] + " (" + frame["partner_country"] + ")"
+        )
         out.loc[idx, "score"] = total.astype("int64")
-        out.loc[idx, "band"] = pd.cut(total, [-1, 24, 49, 74, 100],
-                                      labels=["low", "moderate", "high", "severe"]).astype(str)
+        out.loc[idx, "band"] = pd.cut(
+            total, [-1, 24, 49, 74, 100], labels=["low", "moderate", "high", "severe"]
+        ).astype(str)
         groups = group_points(points, pol)
         for g in GROUPS:
             out.loc[idx, f"points_{g}"] = groups[g]
@@ -440,24 +604,43 @@ def assess_frame(df: pd.DataFrame, *, as_of: dt.date | str | None = None,
 def _top_reason_text(eng: Engine, features: pd.DataFrame, points: pd.DataFrame) -> pd.Series:
     """Up to four reasons per row, largest points first, joined by " | ".
 
-    Sentences are written per factor for just the rows where it ranks in the top
-    four, so a large batch writes four sentences a row, not one per factor."""
+    A factor's sentence is written only for the rows where it ranks in the top four,
+    and once per distinct set of the values it quotes, so a large batch costs about
+    as many sentences as it has distinct situations."""
     values = points.to_numpy()
+    n = len(values)
     order = np.argsort(-values, axis=1, kind="stable")[:, :TOP_REASONS]
-    columns = np.array(points.columns)
-    parts: dict[int, list[tuple[int, str]]] = {}
+    factor_names = np.array(points.columns)
+    texts = np.full((n, order.shape[1]), "", dtype=object)
     base = ["local_name", "partner_name", "local_country", "partner_country", "cutoff"]
+    by_factor = {
+        f: base + [c for c in features.columns if c == f or c.startswith(f"{f}__")]
+        for f in factor_names
+    }
     for rank in range(order.shape[1]):
-        chosen = columns[order[:, rank]]
-        chosen_pts = values[np.arange(len(values)), order[:, rank]]
+        chosen = factor_names[order[:, rank]]
+        chosen_pts = values[np.arange(n), order[:, rank]]
         for factor in pd.unique(chosen):
             mask = (chosen == factor) & (chosen_pts > 0)
             if not mask.any():
                 continue
-            cols = base + [c for c in features.columns if c == factor or c.startswith(f"{factor}__")]
-            sentences = reasons_for(str(factor), features.loc[mask, cols], eng.names)
-            for pos, sentence, pts in zip(np.flatnonzero(mask), sentences, chosen_pts[mask],
-                                          strict=True):
-                parts.setdefault(int(pos), []).append((rank, f"{sentence} ({int(pts)} pts)"))
-    text = [" | ".join(s for _, s in sorted(parts.get(i, []))) for i in range(len(values))]
-    return pd.Series(text, index=points.index)
+            cols = by_factor[factor]
+            sub = features.loc[mask, cols]
+            keys = list(
+                zip(*(sub[c].tolist() for c in cols), chosen_pts[mask].tolist(), strict=True)
+            )
+            distinct: dict[tuple[Any, ...], int] = {}
+            codes = np.fromiter(
+                (distinct.setdefault(k, len(distinct)) for k in keys),
+                dtype=np.int64,
+                count=len(keys),
+            )
+            firsts = list(distinct)
+            frame = pd.DataFrame([k[:-1] for k in firsts], columns=cols)
+            sentences = reasons_for(str(factor), frame, eng.names)
+            labelled = np.array(
+                [f"{t} ({k[-1]} pts)" for t, k in zip(sentences, firsts, strict=True)], dtype=object
+            )
+            texts[mask, rank] = labelled[codes]
+    joined = [" | ".join(t for t in row if t) for row in texts.tolist()]
+    return pd.Series(joined, index=points.index)

@@ -39,7 +39,9 @@ class Place(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    id: str = Field(description="Stable id: 'gn:<GeoNames id>' for cities, 'a1:<CC>.<code>' for admin-1")
+    id: str = Field(
+        description="Stable id: 'gn:<GeoNames id>' for cities, 'a1:<CC>.<code>' for admin-1"
+    )
     name: str
     country: str = Field(description="ISO 3166-1 alpha-2")
     admin1: str | None = None
@@ -110,12 +112,26 @@ class Assessment(BaseModel):
                 {
                     "score": 63,
                     "band": "high",
-                    "local": {"id": "gn:604490", "name": "Luleå", "country": "SE",
-                              "admin1": "Norrbotten", "lat": 65.58, "lon": 22.15,
-                              "population": 48638, "kind": "city"},
-                    "partner": {"id": "gn:1790630", "name": "Xi'an", "country": "CN",
-                                "admin1": "Shaanxi", "lat": 34.26, "lon": 108.93,
-                                "population": 6501190, "kind": "city"},
+                    "local": {
+                        "id": "gn:604490",
+                        "name": "Luleå",
+                        "country": "SE",
+                        "admin1": "Norrbotten",
+                        "lat": 65.58,
+                        "lon": 22.15,
+                        "population": 48638,
+                        "kind": "city",
+                    },
+                    "partner": {
+                        "id": "gn:1790630",
+                        "name": "Xi'an",
+                        "country": "CN",
+                        "admin1": "Shaanxi",
+                        "lat": 34.26,
+                        "lon": 108.93,
+                        "population": 6501190,
+                        "kind": "city",
+                    },
                     "as_of": "2026-11-23",
                 }
             ]

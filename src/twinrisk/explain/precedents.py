@@ -22,8 +22,17 @@ WEIGHTS = {
 }
 
 
-def nearest(history: History, *, local_id: str, partner_id: str, local_country: str,
-            partner_country: str, cutoff: int, pair: str, k: int = 3) -> pd.DataFrame:
+def nearest(
+    history: History,
+    *,
+    local_id: str,
+    partner_id: str,
+    local_country: str,
+    partner_country: str,
+    cutoff: int,
+    pair: str,
+    k: int = 3,
+) -> pd.DataFrame:
     """Up to ``k`` ended dyads with a ``similarity`` column in [0, 1], best first."""
     e = history.ended
     e = e[(e["ended_year"] <= cutoff) & (e["pair"] != pair)]
@@ -39,5 +48,6 @@ def nearest(history: History, *, local_id: str, partner_id: str, local_country: 
         + WEIGHTS["recency"] * np.exp(-(cutoff - e["ended_year"]).clip(lower=0) / 10.0)
     )
     out = e.assign(similarity=score.round(3))
-    return out.sort_values(["similarity", "ended_year", "dyad_id"],
-                           ascending=[False, False, True], kind="stable").head(k)
+    return out.sort_values(
+        ["similarity", "ended_year", "dyad_id"], ascending=[False, False, True], kind="stable"
+    ).head(k)

@@ -37,25 +37,43 @@ def _before(r: Mapping[str, Any]) -> str:
 def debt_share(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
     lc, pc = names[r["local_country"]], names[r["partner_country"]]
     if r["debt_share__imputed"]:
-        return (f"No figure is recorded for {lc}'s external public debt owed to {pc} "
-                f"{_before(r)}; taken as 0 % (no recorded lending).")
-    return (f"{lc} owed {r['debt_share']:.1f} % of its external public and publicly guaranteed "
-            f"debt to {pc} in {int(r['debt_share__year'])}.")
+        return (
+            f"No figure is recorded for {lc}'s external public debt owed to {pc} "
+            f"{_before(r)}; taken as 0 % (no recorded lending)."
+        )
+    return (
+        f"{lc} owed {r['debt_share']:.1f} % of its external public and publicly guaranteed "
+        f"debt to {pc} in {int(r['debt_share__year'])}."
+    )
 
 
 def debt_distress(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
     lc = names[r["local_country"]]
     level = r["debt_distress"]
     if r["debt_distress__imputed"]:
-        return (f"{lc}'s IMF debt-distress rating was published after the assessment date; "
-                "taken as not rated.")
+        return (
+            f"{lc}'s IMF debt-distress rating was published after the assessment date; "
+            "taken as not rated."
+        )
     if level == "none":
         return f"{lc} has no IMF low-income debt-distress rating (not PRGT-eligible)."
-    words = {"low": "low", "moderate": "moderate", "high": "high",
-             "in_distress": "in debt distress"}
+    words = {
+        "low": "low",
+        "moderate": "moderate",
+        "high": "high",
+        "in_distress": "in debt distress",
+    }
     date = r["debt_distress__date"]
-    when = f" (IMF debt sustainability analysis of {pd.Timestamp(date):%B %Y})" if not _na(date) else ""
-    risk = "is in debt distress" if level == "in_distress" else f"is at {words[level]} risk of debt distress"
+    when = (
+        f" (IMF debt sustainability analysis of {pd.Timestamp(date):%B %Y})"
+        if not _na(date)
+        else ""
+    )
+    risk = (
+        "is in debt distress"
+        if level == "in_distress"
+        else f"is at {words[level]} risk of debt distress"
+    )
     return f"{lc} {risk}{when}."
 
 
@@ -63,16 +81,23 @@ def bri_mou(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
     lc, pc = names[r["local_country"]], names[r["partner_country"]]
     status = r["bri_mou__status"]
     if status == "":
-        return (f"{pc} runs no Belt and Road-style programme with national memoranda in the "
-                "data, so this factor does not apply.")
+        return (
+            f"{pc} runs no Belt and Road-style programme with national memoranda in the "
+            "data, so this factor does not apply."
+        )
     if r["bri_mou"] >= 1:
         if _na(r["bri_mou__year"]):
-            return (f"{lc} signed a Belt and Road cooperation memorandum with China (year not "
-                    "given by the source; taken as signed before the assessment date).")
-        return f"{lc} signed a Belt and Road cooperation memorandum with China in {int(r['bri_mou__year'])}."
+            return (
+                f"{lc} signed a Belt and Road cooperation memorandum with China (year not "
+                "given by the source; taken as signed before the assessment date)."
+            )
+        year = int(r["bri_mou__year"])
+        return f"{lc} signed a Belt and Road cooperation memorandum with China in {year}."
     if status == "unknown":
-        return (f"No source on whether {lc} has signed a Belt and Road memorandum is in the data; "
-                "imputed as unclear (half points).")
+        return (
+            f"No source on whether {lc} has signed a Belt and Road memorandum is in the data; "
+            "imputed as unclear (half points)."
+        )
     if status == "unclear":
         return f"Whether {lc} has signed a Belt and Road memorandum is unclear; half points."
     if status == "exited" and not _na(r["bri_mou__exit"]):
@@ -95,8 +120,10 @@ def partner_finance(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
     lc, pc = names[r["local_country"]], names[r["partner_country"]]
     if r["partner_finance__imputed"]:
         return f"No official finance from {pc} to {lc} is recorded {_before(r)}."
-    return (f"{pc} committed US$ {r['partner_finance']:.2f} bn of official finance to {lc} "
-            f"(cumulative to {int(r['partner_finance__year'])}).")
+    return (
+        f"{pc} committed US$ {r['partner_finance']:.2f} bn of official finance to {lc} "
+        f"(cumulative to {int(r['partner_finance__year'])})."
+    )
 
 
 def port_or_base(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
@@ -141,16 +168,20 @@ def country_endings(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
     n = _n(r["country_endings"])
     if n == 0:
         return f"No tie between places in {lc} and {pc} had ended {_before(r)}."
-    return _with_examples(f"{_ties(n)} between places in {lc} and {pc} had ended {_before(r)}",
-                          r["country_endings__examples"])
+    return _with_examples(
+        f"{_ties(n)} between places in {lc} and {pc} had ended {_before(r)}",
+        r["country_endings__examples"],
+    )
 
 
 def partner_place_endings(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
     n = _n(r["partner_place_endings"])
     if n == 0:
         return f"No other tie of {r['partner_name']} is recorded as ended {_before(r)}."
-    return _with_examples(f"{_ties(n)} of {r['partner_name']} had ended {_before(r)}",
-                          r["partner_place_endings__examples"])
+    return _with_examples(
+        f"{_ties(n)} of {r['partner_name']} had ended {_before(r)}",
+        r["partner_place_endings__examples"],
+    )
 
 
 def partner_retaliation(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
@@ -158,30 +189,38 @@ def partner_retaliation(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
     n = _n(r["partner_retaliation"])
     if n == 0:
         return f"No tie is recorded as cut by the {pc} side {_before(r)}."
-    return _with_examples(f"Places in {pc} had cut {_ties(n)} themselves {_before(r)}",
-                          r["partner_retaliation__examples"])
+    return _with_examples(
+        f"Places in {pc} had cut {_ties(n)} themselves {_before(r)}",
+        r["partner_retaliation__examples"],
+    )
 
 
 def local_place_endings(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
     n = _n(r["local_place_endings"])
     if n == 0:
         return f"No other tie of {r['local_name']} is recorded as ended {_before(r)}."
-    return _with_examples(f"{r['local_name']} had ended {_ties(n)} with other places {_before(r)}",
-                          r["local_place_endings__examples"])
+    return _with_examples(
+        f"{r['local_name']} had ended {_ties(n)} with other places {_before(r)}",
+        r["local_place_endings__examples"],
+    )
 
 
 def climate_tension(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
     lc, pc = names[r["local_country"]], names[r["partner_country"]]
     if not r["climate_tension__events"]:
         return f"No event between {lc} and {pc} is recorded before the assessment date."
-    return (f"Relations between {lc} and {pc} carry a tension of {r['climate_tension']:.1f} "
-            f"(decayed severity); weightiest events: {r['climate_tension__events']}.")
+    return (
+        f"Relations between {lc} and {pc} carry a tension of {r['climate_tension']:.1f} "
+        f"(decayed severity); weightiest events: {r['climate_tension__events']}."
+    )
 
 
 def sanctions(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
     lc, pc = names[r["local_country"]], names[r["partner_country"]]
     if r["sanctions"] >= 1:
-        return f"Sanctions or war between {lc} and {pc} not since normalised: {r['sanctions__event']}."
+        return (
+            f"Sanctions or war between {lc} and {pc} not since normalised: {r['sanctions__event']}."
+        )
     return f"No sanctions or war between {lc} and {pc} in the last ten years, or since normalised."
 
 
@@ -205,9 +244,23 @@ def _term_reason(factor: str) -> ReasonFn:
 
 REASONS: dict[str, ReasonFn] = {
     fn.__name__: fn
-    for fn in (debt_share, debt_distress, bri_mou, flagship_project, partner_finance, port_or_base,
-               border_proximity, capital, tech_hub, country_endings, partner_place_endings,
-               partner_retaliation, local_place_endings, climate_tension, sanctions)
+    for fn in (
+        debt_share,
+        debt_distress,
+        bri_mou,
+        flagship_project,
+        partner_finance,
+        port_or_base,
+        border_proximity,
+        capital,
+        tech_hub,
+        country_endings,
+        partner_place_endings,
+        partner_retaliation,
+        local_place_endings,
+        climate_tension,
+        sanctions,
+    )
 }
 REASONS.update({t.factor: _term_reason(t.factor) for t in TERMS.values()})
 
@@ -215,7 +268,9 @@ REASONS.update({t.factor: _term_reason(t.factor) for t in TERMS.values()})
 def reasons_for(factor: str, frame: pd.DataFrame, names: Mapping[str, str]) -> list[str]:
     """The factor's sentence for every row of ``frame`` (features plus place names)."""
     fn = REASONS[factor]
-    return [fn(r, names) for r in frame.to_dict("records")]
+    columns = list(frame.columns)
+    rows = zip(*(frame[c].tolist() for c in columns), strict=True)
+    return [fn(dict(zip(columns, row, strict=True)), names) for row in rows]
 
 
 #: evidence column holding the source ids behind each factor, where the data has one

@@ -8,11 +8,9 @@ that year (no look-ahead in backtests).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from twinrisk.data.loaders import Tables
@@ -52,10 +50,14 @@ class History:
     @classmethod
     def build(cls, tables: Tables, place_id: Callable[[str, str], str]) -> History:
         dyads = tables.dyads.copy()
-        dyads["local_id"] = [place_id(n, c) for n, c in zip(dyads["local_place"],
-                                                           dyads["local_country"], strict=True)]
-        dyads["partner_id"] = [place_id(n, c) for n, c in zip(dyads["partner_place"],
-                                                             dyads["partner_country"], strict=True)]
+        dyads["local_id"] = [
+            place_id(n, c)
+            for n, c in zip(dyads["local_place"], dyads["local_country"], strict=True)
+        ]
+        dyads["partner_id"] = [
+            place_id(n, c)
+            for n, c in zip(dyads["partner_place"], dyads["partner_country"], strict=True)
+        ]
         dyads["pair"] = pair_key(dyads["local_id"], dyads["partner_id"])
         dyads["cpair"] = pair_key(dyads["local_country"], dyads["partner_country"])
         ended = dyads[dyads["status"].isin(ENDED_STATUSES)].copy()
@@ -67,9 +69,9 @@ class History:
         ended["local_side_ended"] = by_local
         sides = []
         for side in ("local", "partner"):
-            part = ended[["dyad_id", "pair", "ended_year", "local_place", "partner_place",
-                          f"{side}_id"]].rename(
-                columns={f"{side}_id": "place_id"})
+            part = ended[
+                ["dyad_id", "pair", "ended_year", "local_place", "partner_place", f"{side}_id"]
+            ].rename(columns={f"{side}_id": "place_id"})
             sides.append(part)
         ended_by_place = pd.concat(sides, ignore_index=True)
         events = tables.events.copy()
@@ -79,7 +81,10 @@ class History:
 
 
 def count_known(
-    rows: pd.DataFrame, key: str, table: pd.DataFrame, table_key: str,
+    rows: pd.DataFrame,
+    key: str,
+    table: pd.DataFrame,
+    table_key: str,
 ) -> pd.Series:
     """For each row, how many ``table`` records share its key and are known by its
     cutoff year, leaving out the row's own dyad (leave-self-out).
@@ -95,7 +100,12 @@ def count_known(
 
 
 def examples_known(
-    rows: pd.DataFrame, key: str, table: pd.DataFrame, table_key: str, *, limit: int = 2,
+    rows: pd.DataFrame,
+    key: str,
+    table: pd.DataFrame,
+    table_key: str,
+    *,
+    limit: int = 2,
 ) -> tuple[pd.Series, pd.Series]:
     """Up to ``limit`` example ended dyads per row (same rules as ``count_known``):
     labels such as "Linköping–Guangzhou (2019)" and their dyad ids. Computed once per
@@ -105,13 +115,24 @@ def examples_known(
     cols = [table_key, "ended_year", "pair", "dyad_id", "local_place", "partner_place"]
     right = table[list(dict.fromkeys(cols))].rename(columns={"pair": "_pair"})
     merged = uniq.merge(right, left_on=key, right_on=table_key, how="inner")
-    merged = merged[(merged["ended_year"] <= merged["cutoff"]) & (merged["_pair"] != merged["pair"])]
+    merged = merged[
+        (merged["ended_year"] <= merged["cutoff"]) & (merged["_pair"] != merged["pair"])
+    ]
     merged = merged.sort_values(["ended_year", "dyad_id"], ascending=[False, True], kind="stable")
-    merged["_label"] = (merged["local_place"] + "–" + merged["partner_place"] + " ("
-                        + merged["ended_year"].astype(str) + ")")
+    merged["_label"] = (
+        merged["local_place"]
+        + "–"
+        + merged["partner_place"]
+        + " ("
+        + merged["ended_year"].astype(str)
+        + ")"
+    )
     top = merged.groupby(group, sort=False).head(limit)
-    agg = top.groupby(group, sort=False).agg(examples=("_label", "; ".join),
-                                             example_ids=("dyad_id", ";".join))
+    agg = top.groupby(group, sort=False).agg(
+        examples=("_label", "; ".join), example_ids=("dyad_id", ";".join)
+    )
     out = rows[group].merge(agg, left_on=group, right_index=True, how="left")
-    return (out["examples"].fillna("").set_axis(rows.index),
-            out["example_ids"].fillna("").set_axis(rows.index))
+    return (
+        out["examples"].fillna("").set_axis(rows.index),
+        out["example_ids"].fillna("").set_axis(rows.index),
+    )

@@ -25,9 +25,15 @@ SENSITIVE_DOMAINS = (
 #: other domains are accepted and recorded but carry no points
 OTHER_DOMAINS = ("culture", "sport", "tourism", "trade", "schools", "environment", "youth")
 #: words officers use for a sensitive domain
-DOMAIN_ALIASES = {"education": "students", "universities": "students", "tech": "technology",
-                  "port": "ports", "infrastructure": "critical_infrastructure",
-                  "military": "defence", "defense": "defence"}
+DOMAIN_ALIASES = {
+    "education": "students",
+    "universities": "students",
+    "tech": "technology",
+    "port": "ports",
+    "infrastructure": "critical_infrastructure",
+    "military": "defence",
+    "defense": "defence",
+}
 
 
 @dataclass(frozen=True)
@@ -49,33 +55,73 @@ class Term:
 TERMS: dict[str, Term] = {
     t.key: t
     for t in (
-        Term("counterparty_united_front", "bool", "counterparty_united_front", False,
-             "Is the counterparty, or the organisation brokering the tie, linked to the "
-             "United Front system (e.g. CPAFFC)?",
-             "sign with the partner city government directly, not through CPAFFC or another "
-             "United Front body"),
-        Term("political_clause", "bool", "political_clause", False,
-             "Does the text commit the city to a political position of the partner state?",
-             "remove the political clauses from the text"),
-        Term("conditional_aid", "bool", "conditional_aid", False,
-             "Is any aid, donation or investment offered on condition of signing?",
-             "decline aid offered on condition of signing"),
-        Term("sensitive_domains", "domains", "sensitive_domains", (),
-             "Which domains does the agreement cover (technology, data, ports, research, "
-             "students, critical infrastructure, defence, health)?",
-             "limit the agreement to culture, sport, tourism and trade"),
-        Term("exit_clause", "bool", "no_exit_clause", True,
-             "Does the agreement have a fixed term, a review date and an exit clause?",
-             "add a fixed term of five years with a review and an exit clause"),
-        Term("text_published", "bool", "unpublished_text", True,
-             "Will the full text of the agreement be published before signature?",
-             "publish the full text before the council votes"),
-        Term("national_consultation", "bool", "consultation_skipped", True,
-             "Has the national foreign ministry or security service been consulted?",
-             "consult the national foreign ministry and security service before signing"),
-        Term("prior_cooperation", "bool", "no_prior_cooperation", True,
-             "Has the tie grown out of existing cooperation between the two places?",
-             None),
+        Term(
+            "counterparty_united_front",
+            "bool",
+            "counterparty_united_front",
+            False,
+            "Is the counterparty, or the organisation brokering the tie, linked to the "
+            "United Front system (e.g. CPAFFC)?",
+            "sign with the partner city government directly, not through CPAFFC or another "
+            "United Front body",
+        ),
+        Term(
+            "political_clause",
+            "bool",
+            "political_clause",
+            False,
+            "Does the text commit the city to a political position of the partner state?",
+            "remove the political clauses from the text",
+        ),
+        Term(
+            "conditional_aid",
+            "bool",
+            "conditional_aid",
+            False,
+            "Is any aid, donation or investment offered on condition of signing?",
+            "decline aid offered on condition of signing",
+        ),
+        Term(
+            "sensitive_domains",
+            "domains",
+            "sensitive_domains",
+            (),
+            "Which domains does the agreement cover (technology, data, ports, research, "
+            "students, critical infrastructure, defence, health)?",
+            "limit the agreement to culture, sport, tourism and trade",
+        ),
+        Term(
+            "exit_clause",
+            "bool",
+            "no_exit_clause",
+            True,
+            "Does the agreement have a fixed term, a review date and an exit clause?",
+            "add a fixed term of five years with a review and an exit clause",
+        ),
+        Term(
+            "text_published",
+            "bool",
+            "unpublished_text",
+            True,
+            "Will the full text of the agreement be published before signature?",
+            "publish the full text before the council votes",
+        ),
+        Term(
+            "national_consultation",
+            "bool",
+            "consultation_skipped",
+            True,
+            "Has the national foreign ministry or security service been consulted?",
+            "consult the national foreign ministry and security service before signing",
+        ),
+        Term(
+            "prior_cooperation",
+            "bool",
+            "no_prior_cooperation",
+            True,
+            "Has the tie grown out of existing cooperation between the two places?",
+            None,
+        ),
     )
 }
 
@@ -105,7 +151,9 @@ def _parse_domains(value: Any) -> tuple[str, ...]:
         word = DOMAIN_ALIASES.get(word, word)
         if word not in SENSITIVE_DOMAINS and word not in OTHER_DOMAINS:
             accepted = ", ".join(SENSITIVE_DOMAINS + OTHER_DOMAINS)
-            raise TermError(f"term 'sensitive_domains': unknown domain {item!r}; accepted: {accepted}")
+            raise TermError(
+                f"term 'sensitive_domains': unknown domain {item!r}; accepted: {accepted}"
+            )
         out.append(word)
     return tuple(dict.fromkeys(out))
 

@@ -48,8 +48,10 @@ def sha256_file(path: Path) -> str:
 
 
 def write_manifest(directory: Path, names: list[str]) -> Path:
-    manifest = {"algorithm": "sha256",
-                "files": {name: sha256_file(directory / name) for name in sorted(names)}}
+    manifest = {
+        "algorithm": "sha256",
+        "files": {name: sha256_file(directory / name) for name in sorted(names)},
+    }
     path = directory / MANIFEST_NAME
     path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return path
@@ -64,17 +66,22 @@ def verify(path: Path) -> bytes:
     if not path.is_file():
         raise ArtifactError(f"model artifact {path} is missing; run `twinrisk train`")
     if not manifest_path.is_file():
-        raise ArtifactError(f"no {MANIFEST_NAME} beside {path}; refusing to load an unlisted artifact")
+        raise ArtifactError(
+            f"no {MANIFEST_NAME} beside {path}; refusing to load an unlisted artifact"
+        )
     try:
         listed = json.loads(manifest_path.read_text(encoding="utf-8"))["files"][path.name]
     except (KeyError, json.JSONDecodeError, TypeError) as exc:
-        raise ArtifactError(f"{manifest_path} does not list {path.name}; refusing to load it") from exc
+        raise ArtifactError(
+            f"{manifest_path} does not list {path.name}; refusing to load it"
+        ) from exc
     data = path.read_bytes()
     actual = hashlib.sha256(data).hexdigest()
     if actual != listed:
         raise ArtifactError(
             f"checksum mismatch for {path}: manifest says {listed[:12]}…, file is {actual[:12]}…; "
-            "refusing to unpickle it (retrain with `twinrisk train` or restore the file)")
+            "refusing to unpickle it (retrain with `twinrisk train` or restore the file)"
+        )
     return data
 
 

@@ -12,16 +12,22 @@ def _table(rows: list[dict[str, Any]]) -> str:
         return "(none)\n"
     head = list(rows[0])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join("" if r[h] is None else str(r[h]) for h in head) + " |" for r in rows]
+    lines += [
+        "| " + " | ".join("" if r[h] is None else str(r[h]) for h in head) + " |" for r in rows
+    ]
     return "\n".join(lines) + "\n"
 
 
 def render_markdown(card: dict[str, Any]) -> str:
     dw = card["data_only_weights"]
     factor_rows = [
-        {"factor": f["id"], "group": f["group"], "policy points": f["max_points"],
-         "data-only share of 100": dw["as_points_of_100"].get(f["id"], 0.0),
-         "constant in history": "yes" if f["id"] in dw["constant_in_history"] else ""}
+        {
+            "factor": f["id"],
+            "group": f["group"],
+            "policy points": f["max_points"],
+            "data-only share of 100": dw["as_points_of_100"].get(f["id"], 0.0),
+            "constant in history": "yes" if f["id"] in dw["constant_in_history"] else "",
+        }
         for f in card["features"]
     ]
     parts = [
@@ -52,7 +58,8 @@ def render_markdown(card: dict[str, Any]) -> str:
             f"after the split, {bt['still_active']} still active. AUC {bt['auc']}.\n\n",
             "Score distribution (ended after split vs still active):\n\n",
             _table(bt["distribution"]),
-            "\nCalibration:\n\n", _table(bt["calibration"]),
+            "\nCalibration:\n\n",
+            _table(bt["calibration"]),
             f"\nPlot: `{bt['plot']}`\n",
         ]
     parts.append("\n## Limits\n\n" + "\n".join(f"- {x}" for x in card.get("limits", [])) + "\n")
@@ -60,14 +67,18 @@ def render_markdown(card: dict[str, Any]) -> str:
 
 
 def write_card(card: dict[str, Any], out_dir: Path) -> None:
-    card.setdefault("limits", [
-        "History is small (a few hundred curated dyads, tens of endings) and skewed to "
-        "ties with Chinese partners reported in the press; rates per band are noisy.",
-        "Active ties are 'listed, no ending found', not confirmed active.",
-        "Proposal terms are never recorded in history, so their weights rest on the policy's "
-        "rationale alone.",
-        "Year-only facts are taken as known from 31 December of their year.",
-    ])
-    (out_dir / "model_card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n",
-                                             encoding="utf-8")
+    card.setdefault(
+        "limits",
+        [
+            "History is small (a few hundred curated dyads, tens of endings) and skewed to "
+            "ties with Chinese partners reported in the press; rates per band are noisy.",
+            "Active ties are 'listed, no ending found', not confirmed active.",
+            "Proposal terms are never recorded in history, so their weights rest on the policy's "
+            "rationale alone.",
+            "Year-only facts are taken as known from 31 December of their year.",
+        ],
+    )
+    (out_dir / "model_card.json").write_text(
+        json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     (out_dir / "model_card.md").write_text(render_markdown(card), encoding="utf-8")

@@ -6,7 +6,7 @@ import argparse
 import json
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     t = sub.add_parser("train", help="fit transforms, calibrate bands, write models/")
     t.add_argument("--as-of", default=None, help="training date (default today), YYYY-MM-DD")
     t.set_defaults(handler=_train)
@@ -20,9 +20,11 @@ def _train(args: argparse.Namespace) -> int:
     from twinrisk.model.train import train
 
     card = train(as_of=parse_as_of(args.as_of))
-    print(f"trained {card['model_version']} on {card['reference_population']['dyads']} dyads; "
-          f"panel {card['history_panel']['rows']} rows, {card['history_panel']['positives']} "
-          f"positives, AUC {card['panel_auc']}")
+    print(
+        f"trained {card['model_version']} on {card['reference_population']['dyads']} dyads; "
+        f"panel {card['history_panel']['rows']} rows, {card['history_panel']['positives']} "
+        f"positives, AUC {card['panel_auc']}"
+    )
     print(json.dumps(card["calibration"], indent=1))
     return 0
 

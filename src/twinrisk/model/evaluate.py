@@ -34,18 +34,28 @@ def backtest(split_year: int = 2019, out_dir: Path | None = None) -> dict[str, A
     dist = []
     for band, lo, hi in BANDS:
         mask = (scores >= lo) & (scores <= hi)
-        dist.append({"band": band, "ended_after_split": int((mask & (labels == 1)).sum()),
-                     "still_active": int((mask & (labels == 0)).sum())})
+        dist.append(
+            {
+                "band": band,
+                "ended_after_split": int((mask & (labels == 1)).sum()),
+                "still_active": int((mask & (labels == 0)).sum()),
+            }
+        )
     plot = out_dir / f"backtest_{split_year}.png"
     _plot(scores, labels, split_year, plot)
     result = {
-        "split_year": split_year, "as_of": f"{split_year - 1}-12-31",
-        "dyads": len(panel), "ended_after": int(labels.sum()),
+        "split_year": split_year,
+        "as_of": f"{split_year - 1}-12-31",
+        "dyads": len(panel),
+        "ended_after": int(labels.sum()),
         "still_active": int((labels == 0).sum()),
         "auc": None if (a := _auc(scores.astype(float), labels)) is None else round(a, 3),
         "mean_score_ended": round(float(scores[labels == 1].mean()), 1) if labels.any() else None,
-        "mean_score_active": round(float(scores[labels == 0].mean()), 1) if (labels == 0).any() else None,
-        "distribution": dist, "calibration": calibration_table(scores, labels),
+        "mean_score_active": round(float(scores[labels == 0].mean()), 1)
+        if (labels == 0).any()
+        else None,
+        "distribution": dist,
+        "calibration": calibration_table(scores, labels),
         "plot": plot.name,
     }
     card_path = out_dir / CARD_JSON
@@ -66,7 +76,7 @@ def _plot(scores: np.ndarray, labels: np.ndarray, split_year: int, path: Path) -
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7, 4), dpi=100)
-    bins = np.arange(0, 105, 5)
+    bins = list(range(0, 105, 5))
     ax.hist(scores[labels == 0], bins=bins, alpha=0.6, label="still active", color="#4a7db3")
     ax.hist(scores[labels == 1], bins=bins, alpha=0.7, label="ended after split", color="#c0392b")
     for edge in (25, 50, 75):

@@ -114,27 +114,41 @@ def parse_policy(doc: Mapping[str, Any], *, known_factors: set[str] | None = Non
             problems.append(f"{where}: max_points {mp!r} must be a non-negative integer")
         transform = f.get("transform") or {}
         if transform.get("kind") not in TRANSFORM_KINDS:
-            problems.append(f"{where}: transform kind {transform.get('kind')!r} is not one of "
-                            f"{', '.join(TRANSFORM_KINDS)}")
+            problems.append(
+                f"{where}: transform kind {transform.get('kind')!r} is not one of "
+                f"{', '.join(TRANSFORM_KINDS)}"
+            )
         if not str(f.get("rationale") or "").strip():
             problems.append(f"{where}: a rationale is required")
         if not problems:
-            factors.append(FactorSpec(
-                id=str(fid), group=str(f["group"]), label=str(f.get("label") or fid),
-                max_points=int(mp), transform=dict(transform),  # type: ignore[arg-type]
-                direction=str(f.get("direction", "increasing")), rationale=str(f["rationale"]),
-            ))
+            factors.append(
+                FactorSpec(
+                    id=str(fid),
+                    group=str(f["group"]),
+                    label=str(f.get("label") or fid),
+                    max_points=int(mp),
+                    transform=dict(transform),  # type: ignore[arg-type]
+                    direction=str(f.get("direction", "increasing")),
+                    rationale=str(f["rationale"]),
+                )
+            )
     missing = known - seen
     if missing:
-        problems.append(f"factors missing from the policy: {', '.join(sorted(missing))} "
-                        "(give them max_points 0 to switch them off)")
+        problems.append(
+            f"factors missing from the policy: {', '.join(sorted(missing))} "
+            "(give them max_points 0 to switch them off)"
+        )
     total = sum(f.max_points for f in factors)
     if not problems and total != 100:
         problems.append(f"max_points add up to {total}; they must add up to exactly 100")
     if problems:
         raise PolicyError("invalid policy: " + "; ".join(problems))
-    return Policy(name=str(doc["name"]), version=str(doc["version"]), factors=tuple(factors),
-                  description=str(doc.get("description", "")))
+    return Policy(
+        name=str(doc["name"]),
+        version=str(doc["version"]),
+        factors=tuple(factors),
+        description=str(doc.get("description", "")),
+    )
 
 
 @lru_cache(maxsize=8)
@@ -161,6 +175,8 @@ def load_policy(policy: Policy | Mapping[str, Any] | str | Path | None = None) -
         path = models_dir() / f"policy-{policy}.json"
     if not path.is_file():
         names = sorted(p.stem.removeprefix("policy-") for p in models_dir().glob("policy-*.json"))
-        raise PolicyError(f"unknown policy {str(policy)!r}; known policies: {', '.join(names)} "
-                          "(or give the path of a policy JSON file)")
+        raise PolicyError(
+            f"unknown policy {str(policy)!r}; known policies: {', '.join(names)} "
+            "(or give the path of a policy JSON file)"
+        )
     return _load_file(path.resolve(), path.stat().st_mtime)

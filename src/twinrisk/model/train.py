@@ -95,7 +95,9 @@ def history_panel(tables: Tables, years: tuple[int, ...] = PANEL_YEARS) -> pd.Da
         feats["panel_year"] = year
         feats["dyad_id"] = sub["dyad_id"].to_numpy()
         end = ended_year[alive]
-        feats["label"] = ((end >= year) & (end <= year + HORIZON_YEARS - 1)).fillna(False).astype(int).to_numpy()
+        feats["label"] = (
+            ((end >= year) & (end <= year + HORIZON_YEARS - 1)).fillna(False).astype(int).to_numpy()
+        )
         frames.append(feats.reset_index(drop=True))
     return pd.concat(frames, ignore_index=True)
 
@@ -115,8 +117,15 @@ def calibration_table(scores: np.ndarray, labels: np.ndarray) -> list[dict[str, 
     for band, lo, hi in BANDS:
         mask = (scores >= lo) & (scores <= hi)
         n, k = int(mask.sum()), int(labels[mask].sum())
-        table.append({"band": band, "scores": f"{lo}-{hi}", "dyads": n, "ended_within_5y": k,
-                      "observed_rate": round(k / n, 3) if n else None})
+        table.append(
+            {
+                "band": band,
+                "scores": f"{lo}-{hi}",
+                "dyads": n,
+                "ended_within_5y": k,
+                "observed_rate": round(k / n, 3) if n else None,
+            }
+        )
     return table
 
 
@@ -138,8 +147,9 @@ def nonnegative_logit(X: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple[np
     return res.x[:k], float(res.x[k])
 
 
-def train(*, as_of: dt.date | None = None, policy: Policy | None = None,
-          out_dir: Path | None = None) -> dict[str, Any]:
+def train(
+    *, as_of: dt.date | None = None, policy: Policy | None = None, out_dir: Path | None = None
+) -> dict[str, Any]:
     """Fit, calibrate, write artifact + model card + manifest; return the card."""
     tables = load_tables()
     pol = policy or load_policy()
@@ -157,10 +167,12 @@ def train(*, as_of: dt.date | None = None, policy: Policy | None = None,
     labels = panel["label"].to_numpy()
     varying = [c for c in pol.factor_ids if norm[c].nunique() > 1]
     weights, intercept = nonnegative_logit(norm[varying].to_numpy(), labels.astype(float))
-    data_weights = {c: 0.0 for c in pol.factor_ids}
+    data_weights = dict.fromkeys(pol.factor_ids, 0.0)
     data_weights.update({c: round(float(w), 4) for c, w in zip(varying, weights, strict=True)})
     total_w = sum(data_weights.values())
-    data_points = {c: round(100 * w / total_w, 1) if total_w else 0.0 for c, w in data_weights.items()}
+    data_points = {
+        c: round(100 * w / total_w, 1) if total_w else 0.0 for c, w in data_weights.items()
+    }
 
     digest = hashlib.sha256()
     digest.update(tables.version.encode())
@@ -173,24 +185,48 @@ def train(*, as_of: dt.date | None = None, policy: Policy | None = None,
         "trained_on": as_of.isoformat(),
         "data_version": tables.version,
         "policy": pol.label,
-        "reference_population": {"dyads": len(reference),
-                                 "ended": int(tables.dyads["status"].isin(ENDED_STATUSES).sum())},
-        "history_panel": {"years": list(PANEL_YEARS), "horizon_years": HORIZON_YEARS,
-                          "rows": len(panel), "positives": int(labels.sum())},
-        "features": [{"id": f.id, "group": f.group, "label": f.label, "max_points": f.max_points,
-                      "transform": f.transform, "rationale": f.rationale} for f in pol.factors],
+        "reference_population": {
+            "dyads": len(reference),
+            "ended": int(tables.dyads["status"].isin(ENDED_STATUSES).sum()),
+        },
+        "history_panel": {
+            "years": list(PANEL_YEARS),
+            "horizon_years": HORIZON_YEARS,
+            "rows": len(panel),
+            "positives": int(labels.sum()),
+        },
+        "features": [
+            {
+                "id": f.id,
+                "group": f.group,
+                "label": f.label,
+                "max_points": f.max_points,
+                "transform": f.transform,
+                "rationale": f.rationale,
+            }
+            for f in pol.factors
+        ],
         "policy_weights": {f.id: f.max_points for f in pol.factors},
-        "data_only_weights": {"method": "non-negative logistic regression (L-BFGS-B, ridge 1.0) "
-                                        "on normalised factors, history panel",
-                              "coefficients": data_weights, "intercept": round(intercept, 4),
-                              "as_points_of_100": data_points,
-                              "constant_in_history": [c for c in pol.factor_ids if c not in varying]},
+        "data_only_weights": {
+            "method": "non-negative logistic regression (L-BFGS-B, ridge 1.0) "
+            "on normalised factors, history panel",
+            "coefficients": data_weights,
+            "intercept": round(intercept, 4),
+            "as_points_of_100": data_points,
+            "constant_in_history": [c for c in pol.factor_ids if c not in varying],
+        },
         "calibration": calibration_table(scores, labels),
         "panel_auc": _auc(scores.astype(float), labels),
     }
-    artifact = ModelArtifact(version=version, data_version=tables.version, policy_label=pol.label,
-                             trained_at=as_of.isoformat(), reference=ref_raw,
-                             normaliser=normaliser, card=card)
+    artifact = ModelArtifact(
+        version=version,
+        data_version=tables.version,
+        policy_label=pol.label,
+        trained_at=as_of.isoformat(),
+        reference=ref_raw,
+        normaliser=normaliser,
+        card=card,
+    )
     save_artifact(artifact, out_dir)
     from twinrisk.model.card import write_card
 

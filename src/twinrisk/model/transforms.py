@@ -27,7 +27,7 @@ def _ecdf(reference: np.ndarray, values: np.ndarray) -> np.ndarray:
     return np.where(values > 0, np.maximum(ranks, 1.0 / positive.size), 0.0)
 
 
-class FactorNormaliser(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+class FactorNormaliser(TransformerMixin, BaseEstimator):
     """Monotone map of each factor's raw value onto [0, 1], as the policy says."""
 
     def __init__(self, policy: Policy | None = None):
@@ -57,8 +57,10 @@ class FactorNormaliser(TransformerMixin, BaseEstimator):  # type: ignore[misc]
                 levels = t["levels"]
                 unknown = set(raw.dropna().unique()) - set(levels)
                 if unknown:
-                    raise ValueError(f"factor {spec.id}: values {sorted(unknown)} have no level "
-                                     f"in the policy (levels: {', '.join(levels)})")
+                    raise ValueError(
+                        f"factor {spec.id}: values {sorted(unknown)} have no level "
+                        f"in the policy (levels: {', '.join(levels)})"
+                    )
                 norm = raw.map(levels).to_numpy(dtype=float)
             else:
                 values = raw.to_numpy(dtype=float)

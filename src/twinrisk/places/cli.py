@@ -7,7 +7,7 @@ import json
 import sys
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     places = sub.add_parser("places", help="resolve place names (GeoNames gazetteer)")
     psub = places.add_subparsers(dest="places_command", metavar="ACTION")
     r = psub.add_parser("resolve", help="which city or province a name means")

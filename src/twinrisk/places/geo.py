@@ -308,7 +308,7 @@ def _derive(places: list[Place]) -> pd.DataFrame:
 def _merge_curated(frame: pd.DataFrame) -> pd.DataFrame:
     cur = _curated(_stamp("places.csv"))
     frame = frame.assign(naval_base=False, tech_hub=False, flagship_project="",
-                         flagship_financier="", flagship_year=pd.NA, curated_sources="")
+                         flagship_financier="", flagship_year=np.nan, curated_sources="")
     if cur.empty:
         return frame
     hit = frame.index.intersection(cur.index)
@@ -345,8 +345,8 @@ def location_facts(places: Sequence[Place]) -> pd.DataFrame:
     missing = {p.id: p for p in places if (p.id, stamps) not in _facts_cache}
     if missing:
         new = _merge_curated(_derive(list(missing.values())))
-        for pid, rec in zip(new.index, new.to_dict("records"), strict=True):
-            _facts_cache[(pid, stamps)] = rec
+        for pid, rec in zip(new.index, new.to_dict("records"), strict=True):  # noqa: B905
+            _facts_cache[(str(pid), stamps)] = dict(rec)
     unique = list(dict.fromkeys(ids))
     table = pd.DataFrame.from_records([_facts_cache[(i, stamps)] for i in unique], index=unique,
                                       columns=COLUMNS)

@@ -102,7 +102,8 @@ def _pairs(path: Path) -> list[Pair]:
             return pairs
     rows = _sparql_rows(path)
     pairs = []
-    for line, rec in rows:
+    for lineno, rec in rows:
+        line = int(lineno)
         missing = [c for c in SPARQL_COLS if c not in rec]
         if missing:
             raise ImportFormatError(path, line, f"SPARQL variables {missing}")
@@ -131,8 +132,8 @@ def read(path: Path) -> list[list[object]]:
     need = [(lab, cc) for p in uniq for lab, cc in ((p[1], p[2]), (p[4], p[5])) if not cc]
     filled: dict[str, str] = {}
     if need:
-        from twinrisk.places import resolve_many
         from twinrisk.explain.models import Place
+        from twinrisk.places import resolve_many
 
         labels = list(dict.fromkeys(lab for lab, _ in need))
         for lab, res in zip(labels, resolve_many(labels, [None] * len(labels)), strict=True):

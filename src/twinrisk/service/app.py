@@ -1,0 +1,163 @@
+"""The FastAPI application: ``create_app()``."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from twinrisk import __version__
+from twinrisk.service.deps import ServiceState
+from twinrisk.service.limits import BodyLimitMiddleware, Worker
+from twinrisk.service.problems import PROBLEM_MEDIA_TYPE, install_handlers
+from twinrisk.service.settings import Settings
+from twinrisk.store import Store
+
+log = logging.getLogger("twinrisk.service")
+
+DESCRIPTION = """\
+Transparent 0–100 risk scores for proposed city partnerships, with every point
+explained: the factor, the value behind it, a sentence a council can read, and
+its public source.
+
+* **Auth**: when the server has API keys, every `/v1` call needs one, as
+  `X-API-Key: <key>` or `Authorization: Bearer <key>`.
+* **Errors** are `application/problem+json` (RFC 9457); `detail` says what to change.
+* **Limits**: JSON bodies 2 MiB, 1,000 proposals per batch, CSV uploads 10 MiB and
+  50,000 rows (configurable); past a limit the answer is 413.
+"""
+
+TAGS = [
+    {"name": "assessments", "description": "Score a proposal; stored assessments, reports "
+                                           "and decisions"},
+    {"name": "batch", "description": "Many proposals at once (JSON or CSV)"},
+    {"name": "places", "description": "Place resolution and autocomplete"},
+    {"name": "dyads", "description": "Known partnerships"},
+    {"name": "model", "description": "Model card, policy and factor documentation"},
+    {"name": "health", "description": "Liveness and readiness"},
+]
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+PAGE_CSP = (b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+DOCS_CSP = b"frame-ancestors 'none'"
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        csp = DOCS_CSP if path in ("/docs", "/redoc") else PAGE_CSP
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {h[0].lower() for h in headers}
+                headers.extend(h for h in SECURITY_HEADERS if h[0] not in names)
+                if b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", csp))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _warm_up(st: ServiceState) -> None:
+    from twinrisk.service import library
+
+    try:
+        st.checks.update(library.warm_up())
+        st.checks["warm_up"] = "ok"
+        st.ready = True
+    except Exception as exc:  # the API still answers; /readyz says what failed
+        log.exception("warm-up failed")
+        st.checks["warm_up"] = f"failing: {type(exc).__name__}: {exc}"[:300]
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """The service: ``/v1`` API, web page at ``/``, problem+json errors, the store
+    (migrated on creation)."""
+    settings = settings or Settings.from_env()
+    if settings.open_access:
+        log.warning("no API keys configured: the API and web page are open to anyone who can "
+                    "reach %s; set TWINRISK_API_KEYS before exposing the server", settings.host)
+    elif settings.locked:
+        log.error("no API keys configured and bound to %s: every call will be refused (401); "
+                  "set TWINRISK_API_KEYS or TWINRISK_API_KEY_FILE", settings.host)
+    store = store or Store.open(settings.database_url)
+    st = ServiceState(settings=settings, store=store, worker=Worker(settings.workers))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.warm_up:
+            threading.Thread(target=_warm_up, args=(st,), name="twinrisk-warm-up",
+                             daemon=True).start()
+        else:
+            st.ready = True
+            st.checks["warm_up"] = "skipped"
+        yield
+
+    app = FastAPI(
+        title="twinrisk",
+        version=__version__,
+        summary="Risk scores and due diligence for proposed city partnerships",
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+        license_info={"name": "MIT", "identifier": "MIT"},
+    )
+    app.state.twinrisk = st
+    install_handlers(app)
+
+    from twinrisk.service.routers import assessments, batch, dyads, health, model, places
+
+    # batch first: POST /v1/assessments/batch must not be read as an assessment id
+    for module in (batch, assessments, places, dyads, model, health):
+        app.include_router(module.router)
+
+    from twinrisk.web.routes import mount_web
+
+    mount_web(app)
+
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default_limit=settings.max_body_bytes,
+        # the CSV upload may carry a 10 MiB file plus the multipart envelope
+        path_limits=(("/v1/batch", settings.max_upload_bytes + 64 * 1024),),
+    )
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, with problem responses only as application/problem+json."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    schema = get_openapi(title=app.title, version=app.version, summary=app.summary,
+                         description=app.description, routes=app.routes, tags=app.openapi_tags,
+                         license_info=app.license_info)
+    for path in schema.get("paths", {}).values():
+        for op in path.values():
+            for code, resp in op.get("responses", {}).items():
+                content = resp.get("content", {})
+                if code.isdigit() and int(code) >= 400 and PROBLEM_MEDIA_TYPE in content:
+                    content.pop("application/json", None)
+    app.openapi_schema = schema
+    return schema

@@ -1,0 +1,48 @@
+"""``twinrisk serve``: run the HTTP service (API, web page and store)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "serve", help="run the HTTP API and the officers' web page",
+        description="Run the HTTP service: the /v1 API, the web page at / and the "
+                    "assessment store (TWINRISK_DATABASE_URL, default SQLite in the data "
+                    "directory). Without API keys (TWINRISK_API_KEYS / TWINRISK_API_KEY_FILE) "
+                    "it only serves on a loopback address.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--log-level", default="info",
+                   choices=("critical", "error", "warning", "info", "debug"))
+    p.set_defaults(handler=_serve)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import logging
+    import sys
+
+    import uvicorn
+
+    from twinrisk.service.app import create_app
+    from twinrisk.service.auth import KeyConfigError
+    from twinrisk.service.settings import Settings
+
+    logging.basicConfig(level=args.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env(host=args.host)
+    except (KeyConfigError, ValueError) as exc:
+        print(f"twinrisk serve: {exc}", file=sys.stderr)
+        return 2
+    if settings.locked:
+        print(f"twinrisk serve: refusing to listen on {args.host} without API keys; set "
+              "TWINRISK_API_KEYS (or TWINRISK_API_KEY_FILE), or use --host 127.0.0.1",
+              file=sys.stderr)
+        return 2
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                proxy_headers=False, server_header=False, timeout_graceful_shutdown=10)
+    return 0

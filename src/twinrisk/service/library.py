@@ -1,0 +1,357 @@
+"""The bridge to the library: the only module of the service that calls scoring,
+gazetteer, data, batch and report functions, and that maps their typed errors to
+problem documents. Imports are lazy so the app starts fast."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from twinrisk.service.problems import ProblemError
+
+POLICY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+# -- policies ------------------------------------------------------------------------------
+
+def known_policies() -> list[str]:
+    """Policy names the server offers: ``models/policy-<name>.json``."""
+    from twinrisk.config import models_dir
+
+    return sorted(p.name[len("policy-"):-len(".json")]
+                  for p in Path(models_dir()).glob("policy-*.json"))
+
+
+def policy_argument(policy: str | Mapping[str, Any] | None, field: str = "policy") -> Any:
+    """What to pass to the library for a client's ``policy``: a known name or an inline
+    document. A client never names a file."""
+    if policy is None:
+        return None
+    if isinstance(policy, Mapping):
+        return dict(policy)
+    names = known_policies()
+    if not POLICY_NAME.match(policy) or policy not in names:
+        raise ProblemError(
+            422, f"{field}: unknown policy {policy[:80]!r}; known policies: {', '.join(names)} "
+                 "(or send a policy document as a JSON object)",
+            slug="unknown-policy", title="Unknown policy", field=field)
+    return policy
+
+
+# -- errors --------------------------------------------------------------------------------
+
+def _error_types() -> dict[str, type[BaseException]]:
+    out: dict[str, type[BaseException]] = {}
+    for key, module, name in (
+        ("place", "twinrisk.places", "PlaceError"),
+        ("not_found", "twinrisk.places", "PlaceNotFound"),
+        ("ambiguous", "twinrisk.places", "AmbiguousPlace"),
+        ("term", "twinrisk.features.terms", "TermError"),
+        ("policy", "twinrisk.model.policy", "PolicyError"),
+        ("as_of", "twinrisk.explain.assess", "AsOfError"),
+        ("country", "twinrisk.explain.assess", "CountryError"),
+    ):
+        try:
+            mod = __import__(module, fromlist=[name])
+            out[key] = getattr(mod, name)
+        except (ImportError, AttributeError):
+            continue
+    return out
+
+
+def _is(exc: BaseException, key: str, types: Mapping[str, type[BaseException]]) -> bool:
+    cls = types.get(key)
+    return cls is not None and isinstance(exc, cls)
+
+
+def _place_json(place: Any) -> dict[str, Any]:
+    dump = getattr(place, "model_dump", None)
+    return dump(mode="json") if dump else {"name": str(place)}
+
+
+def to_problem(exc: BaseException, *, field_hint: str | None = None) -> ProblemError | None:
+    """The problem for an input error raised by the library; None if it is not one."""
+    types = _error_types()
+    message = str(exc)
+    if _is(exc, "place", types):
+        field = field_hint or _field_of(message) or "place"
+        if not message.startswith(field):
+            message = f"{field}: {message}"
+        if _is(exc, "ambiguous", types):
+            cands = [_place_json(p) for p in getattr(exc, "candidates", [])]
+            return ProblemError(422, message, slug="ambiguous-place", title="Ambiguous place",
+                                field=field, candidates=cands)
+        return ProblemError(422, message, slug="place-not-found", title="Place not found",
+                            field=field, suggestions=list(getattr(exc, "suggestions", []) or []))
+    if _is(exc, "term", types):
+        return ProblemError(422, message, slug="invalid-term", title="Invalid term",
+                            field="terms")
+    if _is(exc, "policy", types):
+        return ProblemError(422, message, slug="invalid-policy", title="Invalid policy",
+                            field="policy")
+    if _is(exc, "as_of", types):
+        return ProblemError(422, message, slug="invalid-as-of", title="Invalid as_of date",
+                            field="as_of")
+    if _is(exc, "country", types):
+        field = "local.country" if message.startswith("local") else "partner.country"
+        return ProblemError(422, message, slug="unknown-country", title="Unknown country",
+                            field=field)
+    if isinstance(exc, ValueError):
+        field = _field_of(message)
+        return ProblemError(422, message or "the proposal cannot be scored",
+                            slug="invalid-proposal", title="Proposal cannot be scored",
+                            field=field)
+    return None
+
+
+def _field_of(message: str) -> str | None:
+    m = re.match(r"^(local|partner|terms|as_of|policy)(_country)?\b", message)
+    if not m:
+        return None
+    return f"{m.group(1)}.country" if m.group(2) else m.group(1)
+
+
+# -- scoring -------------------------------------------------------------------------------
+
+def _request_mapping(req: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "local": req["local"]["name"],
+        "local_country": req["local"].get("country"),
+        "partner": req["partner"]["name"],
+        "partner_country": req["partner"].get("country"),
+        "as_of": req.get("as_of"),
+        "terms": req.get("terms") or None,
+    }
+
+
+def assess_one(req: Mapping[str, Any]) -> Any:
+    """One proposal (the request body as a dict) -> Assessment, or a ProblemError."""
+    import twinrisk
+
+    m = _request_mapping(req)
+    policy = policy_argument(req.get("policy"))
+    try:
+        return twinrisk.assess(m["local"], m["partner"], local_country=m["local_country"],
+                               partner_country=m["partner_country"], as_of=m["as_of"],
+                               terms=m["terms"], policy=policy)
+    except Exception as exc:
+        problem = to_problem(exc)
+        if problem is None:
+            raise
+        raise problem from exc
+
+
+def assess_batch(reqs: Sequence[Mapping[str, Any]], policy: Any) -> list[Any]:
+    """Many proposals under one policy, in one pipeline run: each result is an
+    Assessment or a ProblemError."""
+    try:
+        from twinrisk.explain.assess import assess_many
+    except ImportError:  # pragma: no cover - the library before assess_many existed
+        assess_many = None
+    pol = policy_argument(policy)
+    if assess_many is None:  # pragma: no cover
+        out: list[Any] = []
+        for r in reqs:
+            try:
+                out.append(assess_one({**r, "policy": policy}))
+            except ProblemError as p:
+                out.append(p)
+        return out
+    try:
+        results = assess_many([_request_mapping(r) for r in reqs], policy=pol)
+    except Exception as exc:  # a bad policy fails the whole batch
+        problem = to_problem(exc)
+        if problem is None:
+            raise
+        raise problem from exc
+    final: list[Any] = []
+    for r in results:
+        if isinstance(r, BaseException):
+            problem = to_problem(r)
+            if problem is None:
+                raise r
+            final.append(problem)
+        else:
+            final.append(r)
+    return final
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars and other stragglers in an explanation, as JSON values."""
+    item = getattr(value, "item", None)
+    if callable(item):
+        return item()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)
+
+
+def assessment_json(assessment: Any) -> dict[str, Any]:
+    """An Assessment as a JSON-ready dict (what is stored and returned)."""
+    return assessment.model_dump(mode="json", fallback=_plain)  # type: ignore[no-any-return]
+
+
+# -- places --------------------------------------------------------------------------------
+
+def search_places(q: str, country: str | None, limit: int) -> dict[str, Any]:
+    """Resolution and autocomplete for ``q``: the place it resolves to (if one), and
+    candidates for a picker, best first."""
+    from twinrisk import places
+
+    types = _error_types()
+    resolved = None
+    candidates: list[Any] = []
+    suggestions: list[str] = []
+    message = None
+    try:
+        resolved = places.resolve(q, country)
+    except Exception as exc:
+        if not _is(exc, "place", types):
+            raise
+        message = str(exc)
+        if _is(exc, "ambiguous", types):
+            candidates = list(getattr(exc, "candidates", []))
+        else:
+            suggestions = list(getattr(exc, "suggestions", []) or [])
+    search = getattr(places, "search", None)
+    if search is not None:
+        candidates = list(search(q, country=country, limit=limit))
+    elif not candidates:
+        for text in suggestions:  # 'Xi'an (CN)' -> the place
+            m = re.match(r"^(.*) \(([A-Z]{2})\)$", text)
+            try:
+                candidates.append(places.resolve(*(m.groups() if m else (text, None))))
+            except Exception:  # noqa: S112 - a suggestion that no longer resolves
+                continue
+    if resolved is not None and all(c.id != resolved.id for c in candidates):
+        candidates.insert(0, resolved)
+    seen: set[str] = set()
+    unique = [c for c in candidates if not (c.id in seen or seen.add(c.id))]
+    return {"query": q, "country": country, "resolved": resolved,
+            "candidates": unique[:limit], "suggestions": suggestions, "message": message}
+
+
+# -- data, model, reports, batch -----------------------------------------------------------
+
+def tables() -> Any:
+    from twinrisk.data.loaders import load_tables
+
+    return load_tables()
+
+
+def dyads(country: str | None, status: str | None, kind: str | None, q: str | None,
+          limit: int, offset: int) -> tuple[list[dict[str, Any]], int, str]:
+    import pandas as pd
+
+    t = tables()
+    df = t.dyads
+    if country:
+        cc = country.upper()
+        df = df[(df["local_country"] == cc) | (df["partner_country"] == cc)]
+    if status:
+        df = df[df["status"] == status]
+    if kind:
+        df = df[df["kind"] == kind]
+    if q:
+        needle = q.lower()
+        df = df[df["local_place"].str.lower().str.contains(needle, regex=False)
+                | df["partner_place"].str.lower().str.contains(needle, regex=False)]
+    total = len(df)
+    page = df.iloc[offset: offset + limit]
+    items = []
+    for rec in page.to_dict(orient="records"):
+        clean = {k: (None if (v is None or (not isinstance(v, str) and pd.isna(v))) else v)
+                 for k, v in rec.items()}
+        for key in ("established_year", "ended_year", "contested_year"):
+            if clean.get(key) is not None:
+                clean[key] = int(clean[key])
+        clean["sources"] = t.source_rows(rec.get("sources"))
+        items.append(clean)
+    return items, total, t.version
+
+
+def model_card() -> dict[str, Any] | None:
+    import json
+
+    from twinrisk.config import models_dir
+
+    path = Path(models_dir()) / "model_card.json"
+    if not path.is_file():
+        return None
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return doc if isinstance(doc, dict) else {"card": doc}
+
+
+@lru_cache(maxsize=8)
+def _policy_doc(name: str, mtime: float) -> dict[str, Any]:
+    import json
+
+    from twinrisk.config import models_dir
+
+    doc = json.loads((Path(models_dir()) / f"policy-{name}.json").read_text(encoding="utf-8"))
+    return doc if isinstance(doc, dict) else {}
+
+
+def policy_doc(name: str = "default") -> dict[str, Any]:
+    from twinrisk.config import models_dir
+
+    path = Path(models_dir()) / f"policy-{name}.json"
+    return _policy_doc(name, path.stat().st_mtime)
+
+
+def render_report(assessment: Any, fmt: str) -> bytes:
+    try:
+        from twinrisk.reports import render
+    except ImportError as exc:
+        raise ProblemError(503, "reports are not available in this build of twinrisk",
+                           slug="reports-unavailable") from exc
+    try:
+        return bytes(render(assessment, fmt))
+    except (ImportError, OSError) as exc:
+        if fmt == "pdf":
+            raise ProblemError(
+                503, "PDF reports need WeasyPrint and its system libraries (pip install "
+                     "'twinrisk[pdf]'); the HTML and Markdown reports are available",
+                slug="pdf-unavailable") from exc
+        raise
+
+
+def score_csv(data: bytes, as_of: dt.date | None, policy: Any,
+              max_rows: int) -> tuple[bytes, dict[str, int]]:
+    from twinrisk.batch import BatchInputError, score_csv_bytes
+
+    try:
+        return score_csv_bytes(data, as_of=as_of, policy=policy_argument(policy),
+                               max_rows=max_rows)
+    except BatchInputError as exc:
+        message = str(exc)
+        if re.search(r"more than \d+ rows", message):
+            raise ProblemError(413, message, slug="too-many-rows", title="Too many rows",
+                               limit=max_rows) from exc
+        raise ProblemError(422, message, slug="invalid-csv", title="Unreadable CSV",
+                           field="file") from exc
+    except Exception as exc:
+        problem = to_problem(exc)
+        if problem is None:
+            raise
+        raise problem from exc
+
+
+def warm_up() -> dict[str, str]:
+    """Load tables, gazetteer and model once so the first request is fast."""
+    checks: dict[str, str] = {}
+    tables()
+    checks["data"] = "ok"
+    from twinrisk import places
+
+    places.resolve("Stockholm", "SE")
+    checks["gazetteer"] = "ok"
+    import twinrisk
+
+    twinrisk.assess("Stockholm", "Beijing", local_country="SE", partner_country="CN")
+    checks["model"] = "ok"
+    return checks

@@ -1,0 +1,1 @@
+"""The ``/v1`` routers, one per concern (as in OpenSanctions' yente)."""

@@ -1,0 +1,76 @@
+"""Helpers shared by the routers: converting stored records to responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from twinrisk.service import library
+from twinrisk.service.deps import security_dependencies
+from twinrisk.service.limits import StrictJSONRoute
+from twinrisk.service.problems import problem_responses
+from twinrisk.service.schemas import (
+    AssessmentOut,
+    AssessmentSummary,
+    DecisionOut,
+    PartySummary,
+)
+from twinrisk.store import StoredAssessment, StoredDecision
+
+#: problems any /v1 operation can answer with
+COMMON = (401, 413, 422, 500, 503)
+
+
+def v1_router(tag: str) -> APIRouter:
+    return APIRouter(prefix="/v1", tags=[tag], route_class=StrictJSONRoute,
+                     dependencies=security_dependencies(),
+                     responses=problem_responses(*COMMON))
+
+
+def links(assessment_id: str) -> dict[str, str]:
+    base = f"/v1/assessments/{assessment_id}"
+    return {
+        "self": base,
+        "decision": f"{base}/decision",
+        "report_html": f"{base}/report.html",
+        "report_md": f"{base}/report.md",
+        "report_pdf": f"{base}/report.pdf",
+        "web": f"/assessments/{assessment_id}",
+    }
+
+
+def decision_out(d: StoredDecision) -> DecisionOut:
+    return DecisionOut(seq=d.seq, decision=d.decision,  # type: ignore[arg-type]
+                       notes=d.notes, decided_by=d.decided_by, created_at=d.created_at,
+                       api_key_id=d.api_key_id)
+
+
+def stored_out(a: StoredAssessment) -> AssessmentOut:
+    doc: dict[str, Any] = dict(a.output)
+    doc.update(id=a.id, created_at=a.created_at, stored=True,
+               decisions=[decision_out(d) for d in a.decisions], links=links(a.id))
+    return AssessmentOut.model_validate(doc)
+
+
+def fresh_out(assessment: Any, stored: StoredAssessment | None) -> AssessmentOut:
+    doc = library.assessment_json(assessment)
+    if stored is None:
+        doc.update(id=None, created_at=None, stored=False, decisions=[], links={})
+    else:
+        doc.update(id=stored.id, created_at=stored.created_at, stored=True, decisions=[],
+                   links=links(stored.id))
+    return AssessmentOut.model_validate(doc)
+
+
+def summary(a: StoredAssessment) -> AssessmentSummary:
+    latest = a.latest_decision
+    return AssessmentSummary(
+        id=a.id, created_at=a.created_at,
+        local=PartySummary(name=a.local_name, country=a.local_country),
+        partner=PartySummary(name=a.partner_name, country=a.partner_country),
+        score=a.score, band=a.band,  # type: ignore[arg-type]
+        as_of=a.as_of, policy=a.policy, model_version=a.model_version,
+        data_version=a.data_version, channel=a.channel,
+        latest_decision=decision_out(latest) if latest else None, links=links(a.id),
+    )
