@@ -17,7 +17,7 @@ it cannot execute and quoting it would turn a number into text.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -71,6 +71,9 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """
     out = df.copy(deep=False)
     for i in range(df.shape[1]):
-        out.isetitem(i, neutralise_series(df.iloc[:, i]).to_numpy())
+        column = df.iloc[:, i]
+        safe = neutralise_series(column)
+        if safe is not column:
+            out.isetitem(i, cast(Any, safe))
     out.columns = [neutralise_formula(c) if isinstance(c, str) else c for c in df.columns]
     return out

@@ -93,6 +93,9 @@ def _schema_problems(name: str, raw: pd.DataFrame) -> tuple[pd.DataFrame | None,
                 rule = "required value is empty"
             else:
                 rule = f"breaks rule {check}"
+            if column in raw.columns and case.index in raw.index:
+                cell = raw.at[case.index, column]  # report what was typed, not the coerced value
+                value = None if pd.isna(cell) else str(cell)
             problems.append(Problem(name, _line(case.index), column, value, rule))
         return None, problems
 

@@ -265,9 +265,10 @@ def _request_frame(requests: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
             raise TermError(f"unknown term {unknown[0]!r}; known terms: {', '.join(TERMS)}")
         rec.update({k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in terms.items()})
         records.append(rec)
-    return pd.DataFrame.from_records(
+    frame = pd.DataFrame.from_records(
         records, columns=["local", "partner", "local_country", "partner_country", "as_of", *TERMS]
     )
+    return frame.astype(object)
 
 
 def _score_frame(

@@ -133,6 +133,8 @@ class TermError(ValueError):
 def _parse_bool(key: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
+    if isinstance(value, (int, float)) and value in (0, 1):  # spreadsheet 1/0 cells
+        return bool(value)
     text = str(value).strip().lower()
     if text in ("true", "yes", "y", "1"):
         return True

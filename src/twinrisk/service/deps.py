@@ -28,7 +28,7 @@ class ServiceState:
 
 
 def state(request: Request) -> ServiceState:
-    return request.app.state.twinrisk  # type: ignore[no-any-return]
+    return request.app.state.twinrisk
 
 
 # declared for the OpenAPI security schemes; the check itself is ``api_key`` below

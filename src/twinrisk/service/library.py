@@ -54,6 +54,8 @@ def _error_types() -> dict[str, type[BaseException]]:
         ("policy", "twinrisk.model.policy", "PolicyError"),
         ("as_of", "twinrisk.explain.assess", "AsOfError"),
         ("country", "twinrisk.explain.assess", "CountryError"),
+        ("data", "twinrisk.data.validate", "DataValidationError"),
+        ("artifact", "twinrisk.model.artifact", "ArtifactError"),
     ):
         try:
             mod = __import__(module, fromlist=[name])
@@ -77,6 +79,16 @@ def to_problem(exc: BaseException, *, field_hint: str | None = None) -> ProblemE
     """The problem for an input error raised by the library; None if it is not one."""
     types = _error_types()
     message = str(exc)
+    if _is(exc, "data", types) or _is(exc, "artifact", types):
+        # the server's own data or model is broken: not the caller's fault
+        import logging
+
+        logging.getLogger("twinrisk.service").error("cannot score: %s", message)
+        what = "curated data" if _is(exc, "data", types) else "model artifact"
+        return ProblemError(503, f"the server's {what} failed its checks, so nothing can be "
+                                 "scored until it is fixed; the operators have the details "
+                                 "in the log", slug="data-unavailable",
+                            title="Scoring unavailable", headers={"Retry-After": "60"})
     if _is(exc, "place", types):
         field = field_hint or _field_of(message) or "place"
         if not message.startswith(field):
@@ -101,10 +113,9 @@ def to_problem(exc: BaseException, *, field_hint: str | None = None) -> ProblemE
         return ProblemError(422, message, slug="unknown-country", title="Unknown country",
                             field=field)
     if isinstance(exc, ValueError):
-        field = _field_of(message)
         return ProblemError(422, message or "the proposal cannot be scored",
                             slug="invalid-proposal", title="Proposal cannot be scored",
-                            field=field)
+                            field=_field_of(message))
     return None
 
 
@@ -139,21 +150,34 @@ def assess_one(req: Mapping[str, Any]) -> Any:
                                partner_country=m["partner_country"], as_of=m["as_of"],
                                terms=m["terms"], policy=policy)
     except Exception as exc:
-        problem = to_problem(exc)
+        problem = to_problem(exc, field_hint=_place_field(exc, m))
         if problem is None:
             raise
         raise problem from exc
 
 
+def _place_field(exc: BaseException, m: Mapping[str, Any]) -> str | None:
+    """Which side a place error is about: the local name if it fails alone, else partner."""
+    types = _error_types()
+    if not _is(exc, "place", types):
+        return None
+    from twinrisk import places
+
+    try:
+        places.resolve(m["local"], (m["local_country"] or "").upper() or None)
+    except Exception:
+        return "local"
+    return "partner"
+
+
 def assess_batch(reqs: Sequence[Mapping[str, Any]], policy: Any) -> list[Any]:
     """Many proposals under one policy, in one pipeline run: each result is an
     Assessment or a ProblemError."""
-    try:
-        from twinrisk.explain.assess import assess_many
-    except ImportError:  # pragma: no cover - the library before assess_many existed
-        assess_many = None
+    import twinrisk.explain.assess as explain_assess
+
+    assess_many = getattr(explain_assess, "assess_many", None)
     pol = policy_argument(policy)
-    if assess_many is None:  # pragma: no cover
+    if assess_many is None:  # pragma: no cover - the library before assess_many existed
         out: list[Any] = []
         for r in reqs:
             try:
@@ -192,7 +216,7 @@ def _plain(value: Any) -> Any:
 
 def assessment_json(assessment: Any) -> dict[str, Any]:
     """An Assessment as a JSON-ready dict (what is stored and returned)."""
-    return assessment.model_dump(mode="json", fallback=_plain)  # type: ignore[no-any-return]
+    return assessment.model_dump(mode="json", fallback=_plain)
 
 
 # -- places --------------------------------------------------------------------------------
@@ -229,8 +253,7 @@ def search_places(q: str, country: str | None, limit: int) -> dict[str, Any]:
                 continue
     if resolved is not None and all(c.id != resolved.id for c in candidates):
         candidates.insert(0, resolved)
-    seen: set[str] = set()
-    unique = [c for c in candidates if not (c.id in seen or seen.add(c.id))]
+    unique = list({c.id: c for c in candidates}.values())
     return {"query": q, "country": country, "resolved": resolved,
             "candidates": unique[:limit], "suggestions": suggestions, "message": message}
 
@@ -267,8 +290,9 @@ def dyads(country: str | None, status: str | None, kind: str | None, q: str | No
         clean = {k: (None if (v is None or (not isinstance(v, str) and pd.isna(v))) else v)
                  for k, v in rec.items()}
         for key in ("established_year", "ended_year", "contested_year"):
-            if clean.get(key) is not None:
-                clean[key] = int(clean[key])
+            year = clean.get(key)
+            if year is not None:
+                clean[key] = int(year)
         clean["sources"] = t.source_rows(rec.get("sources"))
         items.append(clean)
     return items, total, t.version

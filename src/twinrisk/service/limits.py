@@ -156,7 +156,7 @@ class StrictJSONRoute(APIRoute):
         original = super().get_route_handler()
 
         async def handler(request: Request) -> Response:
-            return await original(StrictJSONRequest(request.scope, request.receive))  # type: ignore[no-any-return]
+            return await original(StrictJSONRequest(request.scope, request.receive))
 
         return handler
 

@@ -21,6 +21,10 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:twinrisk:problem:"
 
 
+def _is_none(value: Any) -> bool:
+    return value is None
+
+
 class FieldError(BaseModel):
     loc: list[str | int] = Field(description="Where in the request: ['body', 'local', 'name']")
     msg: str
@@ -49,13 +53,19 @@ class Problem(BaseModel):
     title: str = Field(description="Short summary of the kind of problem")
     status: int = Field(ge=400, le=599)
     detail: str = Field("", description="What went wrong here and what to do about it")
-    instance: str | None = Field(None, description="The request path")
-    field: str | None = Field(None, description="The request field at fault, if one is")
-    errors: list[FieldError] | None = Field(None, description="Every validation error")
-    suggestions: list[str] | None = Field(None, description="Names the caller may have meant")
+    instance: str | None = Field(None, exclude_if=_is_none,
+                                   description="The request path")
+    field: str | None = Field(None, exclude_if=_is_none,
+                                   description="The request field at fault, if one is")
+    errors: list[FieldError] | None = Field(None, exclude_if=_is_none,
+                                   description="Every validation error")
+    suggestions: list[str] | None = Field(None, exclude_if=_is_none,
+                                   description="Names the caller may have meant")
     candidates: list[dict[str, Any]] | None = Field(
-        None, description="Places an ambiguous name could mean; repeat with a country")
-    limit: int | None = Field(None, description="The limit that was exceeded")
+        None, exclude_if=_is_none,
+        description="Places an ambiguous name could mean; repeat with a country")
+    limit: int | None = Field(None, exclude_if=_is_none,
+                                   description="The limit that was exceeded")
 
 
 class ProblemError(Exception):
@@ -114,14 +124,15 @@ def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         500: "An unexpected error; the request can be retried and the problem reported",
         503: "The work took too long or the service is not ready; retry after `Retry-After`",
     }
+    ref = {"schema": {"$ref": "#/components/schemas/Problem"}}
     return {
         code: {"model": Problem, "description": descriptions.get(code, HTTPStatus(code).phrase),
-               "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+               "content": {PROBLEM_MEDIA_TYPE: ref}}
         for code in codes
     }
 
 
-def _loc_text(loc: tuple[Any, ...] | list[Any]) -> str:
+def _loc_text(loc: Any) -> str:
     parts = [str(p) for p in loc]
     return ".".join(parts) if parts else "request"
 
@@ -134,6 +145,9 @@ def validation_detail(errors: list[dict[str, Any]]) -> tuple[str, list[dict[str,
         if err.get("type") == "json_invalid" and ctx.get("error"):
             msg = f"the body is not valid JSON: {ctx['error']}"
         loc = [p if isinstance(p, int) else str(p) for p in err.get("loc", ())]
+        if err.get("type") == "string_pattern_mismatch" and loc and str(loc[-1]).endswith(
+                "country"):
+            msg = "use a two-letter ISO 3166-1 country code such as SE or CN"
         if err.get("type") == "json_invalid":
             loc = ["body"]
         clean.append({"loc": loc, "msg": msg, "type": str(err.get("type", "value_error"))})
@@ -179,10 +193,11 @@ def install_handlers(app: FastAPI) -> None:
             allow = (exc.headers or {}).get("Allow") or (exc.headers or {}).get("allow")
             detail = (f"{request.method} is not allowed on {request.url.path}"
                       + (f"; use {allow}" if allow else ""))
-        if getattr(exc, "limit", None) is not None:
-            extra["limit"] = exc.limit
+        limit = getattr(exc, "limit", None)
+        if limit is not None:
+            extra["limit"] = limit
         if _wants_html(request):
-            return _html_error(request, status, detail, exc.headers)
+            return _html_error(request, status, detail, dict(exc.headers or {}))
         return JSONResponse(
             problem_dict(status, detail, slug=getattr(exc, "slug", None),
                          instance=request.url.path, **extra),

@@ -44,7 +44,7 @@ def _terms_model() -> type[BaseModel]:
         else:
             fields[key] = (bool | None, Field(None, description=term.question + " "
                                               "Leave out (or null) when unknown."))
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    return create_model(
         "Terms", __config__=ConfigDict(extra="forbid"),
         __doc__="The proposal's terms; each left out is imputed and flagged in the result.",
         **fields,
@@ -69,7 +69,7 @@ class AssessmentQuery(BaseModel):
     local: PlaceInput = Field(description="The local place (the council's city or region)")
     partner: PlaceInput = Field(description="The proposed partner place")
     as_of: dt.date | None = Field(None, description="Score as of this date (default today)")
-    terms: Terms | None = None  # type: ignore[valid-type]
+    terms: Terms | None = None
 
 
 class AssessmentRequest(AssessmentQuery):

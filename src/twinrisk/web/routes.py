@@ -49,12 +49,10 @@ def _csrf_token(request: Request) -> str:
 
 
 def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    from twinrisk.web.render import render as _render
-
     token = _csrf_token(request)
     context.setdefault("signed_in", bool(getattr(request.state, "api_key_id", None)))
     context.setdefault("auth_on", bool(state(request).settings.keys))
-    response = HTMLResponse(_render(template, request, **context), status_code=status,
+    response = HTMLResponse(render(template, request, **context), status_code=status,
                             headers={"Cache-Control": "no-store"})
     if request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict",

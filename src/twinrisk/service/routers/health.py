@@ -15,7 +15,7 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", response_model=Health, summary="The process is alive",
-            responses=problem_responses(500))
+            responses=problem_responses(413, 500))
 async def healthz() -> Health:
     return Health(status="ok")
 
@@ -23,7 +23,7 @@ async def healthz() -> Health:
 @router.get("/readyz", response_model=Ready, summary="Ready to serve: store reachable, "
             "data, gazetteer and model loaded",
             responses={503: {"model": Ready, "description": "Starting or failing; see checks"},
-                       **problem_responses(500)})
+                       **problem_responses(413, 500)})
 async def readyz(request: Request) -> JSONResponse:
     st = state(request)
     checks = dict(st.checks)

@@ -1,0 +1,332 @@
+"""The score: exact sums, bands, monotone factors, time respected, leave-self-out,
+full explanations, the policy and the artifact's checksum rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import twinrisk
+from twinrisk.cli import main
+from twinrisk.data.loaders import load_tables
+from twinrisk.explain.models import Assessment, band_for
+from twinrisk.features.terms import SENSITIVE_DOMAINS, TERMS
+from twinrisk.model.artifact import ARTIFACT_NAME, ArtifactError, load_artifact
+from twinrisk.model.policy import PolicyError, load_policy
+
+SEED_PAIRS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "seed_pairs.csv"
+
+
+def _random_requests(n: int, seed: int) -> list[dict[str, Any]]:
+    """Proposals between curated places of different countries, with random terms
+    (some unknown) and random dates."""
+    rng = np.random.default_rng(seed)
+    places = load_tables().places
+    out = []
+    while len(out) < n:
+        a, b = places.iloc[rng.integers(len(places))], places.iloc[rng.integers(len(places))]
+        if a["country"] == b["country"]:
+            continue
+        terms: dict[str, Any] = {}
+        for key, term in TERMS.items():
+            pick = rng.integers(3)
+            if pick == 0:
+                continue
+            if term.kind == "domains":
+                k = int(rng.integers(0, 4))
+                terms[key] = list(rng.choice(SENSITIVE_DOMAINS + ("culture",), size=k,
+                                             replace=False))
+            else:
+                terms[key] = bool(pick == 1)
+        day = dt.date(2005, 1, 1) + dt.timedelta(days=int(rng.integers(0, 7900)))
+        out.append({"local": a["name"], "local_country": a["country"], "partner": b["name"],
+                    "partner_country": b["country"], "as_of": min(day, dt.date.today()),
+                    "terms": terms})
+    return out
+
+
+def _check(a: Assessment) -> None:
+    assert a.score == sum(f.points for f in a.factors)
+    assert sum(f.max_points for f in a.factors) == 100
+    assert all(0 <= f.points <= f.max_points for f in a.factors)
+    assert a.band == band_for(a.score)
+    assert sum(a.groups.values()) == a.score
+    pts = [r.points for r in a.top_reasons]
+    assert pts == sorted(pts, reverse=True) and len(pts) <= 4
+    assert all(f.reason and f.reason.endswith((".", ")")) for f in a.factors)
+
+
+def test_points_add_up_exactly_on_generated_inputs() -> None:
+    requests = _random_requests(120, seed=7)
+    results = twinrisk.assess_many(requests)
+    assessed = [r for r in results if isinstance(r, Assessment)]
+    assert len(assessed) == len(requests), [str(r) for r in results if not isinstance(r, Assessment)]
+    for a in assessed:
+        _check(a)
+    # the batch path gives the same scores as the explained path
+    frame = pd.DataFrame([{**{k: r[k] for k in ("local", "local_country", "partner",
+                                                  "partner_country", "as_of")},
+                           **{k: (",".join(v) if isinstance(v, list) else v)
+                              for k, v in r["terms"].items()}} for r in requests])
+    summary = twinrisk.assess_frame(frame)
+    assert summary["error"].eq("").all()
+    assert summary["score"].tolist() == [a.score for a in assessed]
+    groups = summary[[c for c in summary.columns if c.startswith("points_")]].sum(axis=1)
+    assert groups.tolist() == summary["score"].tolist()
+
+
+def test_bands() -> None:
+    assert [band_for(s) for s in (0, 24, 25, 49, 50, 74, 75, 100)] == [
+        "low", "low", "moderate", "moderate", "high", "high", "severe", "severe"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(min_value=0, max_value=5000, allow_nan=False), min_size=2, max_size=40))
+def test_every_factor_is_monotone_in_its_stated_direction(raw: list[float]) -> None:
+    artifact = load_artifact()
+    policy = load_policy()
+    values = np.sort(np.array(raw))
+    frame = pd.DataFrame({f.id: values for f in policy.factors
+                          if f.transform["kind"] != "levels"})
+    for f in policy.factors:
+        if f.transform["kind"] == "levels":
+            levels = list(f.transform["levels"])  # listed in increasing order of risk
+            frame[f.id] = [levels[min(i * len(levels) // len(values), len(levels) - 1)]
+                           for i in range(len(values))]
+    norm = artifact.normaliser.transform(frame)
+    from twinrisk.model.scorecard import points_frame
+
+    pts = points_frame(norm, policy)
+    for f in policy.factors:
+        diffs = np.diff(norm[f.id].to_numpy())
+        pdiffs = np.diff(pts[f.id].to_numpy())
+        if f.direction == "decreasing":
+            assert (diffs <= 1e-12).all() and (pdiffs <= 0).all(), f.id
+        else:
+            assert (diffs >= -1e-12).all() and (pdiffs >= 0).all(), f.id
+
+
+def test_bad_terms_never_lower_the_score() -> None:
+    base = _random_requests(10, seed=11)
+    for req in base:
+        good = {k: t.good if t.kind == "bool" else [] for k, t in TERMS.items()}
+        bad = {k: (not t.good) if t.kind == "bool" else ["technology", "ports"]
+               for k, t in TERMS.items()}
+        lo, hi = twinrisk.assess_many([{**req, "terms": good}, {**req, "terms": bad}])
+        assert isinstance(lo, Assessment) and isinstance(hi, Assessment)
+        assert hi.score - lo.score == TERMS_MAX
+        assert all(f.points == 0 for f in lo.factors if f.group == "proposal_terms")
+
+
+TERMS_MAX = sum(f.max_points for f in load_policy().factors if f.group == "proposal_terms")
+
+
+def _factors(a: Assessment) -> dict[str, tuple[Any, int]]:
+    return {f.id: (f.value, f.points) for f in a.factors}
+
+
+def test_features_use_only_facts_known_by_the_date() -> None:
+    early = twinrisk.assess("Linköping", "Guangzhou", local_country="SE", partner_country="CN",
+                            as_of="2015-06-01")
+    late = twinrisk.assess("Linköping", "Guangzhou", local_country="SE", partner_country="CN")
+    f_early, f_late = _factors(early), _factors(late)
+    assert f_early["country_endings"][0] == 0  # Swedish endings came 2019-2023
+    assert f_late["country_endings"][0] >= 4
+    assert f_early["sanctions"][0] == 0  # 2021 sanctions unknown in 2015
+    assert "2021" not in " ".join(f.reason for f in early.factors)
+    assert all((p.ended_year or 0) <= 2014 for p in early.precedents)
+
+
+def _append(path: Path, row: dict[str, Any]) -> None:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    pd.concat([df, pd.DataFrame([row])], ignore_index=True).to_csv(path, index=False)
+
+
+def test_facts_dated_after_as_of_change_nothing(data_copy: Path, use_data: Any) -> None:
+    req = {"local": "Luleå", "local_country": "SE", "partner": "Xi'an", "partner_country": "CN",
+           "as_of": "2018-06-01"}
+    before = twinrisk.assess_many([req])[0]
+    src = load_tables().sources["source_id"].iloc[0]
+    _append(data_copy / "bilateral_events.csv", {
+        "event_id": "future_test", "country_a": "SE", "country_b": "CN", "date": "2018-06-02",
+        "kind": "war", "severity": "3", "title": "test event after the date", "sources": src})
+    _append(data_copy / "dyads.csv", {
+        "dyad_id": "future-end", "local_place": "Luleå", "local_country": "SE",
+        "partner_place": "Guangzhou", "partner_country": "CN", "kind": "sister_city",
+        "status": "terminated", "ended_year": "2018", "ended_by": "local",
+        "reason_code": "other", "sources": src})
+    use_data(data_copy)
+    after = twinrisk.assess_many([req])[0]
+    assert isinstance(before, Assessment) and isinstance(after, Assessment)
+    assert after.model.data_version != before.model.data_version
+    assert _factors(after) == _factors(before)
+    # the same facts dated before the as-of date do change the score (the test can fail)
+    moved = twinrisk.assess_many([{**req, "as_of": "2019-06-01"}])[0]
+    assert isinstance(moved, Assessment)
+    assert _factors(moved)["sanctions"][1] > 0
+
+
+def test_a_dyad_never_counts_its_own_ending(data_copy: Path, use_data: Any) -> None:
+    req = {"local": "Linköping", "local_country": "SE", "partner": "Guangzhou",
+           "partner_country": "CN"}
+    with_self = twinrisk.assess_many([req])[0]
+    assert isinstance(with_self, Assessment)
+    dyads = pd.read_csv(data_copy / "dyads.csv", dtype=str, keep_default_na=False)
+    own = dyads["local_place"].eq("Linköping") & dyads["partner_place"].eq("Guangzhou")
+    assert own.sum() == 1 and dyads.loc[own, "status"].iloc[0] != "active"
+    own_id = dyads.loc[own, "dyad_id"].iloc[0]
+    assert own_id not in {p.dyad_id for p in with_self.precedents}
+    dyads[~own].to_csv(data_copy / "dyads.csv", index=False)
+    use_data(data_copy)
+    without_self = twinrisk.assess_many([req])[0]
+    assert isinstance(without_self, Assessment)
+    hist = {"country_endings", "partner_place_endings", "partner_retaliation",
+            "local_place_endings"}
+    assert {k: v for k, v in _factors(with_self).items() if k in hist} == \
+           {k: v for k, v in _factors(without_self).items() if k in hist}
+
+
+@pytest.mark.parametrize(("local", "lc", "partner", "pc", "factor", "as_of"), [
+    ("Colombo", "LK", "Kobe", "JP", "debt_share", None),  # Japan as creditor
+    ("Warsaw", "PL", "Moscow", "RU", "sanctions", None),  # sanctions, not China
+    ("Delhi", "IN", "Beijing", "CN", "climate_tension", "2021-01-01"),  # after Galwan
+])
+def test_every_factor_works_for_any_pair_of_states(local: str, lc: str, partner: str, pc: str,
+                                                   factor: str, as_of: str | None) -> None:
+    a = twinrisk.assess(local, partner, local_country=lc, partner_country=pc, as_of=as_of)
+    f = next(x for x in a.factors if x.id == factor)
+    assert f.points > 0, f.reason
+    assert f.sources, f"{factor} has no source"
+
+
+def test_hambantota_guangzhou_full_explanation(capsys: pytest.CaptureFixture[str]) -> None:
+    rc = main(["assess", "Hambantota", "Guangzhou", "--local-country", "LK",
+               "--partner-country", "CN", "--format", "json"])
+    assert rc == 0
+    doc = json.loads(capsys.readouterr().out)
+    for key in ("score", "band", "local", "partner", "as_of", "factors", "top_reasons",
+                "precedents", "checklist", "mitigations", "model"):
+        assert key in doc
+    assert set(doc["model"]) >= {"version", "policy", "data_version"}
+    assert doc["score"] == sum(f["points"] for f in doc["factors"])
+    by_id = {f["id"]: f for f in doc["factors"]}
+    for fid in ("debt_share", "bri_mou", "flagship_project"):
+        f = by_id[fid]
+        assert f["points"] > 0
+        assert f["sources"] and all(s["url"].startswith("http") and s["title"] and s["year"]
+                                    for s in f["sources"])
+    assert "Hambantota International Port" in by_id["flagship_project"]["reason"]
+    assert len(doc["precedents"]) == 3
+    assert all(p["sources"] and p["ended_year"] for p in doc["precedents"])
+    assert doc["checklist"] and all(c["factor"] in by_id for c in doc["checklist"])
+    assert doc["mitigations"] and all(m["score_after"] <= m["score_before"]
+                                      for m in doc["mitigations"])
+
+
+@pytest.mark.skipif(not SEED_PAIRS.exists(), reason="../shared/reference is not beside the repo")
+def test_seed_pairs_are_explained() -> None:
+    seeds = pd.read_csv(SEED_PAIRS, dtype=str, keep_default_na=False)
+    results = twinrisk.assess_many([
+        {"local": r.local_place, "local_country": r.local_country, "partner": r.partner_place,
+         "partner_country": r.partner_country} for r in seeds.itertuples()])
+    failed = [str(r) for r in results if not isinstance(r, Assessment)]
+    assert not failed
+    for a in results:
+        assert isinstance(a, Assessment)
+        _check(a)
+        assert len(a.top_reasons) >= 1 and a.precedents
+        assert any(f.sources for f in a.factors if f.points > 0)
+
+
+def test_batch_rows_fail_alone() -> None:
+    df = pd.DataFrame([
+        {"local": "Luleå", "local_country": "SE", "partner": "Xian", "partner_country": "CN"},
+        {"local": "Lulea", "local_country": "XX", "partner": "Xi'an", "partner_country": "CN"},
+        {"local": "Nowhereville", "local_country": "SE", "partner": "Xi'an",
+         "partner_country": "CN"},
+        {"local": "Göteborg", "local_country": "SE", "partner": "Shanghai",
+         "partner_country": "CN", "as_of": "2019-13-40"},
+        {"local": "Prag", "local_country": "CZ", "partner": "Peking", "partner_country": "CN",
+         "exit_clause": "perhaps"},
+    ])
+    out = twinrisk.assess_frame(df)
+    assert out.loc[0, "error"] == "" and out.loc[0, "score"] >= 0
+    assert "local_country" in out.loc[1, "error"] and "XX" in out.loc[1, "error"]
+    assert "Nowhereville" in out.loc[2, "error"]
+    assert "as_of" in out.loc[3, "error"] and "2019-13-40" in out.loc[3, "error"]
+    assert "exit_clause" in out.loc[4, "error"] and "perhaps" in out.loc[4, "error"]
+    assert out.loc[1:, "score"].isna().all()
+
+
+def test_a_policy_can_be_passed_per_call() -> None:
+    doc = json.loads(Path("models/policy-default.json").read_text(encoding="utf-8"))
+    doc["name"] = "debt-heavy"
+    for f in doc["factors"]:
+        if f["id"] == "debt_share":
+            f["max_points"] += 6
+        if f["id"] == "tech_hub":
+            f["max_points"] -= 5
+        if f["id"] == "capital":
+            f["max_points"] -= 1
+    a = twinrisk.assess("Hambantota", "Guangzhou", local_country="LK", partner_country="CN",
+                        policy=doc)
+    assert a.model.policy.startswith("debt-heavy@")
+    assert next(f for f in a.factors if f.id == "debt_share").max_points == 20
+    _check(a)
+    doc["factors"][0]["max_points"] += 1
+    with pytest.raises(PolicyError, match="add up to 101"):
+        twinrisk.assess("Hambantota", "Guangzhou", local_country="LK", partner_country="CN",
+                        policy=doc)
+    doc["factors"][0]["id"] = "astrology"
+    with pytest.raises(PolicyError, match="astrology"):
+        load_policy(doc)
+    with pytest.raises(PolicyError, match="unknown policy"):
+        load_policy("no-such-policy")
+
+
+def test_tampered_artifact_is_never_unpickled(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in (ARTIFACT_NAME, "MANIFEST.json"):
+        shutil.copy(Path("models") / name, tmp_path / name)
+    load_artifact(tmp_path / ARTIFACT_NAME)  # the copy is listed and loads
+    with (tmp_path / ARTIFACT_NAME).open("ab") as fh:
+        fh.write(b"tampered")
+    import joblib
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("joblib.load called on an unverified artifact")
+
+    monkeypatch.setattr(joblib, "load", refuse)
+    with pytest.raises(ArtifactError, match="checksum mismatch"):
+        load_artifact(tmp_path / ARTIFACT_NAME)
+    (tmp_path / "MANIFEST.json").unlink()
+    with pytest.raises(ArtifactError, match="MANIFEST"):
+        load_artifact(tmp_path / ARTIFACT_NAME)
+
+
+def test_training_is_deterministic(tmp_path: Path) -> None:
+    from twinrisk.model.train import train
+
+    cards = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        out.mkdir()
+        shutil.copy("models/policy-default.json", out / "policy-default.json")
+        cards.append(train(as_of=dt.date(2026, 1, 1), out_dir=out))
+    assert cards[0]["model_version"] == cards[1]["model_version"]
+    assert cards[0]["calibration"] == cards[1]["calibration"]
+    assert cards[0]["data_only_weights"] == cards[1]["data_only_weights"]
+    a = load_artifact(tmp_path / "a" / ARTIFACT_NAME)
+    b = load_artifact(tmp_path / "b" / ARTIFACT_NAME)
+    pd.testing.assert_frame_equal(a.reference, b.reference)
+    assert {p.name for p in (tmp_path / "a").iterdir()} >= {
+        ARTIFACT_NAME, "MANIFEST.json", "model_card.json", "model_card.md"}
