@@ -330,3 +330,19 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(a.reference, b.reference)
     assert {p.name for p in (tmp_path / "a").iterdir()} >= {
         ARTIFACT_NAME, "MANIFEST.json", "model_card.json", "model_card.md"}
+
+
+def test_normaliser_follows_the_scikit_learn_protocol() -> None:
+    from sklearn.base import clone
+    from sklearn.pipeline import make_pipeline
+
+    from twinrisk.model.transforms import FactorNormaliser, NotFittedError
+
+    artifact = load_artifact()
+    fresh = clone(artifact.normaliser)
+    with pytest.raises(NotFittedError):
+        fresh.transform(artifact.reference)
+    pipe = make_pipeline(FactorNormaliser(load_policy()))
+    out = pipe.fit(artifact.reference).transform(artifact.reference)
+    assert list(out.columns) == list(pipe[-1].get_feature_names_out())
+    assert ((out >= 0) & (out <= 1)).all().all()

@@ -61,6 +61,10 @@ INPUT_FORMATS = {
 }
 OUTPUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".pq": "parquet"}
 DELIMITERS = (",", ";", "\t", "|")
+#: other names accepted for a required column when that column itself is absent
+#: (``local_place``/``partner_place`` are the columns of features/dyads.csv)
+COLUMN_ALIASES = {"local": ("local_place", "local_city", "local_name"),
+                  "partner": ("partner_place", "partner_city", "partner_name")}
 XLSX_MAX_ROWS = 1_048_576
 XLSX_MAX_CELL = 32_767
 
@@ -103,6 +107,12 @@ def normalise_columns(raw: list[Any], reserved: tuple[str, ...] = ()) -> list[st
             name = f"{base}.{n}"
         seen.add(name)
         out.append(name)
+    for required, aliases in COLUMN_ALIASES.items():
+        if required not in out:
+            for alias in aliases:
+                if alias in out:
+                    out[out.index(alias)] = required
+                    break
     return out
 
 
@@ -252,7 +262,7 @@ class CsvReader:
         best: tuple[str, list[str]] | None = None
         for delim in DELIMITERS:
             fields = next(csv.reader([line], delimiter=delim))
-            names = {f.replace("\ufeff", "").strip().lower() for f in fields}
+            names = set(normalise_columns(list(fields)))
             if all(c in names for c in REQUIRED_COLUMNS):
                 return delim, fields
             if best is None or len(fields) > len(best[1]):
@@ -528,9 +538,10 @@ class _AtomicFile:
 
     def __init__(self, target: str | Path) -> None:
         self.target = Path(target)
-        if self.target.parent and not self.target.parent.exists():
-            raise BatchInputError(f"cannot write {target}: the folder "
-                                  f"{self.target.parent} does not exist")
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BatchInputError(f"cannot write {target}: {exc.strerror or exc}") from exc
         fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".partial",
                                    dir=self.target.parent or ".")
         os.close(fd)

@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from twinrisk.config import features_dir
-from twinrisk.data.schemas import SCHEMAS
-from twinrisk.data.validate import DataValidationError, validate_dir
+from twinrisk.config import cache_dir, features_dir
 
 BOOL_COLUMNS = {"places.csv": ("seaport", "naval_base", "tech_hub")}
 
@@ -25,11 +23,9 @@ def data_version(data_dir: Path | None = None) -> str:
     """A short hash of every table's bytes: equal tables give equal versions."""
     root = Path(data_dir or features_dir())
     digest = hashlib.sha256()
-    for name in sorted(SCHEMAS):
-        path = root / name
-        if path.exists():
-            digest.update(name.encode())
-            digest.update(path.read_bytes())
+    for path in sorted(root.glob("*.csv")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
     return "data-" + digest.hexdigest()[:12]
 
 
@@ -80,11 +76,46 @@ def load_tables(data_dir: Path | None = None) -> Tables:
     return _load_cached(root, data_version(root))
 
 
+def _cache_path(version: str) -> Path:
+    return cache_dir() / "tables" / version
+
+
+def _read_cache(version: str) -> dict[str, pd.DataFrame] | None:
+    """Tables of this exact content hash, validated before (parquet: no code runs)."""
+    folder = _cache_path(version)
+    if not (folder / "complete").exists():
+        return None
+    try:
+        return {p.stem + ".csv": pd.read_parquet(p) for p in folder.glob("*.parquet")}
+    except (OSError, ValueError):
+        return None
+
+
+def _write_cache(version: str, typed: dict[str, pd.DataFrame]) -> None:
+    folder = _cache_path(version)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, frame in typed.items():
+            tmp = folder / f".{name}.tmp"
+            frame.to_parquet(tmp, index=False)
+            tmp.replace(folder / (Path(name).stem + ".parquet"))
+        (folder / "complete").touch()
+    except OSError:
+        pass  # a read-only cache directory only costs speed
+
+
 @lru_cache(maxsize=4)
 def _load_cached(root: Path, version: str) -> Tables:
-    typed, problems = validate_dir(root)
-    if problems:
-        raise DataValidationError(problems)
+    cached = _read_cache(version)
+    if cached is None:
+        from twinrisk.data.validate import DataValidationError, validate_dir
+
+        typed, problems = validate_dir(root)
+        if problems:
+            raise DataValidationError(problems)
+        _write_cache(version, typed)
+    else:
+        typed = cached
     t = {name: _finish(name, frame) for name, frame in typed.items()}
     known = {
         "sources.csv",

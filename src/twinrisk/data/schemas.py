@@ -11,45 +11,26 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
+from twinrisk.data.codes import (  # noqa: F401 - re-exported
+    ADMIN_LEVELS,
+    BRI_STATUS,
+    CAPITAL,
+    DEBT_METRICS,
+    DSA_RISK,
+    DYAD_KINDS,
+    ENDED_BY,
+    ENDED_STATUSES,
+    EVENT_KINDS,
+    REASON_CODES,
+    STATUSES,
+)
+
 ISO2 = r"^[A-Z]{2}$"
 ISO3 = r"^[A-Z]{3}$"
 SLUG = r"^[a-z0-9_]+$"
 SOURCES = r"^[a-z0-9_]+(;[a-z0-9_]+)*$"
 BOOL = ["true", "false"]
 
-BRI_STATUS = ["yes", "no", "unclear", "exited"]
-DSA_RISK = ["low", "moderate", "high", "in_distress"]
-DEBT_METRICS = ["ppg_share_pct", "ppg_stock_usd_bn", "commitments_usd_bn"]
-ADMIN_LEVELS = ["city", "admin1"]
-CAPITAL = ["national", "admin1", "none"]
-DYAD_KINDS = ["sister_city", "friendship_city", "province_state", "partner_city"]
-STATUSES = ["active", "suspended", "terminated", "lapsed", "blocked"]
-ENDED_STATUSES = ["suspended", "terminated", "lapsed", "blocked"]
-ENDED_BY = ["local", "partner", "both", "national", "unknown"]
-REASON_CODES = [
-    "political_clause",
-    "human_rights",
-    "security",
-    "diplomatic_pressure",
-    "lapsed",
-    "bilateral_crisis",
-    "retaliation",
-    "war",
-    "inactivity",
-    "other",
-]
-EVENT_KINDS = [
-    "border_clash",
-    "territorial_dispute",
-    "sanctions",
-    "trade_coercion",
-    "diplomatic_downgrade",
-    "detention",
-    "war",
-    "suspension",
-    "thaw",
-    "agreement",
-]
 
 YEAR = Check.in_range(1900, 2100)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from twinrisk.data.loaders import Tables
-from twinrisk.data.schemas import ENDED_STATUSES
+from twinrisk.data.codes import ENDED_STATUSES
 
 
 def pair_key(a: pd.Series, b: pd.Series) -> pd.Series:

@@ -14,9 +14,8 @@ import os
 import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,22 +27,6 @@ TOP_N = 20
 MAX_FAILED_SHOWN = 200
 MAX_BREAKDOWN_ROWS = 60
 _CC = r"\(([A-Z]{2})\)\s*$"
-
-
-@dataclass
-class _Agg:
-    rows: int = 0
-    scored: int = 0
-    total: int = 0
-    max: int = 0
-    bands: Counter[str] = field(default_factory=Counter)
-
-    def as_row(self, key: str) -> dict[str, Any]:
-        return {"key": key, "rows": self.rows, "scored": self.scored,
-                "failed": self.rows - self.scored,
-                "mean": round(self.total / self.scored, 1) if self.scored else None,
-                "max": self.max if self.scored else None,
-                "bands": [self.bands.get(b, 0) for b in BANDS]}
 
 
 def _text(df: pd.DataFrame, col: str) -> pd.Series:
@@ -69,9 +52,9 @@ class BatchSummary:
         self.histogram = [0] * 101
         self.bands: Counter[str] = Counter()
         self._top: pd.DataFrame | None = None
-        self.by_local_country: dict[str, _Agg] = {}
-        self.by_partner: dict[str, _Agg] = {}
-        self.by_partner_country: dict[str, _Agg] = {}
+        #: per-key running aggregates: rows, scored, total, max and a count per band
+        self.breakdowns: dict[str, pd.DataFrame | None] = {
+            "local_cc": None, "partner": None, "partner_cc": None}
         self.failed_rows: list[dict[str, Any]] = []
         self.errors: Counter[str] = Counter()
         self.model_versions: Counter[str] = Counter()
@@ -126,9 +109,8 @@ class BatchSummary:
         merged = top if self._top is None else pd.concat([self._top, top])
         self._top = merged.sort_values(["score", "row"], ascending=[False, True]).head(TOP_N)
 
-        for key, target in (("local_cc", self.by_local_country), ("partner", self.by_partner),
-                            ("partner_cc", self.by_partner_country)):
-            self._aggregate(frame, key, target)
+        for key, previous in self.breakdowns.items():
+            self.breakdowns[key] = self._aggregate(frame, key, previous)
 
         for rec in frame.loc[bad.to_numpy(), ["row", "local", "partner", "error"]].itertuples(
                 index=False):
@@ -138,24 +120,21 @@ class BatchSummary:
                                          "partner": rec.partner, "error": rec.error})
 
     @staticmethod
-    def _aggregate(frame: pd.DataFrame, key: str, target: dict[str, _Agg]) -> None:
-        scored_mask = frame["error"] == ""
-        scores = frame["score"].where(scored_mask)
-        g = pd.DataFrame({"key": frame[key], "scored": scored_mask,
-                          "score": scores.astype("Float64"), "band": frame["band"]})
-        stats = g.groupby("key", sort=False).agg(rows=("key", "size"), scored=("scored", "sum"),
-                                                 total=("score", "sum"), max=("score", "max"))
-        bands = g[g["scored"]].groupby(["key", "band"]).size()
-        for k, row in stats.iterrows():
-            agg = target.setdefault(str(k), _Agg())
-            agg.rows += int(row["rows"])
-            agg.scored += int(row["scored"])
-            agg.total += int(row["total"]) if pd.notna(row["total"]) else 0
-            if pd.notna(row["max"]):
-                agg.max = max(agg.max, int(row["max"]))
-        for pair, n in bands.items():
-            key_value, band_value = cast(tuple[Any, Any], pair)
-            target[str(key_value)].bands[str(band_value)] += int(n)
+    def _aggregate(frame: pd.DataFrame, key: str, previous: pd.DataFrame | None
+                   ) -> pd.DataFrame:
+        scored_mask = (frame["error"] == "").to_numpy()
+        score = frame["score"].astype("Float64").where(scored_mask)
+        g = pd.DataFrame({"key": frame[key].to_numpy(), "rows": 1,
+                          "scored": scored_mask.astype(int),
+                          "total": score.fillna(0).to_numpy(dtype=float),
+                          "max": score.to_numpy(dtype=float, na_value=np.nan)})
+        for band in BANDS:
+            g[band] = (scored_mask & (frame["band"] == band).to_numpy()).astype(int)
+        how = dict.fromkeys(("rows", "scored", "total", *BANDS), "sum") | {"max": "max"}
+        stats = g.groupby("key", sort=False).agg(how)
+        if previous is not None:
+            stats = pd.concat([previous, stats]).groupby(level=0, sort=False).agg(how)
+        return stats
 
     # ------------------------------------------------------------------ rendering
 
@@ -196,11 +175,22 @@ class BatchSummary:
         return {"width": width, "height": height, "left": left, "base": top + plot_h,
                 "right": left + plot_w, "bins": bins, "ticks": ticks, "xticks": xticks}
 
-    @staticmethod
-    def _breakdown(target: dict[str, _Agg]) -> tuple[list[dict[str, Any]], int]:
-        rows = sorted((a.as_row(k) for k, a in target.items()),
-                      key=lambda r: (-r["rows"], -(r["mean"] or 0), r["key"]))
-        return rows[:MAX_BREAKDOWN_ROWS], max(0, len(rows) - MAX_BREAKDOWN_ROWS)
+    def _breakdown(self, key: str) -> tuple[list[dict[str, Any]], int]:
+        stats = self.breakdowns[key]
+        if stats is None or not len(stats):
+            return [], 0
+        stats = stats.assign(mean=stats["total"] / stats["scored"].where(stats["scored"] > 0))
+        stats = stats.reset_index().sort_values(["rows", "mean", "key"],
+                                                ascending=[False, False, True])
+        rows = []
+        for rec in stats.head(MAX_BREAKDOWN_ROWS).to_dict("records"):
+            scored = int(rec["scored"])
+            rows.append({"key": str(rec["key"]), "rows": int(rec["rows"]), "scored": scored,
+                         "failed": int(rec["rows"]) - scored,
+                         "mean": round(float(rec["mean"]), 1) if scored else None,
+                         "max": int(rec["max"]) if scored else None,
+                         "bands": [int(rec[b]) for b in BANDS]})
+        return rows, max(0, len(stats) - MAX_BREAKDOWN_ROWS)
 
     def context(self, *, title: str | None = None, source: str | None = None,
                 as_of: str | None = None, generated: dt.date | None = None) -> dict[str, Any]:
@@ -210,9 +200,9 @@ class BatchSummary:
              "reasons": [x.strip() for x in str(r.top_reasons).split(" | ") if x.strip()]}
             for r in self._top.itertuples(index=False)
         ]
-        by_local, more_local = self._breakdown(self.by_local_country)
-        by_partner, more_partner = self._breakdown(self.by_partner)
-        by_pcc, more_pcc = self._breakdown(self.by_partner_country)
+        by_local, more_local = self._breakdown("local_cc")
+        by_partner, more_partner = self._breakdown("partner")
+        by_pcc, more_pcc = self._breakdown("partner_cc")
         return {
             "title": title or "Batch scoring summary",
             "source": source,
@@ -282,6 +272,7 @@ def render_batch_summary(scored_df: pd.DataFrame, failed_df: pd.DataFrame | None
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -1,0 +1,1 @@
+"""Stage 5 of the flow: points, evidence, precedents, checklist and mitigations."""
