@@ -358,3 +358,27 @@ def test_real_pipeline_batch(tmp_path: Path, capsys) -> None:
     assert df.loc[3, "error"] and "soon" in df.loc[3, "error"]  # bad date
     assert df.loc[1, "note"] == "'" + FORMULA
     assert "scored" in capsys.readouterr().out
+
+
+def test_dyads_table_columns_accepted(tmp_path: Path, fake: FakeScorer) -> None:
+    """features/dyads.csv names its columns local_place / partner_place."""
+    src = write_csv(tmp_path / "dyads.csv", [
+        ["dyad_id", "local_place", "local_country", "partner_place", "partner_country"],
+        ["hambantota-guangzhou", "Hambantota", "LK", "Guangzhou", "CN"]])
+    result = score_file(src, tmp_path / "new" / "dir" / "o.csv")  # folders created
+    assert (result.scored, result.failed) == (1, 0)
+    df = pd.read_csv(tmp_path / "new" / "dir" / "o.csv", dtype=str)
+    assert df.loc[0, "local"] == "Hambantota" and df.loc[0, "dyad_id"] == "hambantota-guangzhou"
+
+
+def test_progress_bar_only_when_enabled() -> None:
+    from twinrisk.batch.progress import Progress
+
+    quiet = io.StringIO()
+    Progress(quiet).update(0.5, 10)  # StringIO is not a terminal
+    assert quiet.getvalue() == ""
+    loud = io.StringIO()
+    bar = Progress(loud, enabled=True)
+    bar.update(0.5, 50_000)
+    bar.close()
+    assert "50%" in loud.getvalue() and "50,000 rows" in loud.getvalue()

@@ -174,6 +174,23 @@ def train(
         c: round(100 * w / total_w, 1) if total_w else 0.0 for c, w in data_weights.items()
     }
 
+    single_auc = {
+        c: (None if (a := _auc(norm[c].to_numpy(), labels)) is None else round(a, 3))
+        for c in varying
+    }
+    support = {}
+    for c in pol.factor_ids:
+        if c not in varying:
+            support[c] = "constant in history: no evidence either way"
+        elif data_weights[c] > 0 and (single_auc[c] or 0) > 0.5:
+            support[c] = "supported: history gives it weight"
+        elif data_weights[c] > 0:
+            support[c] = "mixed: weight beside the others, the other way alone"
+        elif (single_auc[c] or 0.5) < 0.5:
+            support[c] = "contradicted: dyads with more of it ended less often"
+        else:
+            support[c] = "not supported: no weight beside the other factors"
+
     digest = hashlib.sha256()
     digest.update(tables.version.encode())
     digest.update(json.dumps(pol.as_dict(), sort_keys=True).encode())
@@ -214,6 +231,8 @@ def train(
             "intercept": round(intercept, 4),
             "as_points_of_100": data_points,
             "constant_in_history": [c for c in pol.factor_ids if c not in varying],
+            "single_factor_auc": single_auc,
+            "history_support": support,
         },
         "calibration": calibration_table(scores, labels),
         "panel_auc": _auc(scores.astype(float), labels),

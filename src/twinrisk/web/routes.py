@@ -294,7 +294,7 @@ def _chart(output: dict[str, Any]) -> dict[str, Any]:
                                                                -f.get("max_points", 0)))
     factors = [f for f in factors if f.get("max_points", 0) > 0]
     top = max([f.get("max_points", 0) for f in factors] + [1])
-    label_w, bar_w, row_h = 300, 300, 22
+    label_w, bar_w, row_h = 370, 300, 22
     rows = []
     for i, f in enumerate(factors):
         rows.append({
