@@ -89,8 +89,8 @@ def run_cli(args: list[str]) -> tuple[float, float | None, str]:
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t
-    if proc.returncode not in (0, 1):
-        sys.stderr.write(proc.stderr)
+    if proc.returncode not in (0, 1) or "scored" not in proc.stdout:
+        sys.stderr.write(proc.stderr[-4000:])
         raise SystemExit(f"twinrisk {' '.join(args)} failed ({proc.returncode})")
     peak: float | None = None
     m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)

@@ -249,3 +249,15 @@ def test_real_assessment_pdf(tmp_path) -> None:
     src = tmp_path / "a.json"
     src.write_text(json.dumps(a.model_dump(mode="json")), encoding="utf-8")
     assert main(["report", str(src), "--format", "html", "-o", str(tmp_path / "r.html")]) == 0
+
+
+def test_pdf_without_weasyprint_is_a_clear_import_error(monkeypatch) -> None:
+    import sys
+
+    from twinrisk.reports.assessment import PdfUnavailableError
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails
+    with pytest.raises(PdfUnavailableError, match="twinrisk\\[pdf\\]") as err:
+        render(make_assessment(), "pdf")
+    assert isinstance(err.value, ImportError) and isinstance(err.value, ReportError)
+    assert render(make_assessment(), "html")  # the other formats still work

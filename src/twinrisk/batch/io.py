@@ -652,8 +652,17 @@ class ParquetWriter:
         safe = neutralise_frame(df)
         if self._schema is None:
             ints = int_columns(list(df.columns))
-            self._schema = pa.schema([(str(c), pa.int64() if c in ints else pa.string())
-                                      for c in safe.columns])
+            inferred = pa.Schema.from_pandas(safe, preserve_index=False)
+            fields = []
+            for i, c in enumerate(safe.columns):
+                column = safe.iloc[:, i]
+                if c in ints:
+                    fields.append((str(c), pa.int64()))
+                elif column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+                    fields.append((str(c), pa.string()))
+                else:  # a typed pass-through column from a caller's own frame
+                    fields.append((str(c), inferred.field(i).type))
+            self._schema = pa.schema(fields)
             self._writer = pq.ParquetWriter(self.path, self._schema)
         table = pa.Table.from_pandas(safe, schema=self._schema, preserve_index=False)
         self._writer.write_table(table)

@@ -47,20 +47,23 @@ class Tables:
         if ids is None or (isinstance(ids, float) and pd.isna(ids)):
             return []
         wanted = ids.split(";") if isinstance(ids, str) else list(ids)
-        rows = []
-        for sid in dict.fromkeys(s.strip() for s in wanted if s and s.strip()):
-            if sid in self.sources.index:
-                rec = self.sources.loc[sid]
-                rows.append(
-                    {
-                        "id": sid,
-                        "title": rec["title"],
-                        "publisher": rec["publisher"],
-                        "year": int(rec["year"]),
-                        "url": rec["url"],
-                    }
-                )
-        return rows
+        records = _source_records(self)
+        return [
+            records[sid]
+            for sid in dict.fromkeys(s.strip() for s in wanted if s and s.strip())
+            if sid in records
+        ]
+
+
+@lru_cache(maxsize=4)
+def _source_records(tables: Tables) -> dict[str, dict[str, object]]:
+    s = tables.sources
+    return {
+        sid: {"id": sid, "title": title, "publisher": pub, "year": int(year), "url": url}
+        for sid, title, pub, year, url in zip(
+            s["source_id"], s["title"], s["publisher"], s["year"], s["url"], strict=True
+        )
+    }
 
 
 def _finish(name: str, frame: pd.DataFrame) -> pd.DataFrame:

@@ -34,7 +34,7 @@ from twinrisk.explain.models import (
     band_for,
 )
 from twinrisk.explain.precedents import nearest
-from twinrisk.explain.reasons import PRECEDENT_IDS, SOURCE_COLUMNS, reasons_for
+from twinrisk.explain.reasons import PRECEDENT_IDS, REASONS, SOURCE_COLUMNS, reasons_for
 from twinrisk.features.build import build_features
 from twinrisk.features.history import History, curated_place_id
 from twinrisk.features.terms import TERMS, TermError, parse_terms
@@ -70,11 +70,21 @@ class Engine:
     artifact: ModelArtifact
     names: Mapping[str, str]
 
+    @property
+    def dyad_sources(self) -> dict[str, str]:
+        return _dyad_sources(self)
+
     def normaliser(self, policy: Policy) -> FactorNormaliser:
         fitted: FactorNormaliser = self.artifact.normaliser
         if fitted.policy is not None and fitted.policy == policy:
             return fitted
         return _fit_for(self, policy)
+
+
+@lru_cache(maxsize=4)
+def _dyad_sources(engine: Engine) -> dict[str, str]:
+    d = engine.tables.dyads
+    return dict(zip(d["dyad_id"], d["sources"], strict=True))
 
 
 @lru_cache(maxsize=8)
@@ -297,17 +307,17 @@ def _sources(eng: Engine, ids: str) -> list[SourceRef]:
     return [SourceRef(**row) for row in eng.tables.source_rows(ids)]  # type: ignore[arg-type]
 
 
-def _factor_sources(eng: Engine, factor: str, row: pd.Series) -> list[SourceRef]:
+def _factor_sources(eng: Engine, factor: str, row: Mapping[str, Any]) -> list[SourceRef]:
     ids: list[str] = []
     for column in SOURCE_COLUMNS.get(factor, []):
         value = row.get(column)
         if isinstance(value, str) and value:
             ids.extend(value.split(";"))
     if factor in PRECEDENT_IDS:
-        dyads = eng.history.dyads.set_index("dyad_id")
+        dyad_sources = eng.dyad_sources
         for dyad_id in str(row.get(PRECEDENT_IDS[factor]) or "").split(";"):
-            if dyad_id in dyads.index:
-                ids.extend(str(dyads.at[dyad_id, "sources"]).split(";"))
+            if dyad_id in dyad_sources:
+                ids.extend(dyad_sources[dyad_id].split(";"))
     return _sources(eng, ";".join(ids[:8]))
 
 
@@ -331,29 +341,26 @@ def _imputed(features: pd.DataFrame, factor: str) -> pd.Series:
 def _mitigations(
     eng: Engine, policy: Policy, features: pd.DataFrame, points: pd.DataFrame, row: Any
 ) -> list[Mitigation]:
-    """For each controllable term that earns points: the score if it were changed."""
+    """For each controllable term that earns points: the score if it were changed,
+    scored through the same normaliser and scorecard as the assessment itself."""
     before = int(points.loc[row].sum())
-    variants, labels = [], []
-    for term in TERMS.values():
-        if term.mitigation is None or points.at[row, term.factor] == 0:
-            continue
-        variant = features.loc[[row]].copy()
-        variant[term.factor] = term.risk(term.good)
-        variants.append(variant)
-        labels.append((term.key, term.mitigation))
-    if not variants:
+    changes = [
+        t for t in TERMS.values() if t.mitigation is not None and points.at[row, t.factor] > 0
+    ]
+    if not changes:
         return []
-    together = features.loc[[row]].copy()
-    for key, _ in labels:
-        together[TERMS[key].factor] = TERMS[key].risk(TERMS[key].good)
-    frame = pd.concat([*variants, together], ignore_index=True)
-    after = points_frame(eng.normaliser(policy).transform(frame), policy).sum(axis=1).tolist()
+    base = features.loc[[row], policy.factor_ids]
+    variants = pd.concat([base] * (len(changes) + 1), ignore_index=True)
+    for i, term in enumerate(changes):
+        variants.loc[i, term.factor] = term.risk(term.good)
+        variants.loc[len(changes), term.factor] = term.risk(term.good)  # all together
+    after = points_frame(eng.normaliser(policy).transform(variants), policy).sum(axis=1).tolist()
     out = [
-        Mitigation(term=key, change=text, score_before=before, score_after=int(a))
-        for (key, text), a in zip(labels, after, strict=False)
+        Mitigation(term=t.key, change=str(t.mitigation), score_before=before, score_after=int(a))
+        for t, a in zip(changes, after, strict=False)
     ]
     out.sort(key=lambda m: (m.score_after, m.term))
-    if len(labels) > 1:
+    if len(changes) > 1:
         out.append(
             Mitigation(
                 term="all",
@@ -374,28 +381,27 @@ def _explain(
     points: pd.DataFrame,
     row: Any,
 ) -> Assessment:
-    feat = features.loc[[row]]
-    f = features.loc[row]
+    f = features.loc[row].to_dict()
+    norm_row = norm.loc[row].to_dict()
+    points_row = points.loc[row].to_dict()
     factors = []
     for spec in policy.factors:
-        reason = reasons_for(spec.id, feat, eng.names)[0]
+        value = f[spec.id]
         factors.append(
             Factor(
                 id=spec.id,
                 group=spec.group,
                 label=spec.label,
-                value=_display_value(f[spec.id])
-                if not isinstance(f[spec.id], tuple)
-                else list(f[spec.id]),
-                normalised=round(float(norm.at[row, spec.id]), 4),
-                points=int(points.at[row, spec.id]),
+                value=list(value) if isinstance(value, tuple) else _display_value(value),
+                normalised=round(float(norm_row[spec.id]), 4),
+                points=int(points_row[spec.id]),
                 max_points=spec.max_points,
-                reason=reason,
-                imputed=bool(_imputed(feat, spec.id).iloc[0]),
+                reason=REASONS[spec.id](f, eng.names),
+                imputed=bool(f.get(f"{spec.id}__imputed", False)),
                 sources=_factor_sources(eng, spec.id, f),
             )
         )
-    total = int(points.loc[row].sum())
+    total = int(sum(points_row.values()))
     ranked = sorted((x for x in factors if x.points > 0), key=lambda x: (-x.points, x.id))
     top = [Reason(factor=x.id, points=x.points, reason=x.reason) for x in ranked[:TOP_REASONS]]
     prec = nearest(

@@ -35,19 +35,19 @@ def nearest(
 ) -> pd.DataFrame:
     """Up to ``k`` ended dyads with a ``similarity`` column in [0, 1], best first."""
     e = history.ended
-    e = e[(e["ended_year"] <= cutoff) & (e["pair"] != pair)]
-    if e.empty:
-        return e.assign(similarity=pd.Series(dtype=float))
-    ids = e[["local_id", "partner_id"]]
-    countries = e[["local_country", "partner_country"]]
+    years = e["ended_year"].to_numpy(dtype=np.int64)
+    local_ids, partner_ids = e["local_id"].to_numpy(object), e["partner_id"].to_numpy(object)
+    lcs, pcs = e["local_country"].to_numpy(object), e["partner_country"].to_numpy(object)
+    known = (years <= cutoff) & (e["pair"].to_numpy(object) != pair)
     score = (
-        WEIGHTS["partner_place"] * ids.eq(partner_id).any(axis=1)
-        + WEIGHTS["local_place"] * ids.eq(local_id).any(axis=1)
-        + WEIGHTS["local_country"] * countries.eq(local_country).any(axis=1)
-        + WEIGHTS["partner_country"] * countries.eq(partner_country).any(axis=1)
-        + WEIGHTS["recency"] * np.exp(-(cutoff - e["ended_year"]).clip(lower=0) / 10.0)
+        WEIGHTS["partner_place"] * ((local_ids == partner_id) | (partner_ids == partner_id))
+        + WEIGHTS["local_place"] * ((local_ids == local_id) | (partner_ids == local_id))
+        + WEIGHTS["local_country"] * ((lcs == local_country) | (pcs == local_country))
+        + WEIGHTS["partner_country"] * ((lcs == partner_country) | (pcs == partner_country))
+        + WEIGHTS["recency"] * np.exp(-np.clip(cutoff - years, 0, None) / 10.0)
     )
-    out = e.assign(similarity=score.round(3))
-    return out.sort_values(
-        ["similarity", "ended_year", "dyad_id"], ascending=[False, False, True], kind="stable"
-    ).head(k)
+    candidates = np.flatnonzero(known)
+    ids = e["dyad_id"].to_numpy(object)[candidates]
+    order = np.lexsort((ids, -years[candidates], -np.round(score[candidates], 3)))[:k]
+    chosen = candidates[order]
+    return e.iloc[chosen].assign(similarity=np.round(score[chosen], 3))

@@ -13,11 +13,13 @@ as a Chinese one.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
 from twinrisk.data.loaders import Tables
-from twinrisk.features.history import History, count_known, cutoff_year, examples_known, pair_key
+from twinrisk.features.history import History, _distinct, cutoff_year, pair_key
 from twinrisk.features.terms import TERMS
 
 FACTOR_IDS = (
@@ -78,62 +80,89 @@ FACT_DEFAULTS: dict[str, object] = {
 }
 
 
-def _latest_debt(rows: pd.DataFrame, debt: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """Latest figure of ``metric`` owed by the local to the partner country, as of cut-off."""
-    sub = debt[debt["metric"] == metric][["debtor", "creditor", "year", "value", "sources"]]
-    uniq = rows[["local_country", "partner_country", "cutoff"]].drop_duplicates()
-    m = uniq.merge(
-        sub,
-        left_on=["local_country", "partner_country"],
-        right_on=["debtor", "creditor"],
-        how="inner",
-    )
-    m = m[m["year"] <= m["cutoff"]].sort_values("year", kind="stable")
-    last = m.groupby(["local_country", "partner_country", "cutoff"], sort=False).tail(1)
-    last = last[["local_country", "partner_country", "cutoff", "year", "value", "sources"]]
-    out = rows[["local_country", "partner_country", "cutoff"]].merge(
-        last, on=["local_country", "partner_country", "cutoff"], how="left"
-    )
-    return out.set_axis(rows.index)
-
-
-def _climate(rows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """Decayed sum of event severities and an open sanctions-or-war flag per row."""
-    uniq = rows[["cpair", "as_of"]].drop_duplicates()
-    m = uniq.merge(events, on="cpair", how="inner")
-    m = m[m["date"] <= m["as_of"]].copy()
-    age_years = (m["as_of"] - m["date"]).dt.days.to_numpy() / 365.25
-    m["weight"] = m["severity"].astype(float).to_numpy() * 0.5 ** (
-        age_years / CLIMATE_HALF_LIFE_YEARS
-    )
-    m["age"] = age_years
-    hard = m["kind"].isin(["sanctions", "war"]) & (m["age"] <= SANCTIONS_WINDOW_YEARS)
-    thaw = m["severity"] <= -2
-    keys = ["cpair", "as_of"]
-    last_hard = m[hard].groupby(keys)["date"].max().rename("last_hard")
-    last_thaw = m[thaw].groupby(keys)["date"].max().rename("last_thaw")
-    tension = m.groupby(keys)["weight"].sum().clip(lower=0).rename("tension")
-    ordered = m.assign(absw=m["weight"].abs()).sort_values(["absw", "date"], ascending=False)
-    top = ordered.groupby(keys, sort=False).head(2)
-    top = top.assign(label=top["title"] + " (" + top["date"].dt.strftime("%Y-%m-%d") + ")")
-    evid = top.groupby(keys, sort=False).agg(
-        events=("label", "; ".join), sources=("sources", ";".join)
-    )
-    hard_rows = m[hard].sort_values("date").groupby(keys).tail(1)
-    hard_rows = hard_rows.assign(
-        hard_label=hard_rows["title"] + " (" + hard_rows["date"].dt.strftime("%Y-%m-%d") + ")"
-    )
-    hard_ev = hard_rows.set_index(keys)[["hard_label", "sources"]].rename(
-        columns={"sources": "hard_sources"}
-    )
-    agg = pd.concat([tension, last_hard, last_thaw, evid, hard_ev], axis=1)
-    out = rows[keys].merge(agg, left_on=keys, right_index=True, how="left").set_axis(rows.index)
-    open_hard = out["last_hard"].notna() & (
-        out["last_thaw"].isna() | (out["last_thaw"] < out["last_hard"])
-    )
-    out["open_hard"] = open_hard
-    out["tension"] = out["tension"].fillna(0.0)
+@lru_cache(maxsize=4)
+def _debt_index(tables: Tables) -> dict[tuple[str, str, str], tuple[np.ndarray, ...]]:
+    """(debtor, creditor, metric) -> years ascending, values, source ids; once per data."""
+    out = {}
+    ordered = tables.country_debt.sort_values("year", kind="stable")
+    for (debtor, creditor, metric), g in ordered.groupby(
+        ["debtor", "creditor", "metric"], sort=False
+    ):
+        out[(str(debtor), str(creditor), str(metric))] = (
+            g["year"].to_numpy(dtype=np.int64),
+            g["value"].to_numpy(dtype=float),
+            g["sources"].to_numpy(dtype=object),
+        )
     return out
+
+
+def _latest(
+    index: dict[tuple[str, str, str], tuple[np.ndarray, ...]],
+    metric: str,
+    lc: np.ndarray,
+    pc: np.ndarray,
+    cutoff: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Latest figure of ``metric`` owed by the local to the partner state, as of cut-off:
+    value (NaN if none), its year (0 if none) and its source ids."""
+    codes, uniques = _distinct(lc, pc, cutoff)
+    value = np.full(len(uniques), np.nan)
+    year = np.zeros(len(uniques), dtype=np.int64)
+    src = np.full(len(uniques), "", dtype=object)
+    for i, (debtor, creditor, cut) in enumerate(uniques):
+        entry = index.get((debtor, creditor, metric))
+        if entry is None:
+            continue
+        n = int(np.searchsorted(entry[0], cut, side="right"))
+        if n:
+            year[i], value[i], src[i] = entry[0][n - 1], entry[1][n - 1], entry[2][n - 1]
+    return value[codes], year[codes], src[codes]
+
+
+def _climate(history: History, cpair: np.ndarray, as_of_days: np.ndarray) -> dict[str, np.ndarray]:
+    """Decayed sum of event severities, the two weightiest events, and an open
+    sanctions-or-war flag (not followed by a normalisation), per row."""
+    codes, uniques = _distinct(cpair, as_of_days)
+    k = len(uniques)
+    out = {
+        "tension": np.zeros(k),
+        "events": np.full(k, "", dtype=object),
+        "sources": np.full(k, "", dtype=object),
+        "open_hard": np.zeros(k, dtype=bool),
+        "hard_label": np.full(k, "", dtype=object),
+        "hard_sources": np.full(k, "", dtype=object),
+    }
+    for i, (pair, day) in enumerate(uniques):
+        g = history.events.get(pair)
+        if g is None:
+            continue
+        n = int(np.searchsorted(g.days, day, side="right"))
+        if n == 0:
+            continue
+        age = (day - g.days[:n]) / 365.25
+        weight = g.severity[:n] * 0.5 ** (age / CLIMATE_HALF_LIFE_YEARS)
+        out["tension"][i] = max(float(weight.sum()), 0.0)
+        top = np.lexsort((-g.days[:n], -np.abs(weight)))[:2]
+        out["events"][i] = "; ".join(g.labels[top])
+        out["sources"][i] = ";".join(g.sources[top])
+        hard = np.flatnonzero(g.hard[:n] & (age <= SANCTIONS_WINDOW_YEARS))
+        if hard.size:
+            last = hard[-1]
+            thaws = np.flatnonzero(g.severity[:n] <= -2)
+            if not thaws.size or g.days[thaws[-1]] < g.days[last]:
+                out["open_hard"][i] = True
+                out["hard_label"][i] = g.labels[last]
+                out["hard_sources"][i] = g.sources[last]
+    return {name: values[codes] for name, values in out.items()}
+
+
+def _column(frame: pd.DataFrame, name: str, default: object, dtype: object = object) -> np.ndarray:
+    if name in frame:
+        series = frame[name]
+        if default is not None and not (isinstance(default, float) and np.isnan(default)):
+            series = series.fillna(default)
+        return series.to_numpy(dtype=dtype)  # type: ignore[arg-type]
+    return np.full(len(frame), default, dtype=dtype)  # type: ignore[arg-type]
 
 
 def build_features(
@@ -144,153 +173,138 @@ def build_features(
     ``dyads`` holds ``INPUT_COLUMNS`` plus any term columns (parsed values, ``None``
     when unknown); ``facts`` is ``places.location_facts`` indexed by place id.
     """
-    rows = dyads.reset_index(drop=True).copy()
-    rows["as_of"] = pd.to_datetime(rows["as_of"]).astype("datetime64[ns]")
-    rows["cutoff"] = cutoff_year(rows["as_of"])
-    rows["pair"] = pair_key(rows["local_id"], rows["partner_id"])
-    rows["cpair"] = pair_key(rows["local_country"], rows["partner_country"])
-    out = pd.DataFrame(index=rows.index)
+    n = len(dyads)
+    as_of = pd.to_datetime(dyads["as_of"]).astype("datetime64[ns]")
+    as_of_days = as_of.to_numpy(dtype="datetime64[D]").astype(np.int64)
+    cutoff = cutoff_year(as_of).to_numpy(dtype=np.int64)
+    lc = dyads["local_country"].to_numpy(dtype=object)
+    pc = dyads["partner_country"].to_numpy(dtype=object)
+    local_id = dyads["local_id"].to_numpy(dtype=object)
+    partner_id = dyads["partner_id"].to_numpy(dtype=object)
+    pair = pair_key(dyads["local_id"], dyads["partner_id"]).to_numpy(dtype=object)
+    cpair = pair_key(dyads["local_country"], dyads["partner_country"]).to_numpy(dtype=object)
+    out: dict[str, object] = {}
 
     # --- debt exposure -------------------------------------------------------
-    share = _latest_debt(rows, tables.country_debt, "ppg_share_pct")
-    out["debt_share"] = share["value"].astype(float).fillna(0.0)
-    out["debt_share__imputed"] = share["value"].isna()
-    out["debt_share__year"] = share["year"].astype("Int64")
-    out["debt_share__src"] = share["sources"].fillna("")
+    debt = _debt_index(tables)
+    value, year, src = _latest(debt, "ppg_share_pct", lc, pc, cutoff)
+    out["debt_share"] = np.nan_to_num(value, nan=0.0)
+    out["debt_share__imputed"] = np.isnan(value)
+    out["debt_share__year"] = pd.array(np.where(year > 0, year, np.nan), dtype="Int64")
+    out["debt_share__src"] = src
 
-    countries = tables.countries.set_index("iso2")
-    local_c = countries.reindex(rows["local_country"])
-    local_c.index = rows.index
-    dsa_known = local_c["imf_dsa_date"].notna() & (local_c["imf_dsa_date"] <= rows["as_of"])
-    rated = local_c["imf_dsa_risk"].notna()
-    out["debt_distress"] = local_c["imf_dsa_risk"].where(dsa_known, "none").fillna("none")
+    countries = tables.countries.set_index("iso2").reindex(lc)
+    dsa_date = countries["imf_dsa_date"].to_numpy(dtype="datetime64[ns]")
+    risk = countries["imf_dsa_risk"].to_numpy(dtype=object)
+    rated = pd.notna(risk)
+    dsa_known = rated & ~np.isnat(dsa_date) & (dsa_date <= as_of.to_numpy())
+    country_src = countries["sources"].fillna("").to_numpy(dtype=object)
+    out["debt_distress"] = np.where(dsa_known, risk, "none").astype(object)
     out["debt_distress__imputed"] = rated & ~dsa_known
-    out["debt_distress__date"] = local_c["imf_dsa_date"].where(dsa_known)
-    out["debt_distress__src"] = local_c["sources"].where(rated, "").fillna("")
+    out["debt_distress__date"] = np.where(dsa_known, dsa_date, np.datetime64("NaT"))
+    out["debt_distress__src"] = np.where(rated, country_src, "")
 
     # --- Belt and Road -------------------------------------------------------
-    status = local_c["bri_mou"].fillna("unknown")
-    signed = local_c["bri_mou_year"].astype("Float64")
-    exited = local_c["bri_exit_year"].astype("Float64")
+    status = countries["bri_mou"].fillna("unknown").to_numpy(dtype=object)
+    signed = countries["bri_mou_year"].to_numpy(dtype=float, na_value=np.nan)
+    exited = countries["bri_exit_year"].to_numpy(dtype=float, na_value=np.nan)
     # a memorandum whose year no source gives counts as signed, flagged imputed
-    in_force = (
-        status.isin(["yes", "exited"])
-        & (signed <= rows["cutoff"]).fillna(True)
-        & ~(exited <= rows["cutoff"]).fillna(False)
-    )
-    unclear = status.isin(["unclear", "unknown"])
-    to_bri_state = rows["partner_country"].eq(BRI_STATE)
+    in_force = np.isin(status, ["yes", "exited"]) & ~(signed > cutoff) & ~(exited <= cutoff)
+    unclear = np.isin(status, ["unclear", "unknown"])
+    to_bri_state = pc == BRI_STATE
     out["bri_mou"] = np.where(
         to_bri_state & in_force, 1.0, np.where(to_bri_state & unclear, 0.5, 0.0)
     )
-    out["bri_mou__imputed"] = (to_bri_state & (unclear | (in_force & signed.isna()))).to_numpy()
-    out["bri_mou__year"] = signed.where(to_bri_state).astype("Int64")
-    out["bri_mou__status"] = status.where(to_bri_state, "")
-    out["bri_mou__exit"] = exited.astype("Int64")
-    out["bri_mou__src"] = local_c["sources"].where(to_bri_state, "").fillna("")
+    out["bri_mou__imputed"] = to_bri_state & (unclear | (in_force & np.isnan(signed)))
+    out["bri_mou__year"] = pd.array(np.where(to_bri_state, signed, np.nan), dtype="Int64")
+    out["bri_mou__status"] = np.where(to_bri_state, status, "")
+    out["bri_mou__exit"] = pd.array(exited, dtype="Int64")
+    out["bri_mou__src"] = np.where(to_bri_state, country_src, "")
 
     # --- location facts of the local place -----------------------------------
-    place = facts.reindex(rows["local_id"])
-    place.index = rows.index
-    for column, default in FACT_DEFAULTS.items():
-        if column not in place:
-            place[column] = default
-        elif not isinstance(default, float) and default is not pd.NA:
-            place[column] = place[column].fillna(default)
-    flag_year = pd.to_numeric(place["flagship_year"], errors="coerce")
+    place = facts.reindex(local_id)
+    curated_src = _column(place, "curated_sources", "")
+    flag_project = _column(place, "flagship_project", "")
+    flag_year = (
+        pd.to_numeric(place["flagship_year"], errors="coerce").to_numpy(dtype=float)
+        if "flagship_year" in place
+        else np.full(n, np.nan)
+    )
     flagship = (
-        place["flagship_financier"].eq(rows["partner_country"])
-        & place["flagship_project"].astype(bool)
-        & (flag_year.isna() | (flag_year <= rows["cutoff"]))
+        (_column(place, "flagship_financier", "") == pc)
+        & (flag_project != "")
+        & ~(flag_year > cutoff)
     )
     out["flagship_project"] = flagship.astype(float)
-    out["flagship_project__name"] = place["flagship_project"].where(flagship, "")
-    out["flagship_project__year"] = flag_year.where(flagship).astype("Int64")
-    out["flagship_project__src"] = place["curated_sources"].where(flagship, "")
+    out["flagship_project__name"] = np.where(flagship, flag_project, "")
+    out["flagship_project__year"] = pd.array(np.where(flagship, flag_year, np.nan), dtype="Int64")
+    out["flagship_project__src"] = np.where(flagship, curated_src, "")
 
-    finance = _latest_debt(rows, tables.country_debt, "commitments_usd_bn")
-    out["partner_finance"] = finance["value"].astype(float).fillna(0.0)
-    out["partner_finance__imputed"] = finance["value"].isna()
-    out["partner_finance__year"] = finance["year"].astype("Int64")
-    out["partner_finance__src"] = finance["sources"].fillna("")
+    value, year, src = _latest(debt, "commitments_usd_bn", lc, pc, cutoff)
+    out["partner_finance"] = np.nan_to_num(value, nan=0.0)
+    out["partner_finance__imputed"] = np.isnan(value)
+    out["partner_finance__year"] = pd.array(np.where(year > 0, year, np.nan), dtype="Int64")
+    out["partner_finance__src"] = src
 
+    naval = _column(place, "naval_base", False, bool)
+    seaport = _column(place, "seaport", False, bool)
     out["port_or_base"] = np.where(
-        place["naval_base"].astype(bool),
-        "naval_base",
-        np.where(place["seaport"].astype(bool), "seaport", "none"),
-    )
-    out["port_or_base__src"] = place["curated_sources"]
-    out["port_or_base__via"] = place["seaport_source"]
-    border = place["border_km"].astype(float)
-    disputed = place["disputed_border_km"].astype(float)
-    nearer_disputed = disputed.notna() & ((disputed <= border) | border.isna())
-    out["border_proximity"] = np.fmin(border.to_numpy(), disputed.to_numpy())
-    out["border_proximity__imputed"] = np.isnan(out["border_proximity"].to_numpy())
+        naval, "naval_base", np.where(seaport, "seaport", "none")
+    ).astype(object)
+    out["port_or_base__src"] = curated_src
+    out["port_or_base__via"] = _column(place, "seaport_source", "")
+    border = _column(place, "border_km", np.nan, float)
+    disputed = _column(place, "disputed_border_km", np.nan, float)
+    nearer_disputed = ~np.isnan(disputed) & ((disputed <= border) | np.isnan(border))
+    out["border_proximity"] = np.fmin(border, disputed)
+    out["border_proximity__imputed"] = np.isnan(out["border_proximity"])  # type: ignore[arg-type]
     out["border_proximity__which"] = np.where(
-        nearer_disputed, place["disputed_border"], "an international land border"
+        nearer_disputed, _column(place, "disputed_border", ""), "an international land border"
     )
-    out["border_proximity__src"] = np.where(nearer_disputed, place["disputed_border_sources"], "")
-    out["capital"] = place["capital"].where(place["capital"].isin(["national", "admin1"]), "none")
-    out["capital__src"] = place["curated_sources"]
-    out["tech_hub"] = place["tech_hub"].astype(bool).astype(float)
-    out["tech_hub__src"] = place["curated_sources"].where(place["tech_hub"].astype(bool), "")
+    out["border_proximity__src"] = np.where(
+        nearer_disputed, _column(place, "disputed_border_sources", ""), ""
+    )
+    capital = _column(place, "capital", "none")
+    out["capital"] = np.where(np.isin(capital, ["national", "admin1"]), capital, "none")
+    out["capital__src"] = curated_src
+    tech = _column(place, "tech_hub", False, bool)
+    out["tech_hub"] = tech.astype(float)
+    out["tech_hub__src"] = np.where(tech, curated_src, "")
 
     # --- termination precedents ---------------------------------------------
-    ended = history.ended
-    out["country_endings"] = count_known(rows, "cpair", ended, "cpair").astype(float)
-    out["country_endings__examples"], out["country_endings__ids"] = examples_known(
-        rows, "cpair", ended, "cpair"
-    )
-    by_place = history.ended_by_place
-    out["partner_place_endings"] = count_known(rows, "partner_id", by_place, "place_id").astype(
-        float
-    )
-    out["partner_place_endings__examples"], out["partner_place_endings__ids"] = examples_known(
-        rows, "partner_id", by_place, "place_id"
-    )
-    out["local_place_endings"] = count_known(rows, "local_id", by_place, "place_id").astype(float)
-    out["local_place_endings__examples"], out["local_place_endings__ids"] = examples_known(
-        rows, "local_id", by_place, "place_id"
-    )
-    # ties the partner's state cut: as the partner side, or as the local side of another tie
-    cut = pd.concat(
-        [
-            ended[ended["partner_side_ended"]].assign(state=lambda d: d["partner_country"]),
-            ended[ended["local_side_ended"]].assign(state=lambda d: d["local_country"]),
-        ],
-        ignore_index=True,
-    ).drop_duplicates(["dyad_id"])
-    out["partner_retaliation"] = count_known(rows, "partner_country", cut, "state").astype(float)
-    out["partner_retaliation__examples"], out["partner_retaliation__ids"] = examples_known(
-        rows, "partner_country", cut, "state"
-    )
+    for factor, index, keys in (
+        ("country_endings", history.by_cpair, cpair),
+        ("partner_place_endings", history.by_place, partner_id),
+        ("local_place_endings", history.by_place, local_id),
+        ("partner_retaliation", history.by_cutting_state, pc),
+    ):
+        counts, labels, ids = history.endings(index, keys, cutoff, pair)
+        out[factor] = counts.astype(float)
+        out[f"{factor}__examples"] = labels
+        out[f"{factor}__ids"] = ids
 
     # --- bilateral climate ---------------------------------------------------
-    climate = _climate(rows, history.events)
-    out["climate_tension"] = climate["tension"].to_numpy()
-    out["climate_tension__events"] = climate["events"].fillna("").to_numpy()
-    out["climate_tension__src"] = climate["sources"].fillna("").to_numpy()
-    out["sanctions"] = climate["open_hard"].astype(float).to_numpy()
-    out["sanctions__event"] = (
-        climate["hard_label"].where(climate["open_hard"], "").fillna("").to_numpy()
-    )
-    out["sanctions__src"] = (
-        climate["hard_sources"].where(climate["open_hard"], "").fillna("").to_numpy()
-    )
+    climate = _climate(history, cpair, as_of_days)
+    out["climate_tension"] = climate["tension"]
+    out["climate_tension__events"] = climate["events"]
+    out["climate_tension__src"] = climate["sources"]
+    out["sanctions"] = climate["open_hard"].astype(float)
+    out["sanctions__event"] = climate["hard_label"]
+    out["sanctions__src"] = climate["hard_sources"]
 
     # --- proposal terms ------------------------------------------------------
     for key, term in TERMS.items():
-        values = rows[key] if key in rows else pd.Series([None] * len(rows), index=rows.index)
-        known = values.notna()
-        risk = pd.Series(np.nan, index=rows.index, dtype=float)
+        values = dyads[key].to_numpy(dtype=object) if key in dyads else np.full(n, None, object)
+        known = pd.notna(values)
+        risk_values = np.full(n, np.nan)
         if known.any() and term.kind == "bool":
-            risk[known] = (values[known].astype(bool) != bool(term.good)).astype(float)
+            risk_values[known] = (values[known] != bool(term.good)).astype(float)
         elif known.any():
-            risk[known] = values[known].map(term.risk).astype(float)
-        out[term.factor] = risk
+            risk_values[known] = [term.risk(v) for v in values[known]]
+        out[term.factor] = risk_values
         out[f"{term.factor}__imputed"] = ~known
         out[f"{term.factor}__given"] = values
 
-    out["cutoff"] = rows["cutoff"]
-    out["pair"] = rows["pair"]
-    return out.set_axis(dyads.index)
+    out["cutoff"] = cutoff
+    out["pair"] = pair
+    return pd.DataFrame(out, index=dyads.index)

@@ -10,20 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from twinrisk.data.loaders import Tables
 from twinrisk.data.codes import ENDED_STATUSES
+from twinrisk.data.loaders import Tables
 
 
 def pair_key(a: pd.Series, b: pd.Series) -> pd.Series:
     """An order-free key for two columns of ids (or country codes)."""
-    a = a.astype(str)
-    b = b.astype(str)
-    lo = a.where(a <= b, b)
-    hi = b.where(a <= b, a)
-    return lo + "|" + hi
+    x = a.astype(str).to_numpy(dtype=object)
+    y = b.astype(str).to_numpy(dtype=object)
+    first = x <= y
+    sep = np.full(len(x), "|", dtype=object)
+    keys = np.where(first, x + sep + y, y + sep + x)
+    return pd.Series(keys, index=a.index, dtype=object)
 
 
 def cutoff_year(as_of: pd.Series) -> pd.Series:
@@ -39,13 +42,63 @@ def curated_place_id(name: str, country: str) -> str:
 
 
 @dataclass(frozen=True)
+class EndedGroup:
+    """Ended dyads sharing a key, oldest first, as arrays."""
+
+    years: np.ndarray  # int64, ascending
+    pairs: np.ndarray  # place-pair keys
+    labels: np.ndarray  # "Local–Partner (year)"
+    ids: np.ndarray  # dyad ids
+
+
+@dataclass(frozen=True)
+class EventGroup:
+    """Events between one pair of states, oldest first, as arrays."""
+
+    days: np.ndarray  # int64 days since the epoch, ascending
+    severity: np.ndarray  # float
+    hard: np.ndarray  # bool: sanctions or war
+    labels: np.ndarray  # "title (YYYY-MM-DD)"
+    sources: np.ndarray
+
+
+def _ended_groups(frame: pd.DataFrame, key: str) -> dict[str, EndedGroup]:
+    out = {}
+    ordered = frame.sort_values(["ended_year", "dyad_id"], kind="stable")
+    labels = (
+        ordered["local_place"]
+        + "–"
+        + ordered["partner_place"]
+        + " ("
+        + ordered["ended_year"].astype(str)
+        + ")"
+    )
+    ordered = ordered.assign(_label=labels)
+    for value, group in ordered.groupby(key, sort=False):
+        out[str(value)] = EndedGroup(
+            years=group["ended_year"].to_numpy(dtype=np.int64),
+            pairs=group["pair"].to_numpy(dtype=object),
+            labels=group["_label"].to_numpy(dtype=object),
+            ids=group["dyad_id"].to_numpy(dtype=object),
+        )
+    return out
+
+
+@dataclass(frozen=True)
 class History:
-    """Ended dyads and events, with place ids attached."""
+    """Ended dyads and events with place ids attached, indexed for lookups by key.
+
+    The indexes make a feature for one dyad a few array look-ups, and a batch one
+    look-up per distinct key, with the same code.
+    """
 
     dyads: pd.DataFrame  # every curated dyad with local_id, partner_id, pair, cpair
     ended: pd.DataFrame  # the ended ones
-    ended_by_place: pd.DataFrame  # ended dyads exploded to one row per place (place_id)
-    events: pd.DataFrame  # events with cpair
+    ended_pairs: frozenset[str]  # place-pair keys of ended dyads (for leave-self-out)
+    by_cpair: dict[str, EndedGroup]  # ended dyads by pair of states
+    by_place: dict[str, EndedGroup]  # ended dyads by either place
+    by_cutting_state: dict[str, EndedGroup]  # ended dyads by the state whose side cut them
+    events: dict[str, EventGroup]  # events by pair of states
 
     @classmethod
     def build(cls, tables: Tables, place_id: Callable[[str, str], str]) -> History:
@@ -62,77 +115,82 @@ class History:
         dyads["cpair"] = pair_key(dyads["local_country"], dyads["partner_country"])
         ended = dyads[dyads["status"].isin(ENDED_STATUSES)].copy()
         ended["ended_year"] = ended["ended_year"].astype("int64")
-        # which state's side ended the tie (for retaliation records)
-        by_partner = ended["ended_by"].isin(["partner", "both"])
-        by_local = ended["ended_by"].isin(["local", "both"])
-        ended["partner_side_ended"] = by_partner
-        ended["local_side_ended"] = by_local
-        sides = []
-        for side in ("local", "partner"):
-            part = ended[
-                ["dyad_id", "pair", "ended_year", "local_place", "partner_place", f"{side}_id"]
-            ].rename(columns={f"{side}_id": "place_id"})
-            sides.append(part)
-        ended_by_place = pd.concat(sides, ignore_index=True)
-        events = tables.events.copy()
-        events["cpair"] = pair_key(events["country_a"], events["country_b"])
-        events["date"] = pd.to_datetime(events["date"])
-        return cls(dyads=dyads, ended=ended, ended_by_place=ended_by_place, events=events)
+        by_place = pd.concat(
+            [ended.assign(place=ended[f"{side}_id"]) for side in ("local", "partner")],
+            ignore_index=True,
+        )
+        # ties a state's side cut: as the partner side, or as the local side of a tie
+        cut = pd.concat(
+            [
+                ended[ended["ended_by"].isin(["partner", "both"])].assign(
+                    state=lambda d: d["partner_country"]
+                ),
+                ended[ended["ended_by"].isin(["local", "both"])].assign(
+                    state=lambda d: d["local_country"]
+                ),
+            ],
+            ignore_index=True,
+        )
+        ev = tables.events.copy()
+        ev["cpair"] = pair_key(ev["country_a"], ev["country_b"])
+        ev["date"] = pd.to_datetime(ev["date"])
+        ev = ev.sort_values(["date", "event_id"], kind="stable")
+        events = {}
+        for cpair, g in ev.groupby("cpair", sort=False):
+            events[str(cpair)] = EventGroup(
+                days=(g["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)),
+                severity=g["severity"].to_numpy(dtype=float),
+                hard=g["kind"].isin(["sanctions", "war"]).to_numpy(dtype=bool),
+                labels=(g["title"] + " (" + g["date"].dt.strftime("%Y-%m-%d") + ")").to_numpy(
+                    dtype=object
+                ),
+                sources=g["sources"].to_numpy(dtype=object),
+            )
+        return cls(
+            dyads=dyads,
+            ended=ended,
+            ended_pairs=frozenset(ended["pair"]),
+            by_cpair=_ended_groups(ended, "cpair"),
+            by_place=_ended_groups(by_place, "place"),
+            by_cutting_state=_ended_groups(cut.drop_duplicates("dyad_id"), "state"),
+            events=events,
+        )
+
+    def endings(
+        self,
+        index: dict[str, EndedGroup],
+        keys: np.ndarray,
+        cutoffs: np.ndarray,
+        pairs: np.ndarray,
+        limit: int = 2,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per row: how many ended dyads share its key and were known by its cut-off
+        year, leaving out the row's own dyad; plus up to ``limit`` of the most recent
+        as labels and as dyad ids. Computed once per distinct (key, cut-off, own pair)."""
+        own = np.array([p if p in self.ended_pairs else "" for p in pairs.tolist()], dtype=object)
+        codes, uniques = _distinct(keys, cutoffs, own)
+        counts = np.zeros(len(uniques), dtype=np.int64)
+        labels = np.full(len(uniques), "", dtype=object)
+        ids = np.full(len(uniques), "", dtype=object)
+        for i, (key, cutoff, pair) in enumerate(uniques):
+            group = index.get(key)
+            if group is None:
+                continue
+            n = int(np.searchsorted(group.years, cutoff, side="right"))
+            keep = group.pairs[:n] != pair
+            counts[i] = int(keep.sum())
+            recent = np.flatnonzero(keep)[::-1][:limit]
+            labels[i] = "; ".join(group.labels[recent])
+            ids[i] = ";".join(group.ids[recent])
+        return counts[codes], labels[codes], ids[codes]
 
 
-def count_known(
-    rows: pd.DataFrame,
-    key: str,
-    table: pd.DataFrame,
-    table_key: str,
-) -> pd.Series:
-    """For each row, how many ``table`` records share its key and are known by its
-    cutoff year, leaving out the row's own dyad (leave-self-out).
-
-    ``rows`` needs ``key``, ``cutoff`` and ``pair`` (its own place-pair key) and a
-    unique index; ``table`` needs ``table_key``, ``ended_year`` and ``pair``.
-    """
-    left = rows[[key, "cutoff", "pair"]].reset_index(names="_row")
-    right = table[[table_key, "ended_year", "pair"]].rename(columns={"pair": "_pair"})
-    merged = left.merge(right, left_on=key, right_on=table_key, how="inner")
-    keep = (merged["ended_year"] <= merged["cutoff"]) & (merged["_pair"] != merged["pair"])
-    return merged[keep].groupby("_row").size().reindex(rows.index, fill_value=0)
-
-
-def examples_known(
-    rows: pd.DataFrame,
-    key: str,
-    table: pd.DataFrame,
-    table_key: str,
-    *,
-    limit: int = 2,
-) -> tuple[pd.Series, pd.Series]:
-    """Up to ``limit`` example ended dyads per row (same rules as ``count_known``):
-    labels such as "Linköping–Guangzhou (2019)" and their dyad ids. Computed once per
-    distinct (key, cutoff, own pair), so large batches stay cheap."""
-    group = [key, "cutoff", "pair"]
-    uniq = rows[group].drop_duplicates()
-    cols = [table_key, "ended_year", "pair", "dyad_id", "local_place", "partner_place"]
-    right = table[list(dict.fromkeys(cols))].rename(columns={"pair": "_pair"})
-    merged = uniq.merge(right, left_on=key, right_on=table_key, how="inner")
-    merged = merged[
-        (merged["ended_year"] <= merged["cutoff"]) & (merged["_pair"] != merged["pair"])
-    ]
-    merged = merged.sort_values(["ended_year", "dyad_id"], ascending=[False, True], kind="stable")
-    merged["_label"] = (
-        merged["local_place"]
-        + "–"
-        + merged["partner_place"]
-        + " ("
-        + merged["ended_year"].astype(str)
-        + ")"
+def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
+    """Codes of each row's tuple of values and the distinct tuples, first-seen order."""
+    seen: dict[tuple[Any, ...], int] = {}
+    codes = np.fromiter(
+        (seen.setdefault(k, len(seen)) for k in zip(*(c.tolist() for c in columns), strict=True)),
+        dtype=np.int64,
+        count=len(columns[0]),
     )
-    top = merged.groupby(group, sort=False).head(limit)
-    agg = top.groupby(group, sort=False).agg(
-        examples=("_label", "; ".join), example_ids=("dyad_id", ";".join)
-    )
-    out = rows[group].merge(agg, left_on=group, right_index=True, how="left")
-    return (
-        out["examples"].fillna("").set_axis(rows.index),
-        out["example_ids"].fillna("").set_axis(rows.index),
-    )
+    return codes, list(seen)

@@ -77,12 +77,12 @@ def write_card(card: dict[str, Any], out_dir: Path) -> None:
             "Proposal terms are never recorded in history, so their weights rest on the policy's "
             "rationale alone.",
             "Year-only facts are taken as known from 31 December of their year.",
-        "Ending is a proxy for risk, not risk itself: ties in debt-exposed countries (Sri "
-        "Lanka, Pakistan, Nepal, Kenya) are rarely ended, so debt and Belt and Road factors "
-        "look 'contradicted' against endings. The policy keeps them because the risk it "
-        "scores is the partner state's leverage, which a tie that never ends can carry.",
-        "Debt-distress ratings (IMF, 2025 vintage) and AidData commitments (cumulative to "
-        "2021) post-date most of the history, so they are constant in it.",
+            "Ending is a proxy for risk, not risk itself: ties in debt-exposed countries (Sri "
+            "Lanka, Pakistan, Nepal, Kenya) are rarely ended, so debt and Belt and Road factors "
+            "look 'contradicted' against endings. The policy keeps them because the risk it "
+            "scores is the partner state's leverage, which a tie that never ends can carry.",
+            "Debt-distress ratings (IMF, 2025 vintage) and AidData commitments (cumulative to "
+            "2021) post-date most of the history, so they are constant in it.",
         ],
     )
     (out_dir / "model_card.json").write_text(

@@ -20,8 +20,8 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from twinrisk.config import models_dir
-from twinrisk.data.loaders import Tables, load_tables
 from twinrisk.data.codes import ENDED_STATUSES
+from twinrisk.data.loaders import Tables, load_tables
 from twinrisk.explain.models import Place
 from twinrisk.features.build import build_features
 from twinrisk.features.terms import TERMS

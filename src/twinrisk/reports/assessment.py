@@ -66,6 +66,10 @@ class ReportError(ValueError):
     """A report that cannot be produced (unknown format, PDF renderer missing)."""
 
 
+class PdfUnavailableError(ReportError, ImportError):
+    """WeasyPrint or its system libraries are missing (HTML and Markdown still work)."""
+
+
 # --------------------------------------------------------------------------- escaping
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
@@ -281,10 +285,10 @@ def html_to_pdf(html: str) -> bytes:
     try:
         import weasyprint
     except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise ReportError("PDF output needs WeasyPrint and its system libraries (pango): "
+        raise PdfUnavailableError("PDF output needs WeasyPrint and its system libraries (pango): "
                           "pip install 'twinrisk[pdf]'") from exc
     except OSError as exc:  # pragma: no cover - missing libpango
-        raise ReportError(f"WeasyPrint cannot load its system libraries ({exc}); install "
+        raise PdfUnavailableError(f"WeasyPrint cannot load its system libraries ({exc}); install "
                           "libpango-1.0-0 and libpangoft2-1.0-0") from exc
     pdf = weasyprint.HTML(string=html, base_url=None, url_fetcher=_fetcher()).write_pdf()
     assert pdf is not None
