@@ -14,6 +14,7 @@ as a Chinese one.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -83,7 +84,7 @@ FACT_DEFAULTS: dict[str, object] = {
 @lru_cache(maxsize=4)
 def _debt_index(tables: Tables) -> dict[tuple[str, str, str], tuple[np.ndarray, ...]]:
     """(debtor, creditor, metric) -> years ascending, values, source ids; once per data."""
-    out = {}
+    out: dict[tuple[str, str, str], tuple[np.ndarray, ...]] = {}
     ordered = tables.country_debt.sort_values("year", kind="stable")
     for (debtor, creditor, metric), g in ordered.groupby(
         ["debtor", "creditor", "metric"], sort=False
@@ -156,13 +157,13 @@ def _climate(history: History, cpair: np.ndarray, as_of_days: np.ndarray) -> dic
     return {name: values[codes] for name, values in out.items()}
 
 
-def _column(frame: pd.DataFrame, name: str, default: object, dtype: object = object) -> np.ndarray:
+def _column(frame: pd.DataFrame, name: str, default: Any, dtype: Any = object) -> np.ndarray:
     if name in frame:
         series = frame[name]
         if default is not None and not (isinstance(default, float) and np.isnan(default)):
             series = series.fillna(default)
-        return series.to_numpy(dtype=dtype)  # type: ignore[arg-type]
-    return np.full(len(frame), default, dtype=dtype)  # type: ignore[arg-type]
+        return series.to_numpy(dtype=dtype)
+    return np.full(len(frame), default, dtype=dtype)
 
 
 def build_features(
@@ -256,8 +257,9 @@ def build_features(
     border = _column(place, "border_km", np.nan, float)
     disputed = _column(place, "disputed_border_km", np.nan, float)
     nearer_disputed = ~np.isnan(disputed) & ((disputed <= border) | np.isnan(border))
-    out["border_proximity"] = np.fmin(border, disputed)
-    out["border_proximity__imputed"] = np.isnan(out["border_proximity"])  # type: ignore[arg-type]
+    nearest_border = np.fmin(border, disputed)
+    out["border_proximity"] = nearest_border
+    out["border_proximity__imputed"] = np.isnan(nearest_border)
     out["border_proximity__which"] = np.where(
         nearer_disputed, _column(place, "disputed_border", ""), "an international land border"
     )

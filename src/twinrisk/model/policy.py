@@ -126,8 +126,8 @@ def parse_policy(doc: Mapping[str, Any], *, known_factors: set[str] | None = Non
                     id=str(fid),
                     group=str(f["group"]),
                     label=str(f.get("label") or fid),
-                    max_points=int(mp),
-                    transform=dict(transform),  # type: ignore[arg-type]
+                    max_points=int(mp),  # type: ignore[arg-type]
+                    transform=dict(transform),
                     direction=str(f.get("direction", "increasing")),
                     rationale=str(f["rationale"]),
                 )

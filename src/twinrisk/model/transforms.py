@@ -59,7 +59,7 @@ class FactorNormaliser:
         from sklearn.base import BaseEstimator
         from sklearn.utils import TransformerTags
 
-        tags = BaseEstimator.__sklearn_tags__(self)  # type: ignore[arg-type]
+        tags = BaseEstimator.__sklearn_tags__(self)
         tags.transformer_tags = TransformerTags()
         return tags
 
