@@ -573,38 +573,43 @@ def assess_frame(
     eng = engine()
     frame, errors = _prepare(eng, df, parse_as_of(as_of))
     n = len(df)
-    out = pd.DataFrame(index=range(n))
-    out["local_id"] = ""
-    out["partner_id"] = ""
-    out["local_resolved"] = ""
-    out["partner_resolved"] = ""
-    out["score"] = pd.array([pd.NA] * n, dtype="Int64")
-    out["band"] = ""
-    for g in GROUPS:
-        out[f"points_{g}"] = pd.array([pd.NA] * n, dtype="Int64")
-    out["top_reasons"] = ""
+    cols: dict[str, Any] = {
+        name: np.full(n, "", dtype=object)
+        for name in ("local_id", "partner_id", "local_resolved", "partner_resolved")
+    }
+    score = np.full(n, -1, dtype=np.int64)
+    band = np.full(n, "", dtype=object)
+    group_cols = {g: np.full(n, -1, dtype=np.int64) for g in GROUPS}
+    reasons = np.full(n, "", dtype=object)
     if len(frame):
         features, _norm, points = _score_frame(eng, frame, pol)
-        idx = frame.index
-        total = points.sum(axis=1)
-        out.loc[idx, "local_id"] = frame["local_id"]
-        out.loc[idx, "partner_id"] = frame["partner_id"]
-        out.loc[idx, "local_resolved"] = frame["local_name"] + " (" + frame["local_country"] + ")"
-        out.loc[idx, "partner_resolved"] = (
-            frame["partner_name"] + " (" + frame["partner_country"] + ")"
-        )
-        out.loc[idx, "score"] = total.astype("int64")
-        out.loc[idx, "band"] = pd.cut(
-            total, [-1, 24, 49, 74, 100], labels=["low", "moderate", "high", "severe"]
-        ).astype(str)
+        idx = frame.index.to_numpy()
+        total = points.to_numpy().sum(axis=1)
+        for side in ("local", "partner"):
+            cols[f"{side}_id"][idx] = frame[f"{side}_id"].to_numpy(dtype=object)
+            cols[f"{side}_resolved"][idx] = (
+                frame[f"{side}_name"].astype(object) + " ("
+                + frame[f"{side}_country"].astype(object) + ")"
+            ).to_numpy(dtype=object)
+        score[idx] = total
+        band[idx] = np.array(["low", "moderate", "high", "severe"], dtype=object)[
+            np.searchsorted([25, 50, 75], total, side="right")]
         groups = group_points(points, pol)
         for g in GROUPS:
-            out.loc[idx, f"points_{g}"] = groups[g]
-        out.loc[idx, "top_reasons"] = _top_reason_text(eng, features, points)
-    out["model_version"] = eng.artifact.version
-    out["data_version"] = eng.tables.version
-    out["policy"] = pol.label
-    out["error"] = errors
+            group_cols[g][idx] = groups[g].to_numpy()
+        reasons[idx] = _top_reason_text(eng, features, points).to_numpy(dtype=object)
+    with pd.option_context("future.infer_string", False):
+        out = pd.DataFrame(cols)
+        out["score"] = pd.array(np.where(score >= 0, score, np.nan), dtype="Int64")
+        out["band"] = band
+        for g in GROUPS:
+            values = group_cols[g]
+            out[f"points_{g}"] = pd.array(np.where(values >= 0, values, np.nan), dtype="Int64")
+        out["top_reasons"] = reasons
+        out["model_version"] = eng.artifact.version
+        out["data_version"] = eng.tables.version
+        out["policy"] = pol.label
+        out["error"] = np.array(errors, dtype=object)
     return out.set_axis(df.index)
 
 
@@ -620,6 +625,13 @@ def _top_reason_text(eng: Engine, features: pd.DataFrame, points: pd.DataFrame) 
     factor_names = np.array(points.columns)
     texts = np.full((n, order.shape[1]), "", dtype=object)
     base = ["local_name", "partner_name", "local_country", "partner_country", "cutoff"]
+    arrays: dict[str, np.ndarray] = {}
+
+    def column(name: str) -> np.ndarray:
+        if name not in arrays:
+            arrays[name] = features[name].to_numpy(dtype=object)
+        return arrays[name]
+
     by_factor = {
         f: base + [c for c in features.columns if c == f or c.startswith(f"{f}__")]
         for f in factor_names
@@ -628,26 +640,21 @@ def _top_reason_text(eng: Engine, features: pd.DataFrame, points: pd.DataFrame) 
         chosen = factor_names[order[:, rank]]
         chosen_pts = values[np.arange(n), order[:, rank]]
         for factor in pd.unique(chosen):
-            mask = (chosen == factor) & (chosen_pts > 0)
-            if not mask.any():
+            rows = np.flatnonzero((chosen == factor) & (chosen_pts > 0))
+            if not rows.size:
                 continue
             cols = by_factor[factor]
-            sub = features.loc[mask, cols]
-            keys = list(
-                zip(*(sub[c].tolist() for c in cols), chosen_pts[mask].tolist(), strict=True)
-            )
+            keys = zip(*(column(c)[rows].tolist() for c in cols), chosen_pts[rows].tolist(),
+                       strict=True)
             distinct: dict[tuple[Any, ...], int] = {}
             codes = np.fromiter(
-                (distinct.setdefault(k, len(distinct)) for k in keys),
-                dtype=np.int64,
-                count=len(keys),
+                (distinct.setdefault(k, len(distinct)) for k in keys), dtype=np.int64,
+                count=len(rows),
             )
-            firsts = list(distinct)
-            frame = pd.DataFrame([k[:-1] for k in firsts], columns=cols)
-            sentences = reasons_for(str(factor), frame, eng.names)
+            fn = REASONS[str(factor)]
             labelled = np.array(
-                [f"{t} ({k[-1]} pts)" for t, k in zip(sentences, firsts, strict=True)], dtype=object
-            )
-            texts[mask, rank] = labelled[codes]
+                [f"{fn(dict(zip(cols, k, strict=False)), eng.names)} ({k[-1]} pts)"
+                 for k in distinct], dtype=object)
+            texts[rows, rank] = labelled[codes]
     joined = [" | ".join(t for t in row if t) for row in texts.tolist()]
-    return pd.Series(joined, index=points.index)
+    return pd.Series(joined, index=points.index, dtype=object)

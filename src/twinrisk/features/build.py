@@ -309,4 +309,5 @@ def build_features(
 
     out["cutoff"] = cutoff
     out["pair"] = pair
-    return pd.DataFrame(out, index=dyads.index)
+    with pd.option_context("future.infer_string", False):  # keep text as plain objects: cheaper
+        return pd.DataFrame(out, index=dyads.index)

@@ -186,11 +186,11 @@ class History:
 
 
 def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
-    """Codes of each row's tuple of values and the distinct tuples, first-seen order."""
-    seen: dict[tuple[Any, ...], int] = {}
-    codes = np.fromiter(
-        (seen.setdefault(k, len(seen)) for k in zip(*(c.tolist() for c in columns), strict=True)),
-        dtype=np.int64,
-        count=len(columns[0]),
-    )
-    return codes, list(seen)
+    """Codes of each row's tuple of values, and the distinct tuples (hashable values,
+    no missing ones). Hashing runs in pandas' C code, so 100,000 rows cost milliseconds."""
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(column)
+        combined = combined * (len(uniques) + 1) + codes
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    return inverse.reshape(-1), [tuple(c[i] for c in columns) for i in first.tolist()]
