@@ -106,5 +106,6 @@ def test_fuzz_volume() -> None:
     total = sum(SENT.values())
     assert total >= MIN_REQUESTS, (total, dict(SENT))
     assert not [code for code in STATUSES if code >= 500], dict(STATUSES)
+    print(f"fuzzing: {total} requests; by status {dict(sorted(STATUSES.items()))}")
     thin = {op: n for op, n in SENT.items() if n < 10}
     assert not thin, thin

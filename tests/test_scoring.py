@@ -75,7 +75,7 @@ def test_points_add_up_exactly_on_generated_inputs() -> None:
     # the batch path gives the same scores as the explained path
     frame = pd.DataFrame([{**{k: r[k] for k in ("local", "local_country", "partner",
                                                   "partner_country", "as_of")},
-                           **{k: (",".join(v) if isinstance(v, list) else v)
+                           **{k: ((",".join(v) or "none") if isinstance(v, list) else v)
                               for k, v in r["terms"].items()}} for r in requests])
     summary = twinrisk.assess_frame(frame)
     assert summary["error"].eq("").all()

@@ -35,7 +35,7 @@ from twinrisk.explain.models import (
 )
 from twinrisk.explain.precedents import nearest
 from twinrisk.explain.reasons import PRECEDENT_IDS, REASONS, SOURCE_COLUMNS, reasons_for
-from twinrisk.features.build import build_features
+from twinrisk.features.build import build_features, object_frame
 from twinrisk.features.history import History, curated_place_id
 from twinrisk.features.terms import TERMS, TermError, parse_terms
 from twinrisk.model.artifact import ModelArtifact, load_artifact
@@ -598,18 +598,17 @@ def assess_frame(
         for g in GROUPS:
             group_cols[g][idx] = groups[g].to_numpy()
         reasons[idx] = _top_reason_text(eng, features, points).to_numpy(dtype=object)
-    with pd.option_context("future.infer_string", False):
-        out = pd.DataFrame(cols)
-        out["score"] = pd.array(np.where(score >= 0, score, np.nan), dtype="Int64")
-        out["band"] = band
-        for g in GROUPS:
-            values = group_cols[g]
-            out[f"points_{g}"] = pd.array(np.where(values >= 0, values, np.nan), dtype="Int64")
-        out["top_reasons"] = reasons
-        out["model_version"] = eng.artifact.version
-        out["data_version"] = eng.tables.version
-        out["policy"] = pol.label
-        out["error"] = np.array(errors, dtype=object)
+    cols["score"] = pd.array(np.where(score >= 0, score, np.nan), dtype="Int64")
+    cols["band"] = band
+    for g in GROUPS:
+        values = group_cols[g]
+        cols[f"points_{g}"] = pd.array(np.where(values >= 0, values, np.nan), dtype="Int64")
+    cols["top_reasons"] = reasons
+    for name, value in (("model_version", eng.artifact.version),
+                        ("data_version", eng.tables.version), ("policy", pol.label)):
+        cols[name] = np.full(n, value, dtype=object)
+    cols["error"] = np.array(errors, dtype=object)
+    out = object_frame(cols)
     return out.set_axis(df.index)
 
 

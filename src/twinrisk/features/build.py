@@ -309,5 +309,14 @@ def build_features(
 
     out["cutoff"] = cutoff
     out["pair"] = pair
-    with pd.option_context("future.infer_string", False):  # keep text as plain objects: cheaper
-        return pd.DataFrame(out, index=dyads.index)
+    return object_frame(out, dyads.index)
+
+
+def object_frame(columns: dict[str, Any], index: Any = None) -> pd.DataFrame:
+    """A DataFrame that keeps object arrays as objects: pandas would otherwise copy every
+    text column into Arrow strings, which costs more than the scoring itself."""
+    return pd.DataFrame({
+        name: pd.Series(values, index=index, dtype=object)
+        if isinstance(values, np.ndarray) and values.dtype == object else values
+        for name, values in columns.items()
+    }, index=index)

@@ -144,6 +144,8 @@ def _parse_bool(key: str, value: Any) -> bool:
 
 
 def _parse_domains(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str) and value.strip().lower() == "none":
+        return ()  # stated: no domain at all (an empty cell means unknown)
     items = value.split(",") if isinstance(value, str) else list(value)
     out = []
     for item in items:

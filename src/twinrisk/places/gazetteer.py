@@ -383,40 +383,38 @@ def build_index() -> Index:
     texts: list[str] = list(chain.from_iterable(
         (name, *alts) for name, alts in zip(cities["name"], cities["alternatenames"],
                                             strict=True)))
-    rows: list[int] = np.repeat(np.arange(n_c, dtype=np.int32), counts).tolist()
-    prim_city = np.zeros(len(texts), bool)
-    prim_city[np.cumsum(counts) - counts] = True
-    prim: list[bool] = prim_city.tolist()
     n_city_texts = len(texts)
+    city_rows = np.repeat(np.arange(n_c, dtype=np.int32), counts)
+    city_prim = np.zeros(n_city_texts, bool)
+    city_prim[np.cumsum(counts) - counts] = True
+    a1_rows: list[int] = []
+    a1_prim: list[bool] = []
     cores: list[str] = []
     core_rows: list[int] = []
     for j, (_, _, display, all_names) in enumerate(admin1):
         row = n_c + j
         uniq = list(dict.fromkeys([display, *all_names]))
         extra, core = _division_names(uniq)
-        for t, text in enumerate(uniq + extra):
-            texts.append(text)
-            rows.append(row)
-            prim.append(t < 2)
+        texts.extend(uniq + extra)
+        a1_rows.extend([row] * (len(uniq) + len(extra)))
+        a1_prim.extend(t < 2 for t in range(len(uniq) + len(extra)))
         cores.extend(A1_SPACE + c for c in core)
         core_rows.extend([row] * len(core))
     del cities
     keys = normalize_many(texts)
     del texts
     keys.extend(cores)
-    rows.extend(core_rows)
-    prim.extend([False] * len(cores))
-    row_arr = np.array(rows, np.int32)
-    prim_arr = np.array(prim, bool)
+    row_arr = np.concatenate([city_rows, np.array(a1_rows + core_rows, np.int32)])
+    prim_arr = np.concatenate([city_prim, np.array(a1_prim, bool), np.zeros(len(cores), bool)])
     hashes = key_hashes(keys)
-    nonempty = np.array([bool(k) for k in keys], bool)
 
-    # one entry per (row, key): the primary one when a name repeats among alternates
-    sel = np.flatnonzero(nonempty)
-    order = sel[np.lexsort((~prim_arr[sel], hashes[sel], row_arr[sel]))]
+    # sorted by hash, one entry per (key, row): the primary one when a place's name
+    # repeats among its alternates; empty keys dropped
+    sel = np.flatnonzero(hashes != np.uint64(_FNV_OFFSET))  # key_hash("")
+    order = sel[np.lexsort((~prim_arr[sel], row_arr[sel], hashes[sel]))]
+    h_o, r_o = hashes[order], row_arr[order]
     first = np.ones(len(order), bool)
-    first[1:] = (row_arr[order][1:] != row_arr[order][:-1]) | (
-        hashes[order][1:] != hashes[order][:-1])
+    first[1:] = (r_o[1:] != r_o[:-1]) | (h_o[1:] != h_o[:-1])
     keep = order[first]
     key_h, key_r, key_p = hashes[keep], row_arr[keep], prim_arr[keep]
 
@@ -431,11 +429,9 @@ def build_index() -> Index:
         if k:
             fuzzy.setdefault(k, n_c + j)
 
-    srt = np.argsort(key_h, kind="stable")
     idx = Index(
         kind=kind, gid=gid, country=country, a1=a1, lat=lat, lon=lon, pop=pop,
-        names=names, a1_codes=a1_codes,
-        key_hash=key_h[srt], key_row=key_r[srt], key_primary=key_p[srt],
+        names=names, a1_codes=a1_codes, key_hash=key_h, key_row=key_r, key_primary=key_p,
         fuzzy_keys=sorted(fuzzy), fuzzy_rows=np.zeros(0, np.int32),
         capitals=np.zeros(0, np.int32),
     )
@@ -454,11 +450,11 @@ def build_index() -> Index:
             extra_h.append(key_hash(k))
             extra_r.append(target)
     if extra_h:
-        h = np.concatenate([idx.key_hash, np.array(extra_h, np.uint64)])
-        r = np.concatenate([idx.key_row, np.array(extra_r, np.int32)])
-        p = np.concatenate([idx.key_primary, np.zeros(len(extra_h), bool)])
-        srt = np.argsort(h, kind="stable")
-        idx.key_hash, idx.key_row, idx.key_primary = h[srt], r[srt], p[srt]
+        h_new = np.array(extra_h, np.uint64)
+        at = np.searchsorted(idx.key_hash, h_new, "right")
+        idx.key_hash = np.insert(idx.key_hash, at, h_new)
+        idx.key_row = np.insert(idx.key_row, at, np.array(extra_r, np.int32))
+        idx.key_primary = np.insert(idx.key_primary, at, False)
     capitals = []
     for cc, info in countries.items():
         target = _best_named(idx, info.get("capital") or "", cc, cities_only=True)
