@@ -29,8 +29,9 @@ def test_shipped_data_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
 def test_shipped_counts_meet_the_brief() -> None:
     t = load_tables()
     assert len(t.countries) >= 60
-    shares = t.country_debt[(t.country_debt["metric"] == "ppg_share_pct")
-                            & (t.country_debt["creditor"] == "CN")]
+    shares = t.country_debt[
+        (t.country_debt["metric"] == "ppg_share_pct") & (t.country_debt["creditor"] == "CN")
+    ]
     assert shares["debtor"].nunique() >= 40
     for iso in ("LK", "PK", "NP", "BD", "LA", "MV", "DJ", "KE", "ZM", "AO"):
         assert iso in set(t.country_debt["debtor"]), iso
@@ -134,7 +135,13 @@ CASES = [
     ("dyads.csv", _empty_sources, "sources", "required value is empty", None),
     ("dyads.csv", _unknown_iso, "partner_country", "unknown ISO code", "XQ"),
     ("dyads.csv", _duplicate_pair, "partner_place", "duplicate dyad", None),
-    ("dyads.csv", _ended_before_established, "ended_year", "ended before it was established", "2019"),
+    (
+        "dyads.csv",
+        _ended_before_established,
+        "ended_year",
+        "ended before it was established",
+        "2019",
+    ),
     ("dyads.csv", _ended_without_year, "ended_year", "needs ended_year", None),
     ("country_debt.csv", _share_out_of_range, "value", "[0, 100]", "150"),
     ("countries.csv", _cpi_out_of_range, "cpi_score", "in_range", "140"),
@@ -147,22 +154,37 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "edit", "column", "rule", "value"), CASES,
-                         ids=[c[1].__name__.strip("_") for c in CASES])
-def test_each_rule_catches_its_error(data_copy: Path, name: str, edit: Callable[..., pd.DataFrame],
-                                     column: str | None, rule: str, value: str | None) -> None:
+@pytest.mark.parametrize(
+    ("name", "edit", "column", "rule", "value"),
+    CASES,
+    ids=[c[1].__name__.strip("_") for c in CASES],
+)
+def test_each_rule_catches_its_error(
+    data_copy: Path,
+    name: str,
+    edit: Callable[..., pd.DataFrame],
+    column: str | None,
+    rule: str,
+    value: str | None,
+) -> None:
     _edit(data_copy / name, edit)
     _, problems = validate_dir(data_copy)
-    hits = [p for p in problems if rule in p.rule and (column is None or p.column == column)
-            and (value is None or p.value == value)]
+    hits = [
+        p
+        for p in problems
+        if rule in p.rule
+        and (column is None or p.column == column)
+        and (value is None or p.value == value)
+    ]
     assert hits, f"expected a problem '{rule}' in {name}; got {[str(p) for p in problems]}"
     assert all(p.file for p in hits)
     if rule != "required column is missing":  # located to a CSV line
         assert all(p.row is not None and p.row >= 2 for p in hits)
 
 
-def test_every_problem_is_listed_at_once(data_copy: Path, capsys: pytest.CaptureFixture[str]
-                                         ) -> None:
+def test_every_problem_is_listed_at_once(
+    data_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     for name, edit, *_ in CASES[:8]:
         _edit(data_copy / name, edit)
     rc = main(["data", "validate", "--data-dir", str(data_copy), "--json"])

@@ -43,14 +43,22 @@ def _random_requests(n: int, seed: int) -> list[dict[str, Any]]:
                 continue
             if term.kind == "domains":
                 k = int(rng.integers(0, 4))
-                terms[key] = list(rng.choice(SENSITIVE_DOMAINS + ("culture",), size=k,
-                                             replace=False))
+                terms[key] = list(
+                    rng.choice(SENSITIVE_DOMAINS + ("culture",), size=k, replace=False)
+                )
             else:
                 terms[key] = bool(pick == 1)
         day = dt.date(2005, 1, 1) + dt.timedelta(days=int(rng.integers(0, 7900)))
-        out.append({"local": a["name"], "local_country": a["country"], "partner": b["name"],
-                    "partner_country": b["country"], "as_of": min(day, dt.date.today()),
-                    "terms": terms})
+        out.append(
+            {
+                "local": a["name"],
+                "local_country": a["country"],
+                "partner": b["name"],
+                "partner_country": b["country"],
+                "as_of": min(day, dt.date.today()),
+                "terms": terms,
+            }
+        )
     return out
 
 
@@ -69,14 +77,27 @@ def test_points_add_up_exactly_on_generated_inputs() -> None:
     requests = _random_requests(120, seed=7)
     results = twinrisk.assess_many(requests)
     assessed = [r for r in results if isinstance(r, Assessment)]
-    assert len(assessed) == len(requests), [str(r) for r in results if not isinstance(r, Assessment)]
+    assert len(assessed) == len(requests), [
+        str(r) for r in results if not isinstance(r, Assessment)
+    ]
     for a in assessed:
         _check(a)
     # the batch path gives the same scores as the explained path
-    frame = pd.DataFrame([{**{k: r[k] for k in ("local", "local_country", "partner",
-                                                  "partner_country", "as_of")},
-                           **{k: ((",".join(v) or "none") if isinstance(v, list) else v)
-                              for k, v in r["terms"].items()}} for r in requests])
+    frame = pd.DataFrame(
+        [
+            {
+                **{
+                    k: r[k]
+                    for k in ("local", "local_country", "partner", "partner_country", "as_of")
+                },
+                **{
+                    k: ((",".join(v) or "none") if isinstance(v, list) else v)
+                    for k, v in r["terms"].items()
+                },
+            }
+            for r in requests
+        ]
+    )
     summary = twinrisk.assess_frame(frame)
     assert summary["error"].eq("").all()
     assert summary["score"].tolist() == [a.score for a in assessed]
@@ -86,7 +107,15 @@ def test_points_add_up_exactly_on_generated_inputs() -> None:
 
 def test_bands() -> None:
     assert [band_for(s) for s in (0, 24, 25, 49, 50, 74, 75, 100)] == [
-        "low", "low", "moderate", "moderate", "high", "high", "severe", "severe"]
+        "low",
+        "low",
+        "moderate",
+        "moderate",
+        "high",
+        "high",
+        "severe",
+        "severe",
+    ]
 
 
 @settings(max_examples=60, deadline=None)
@@ -95,13 +124,14 @@ def test_every_factor_is_monotone_in_its_stated_direction(raw: list[float]) -> N
     artifact = load_artifact()
     policy = load_policy()
     values = np.sort(np.array(raw))
-    frame = pd.DataFrame({f.id: values for f in policy.factors
-                          if f.transform["kind"] != "levels"})
+    frame = pd.DataFrame({f.id: values for f in policy.factors if f.transform["kind"] != "levels"})
     for f in policy.factors:
         if f.transform["kind"] == "levels":
             levels = list(f.transform["levels"])  # listed in increasing order of risk
-            frame[f.id] = [levels[min(i * len(levels) // len(values), len(levels) - 1)]
-                           for i in range(len(values))]
+            frame[f.id] = [
+                levels[min(i * len(levels) // len(values), len(levels) - 1)]
+                for i in range(len(values))
+            ]
     norm = artifact.normaliser.transform(frame)
     from twinrisk.model.scorecard import points_frame
 
@@ -119,8 +149,10 @@ def test_bad_terms_never_lower_the_score() -> None:
     base = _random_requests(10, seed=11)
     for req in base:
         good = {k: t.good if t.kind == "bool" else [] for k, t in TERMS.items()}
-        bad = {k: (not t.good) if t.kind == "bool" else ["technology", "ports"]
-               for k, t in TERMS.items()}
+        bad = {
+            k: (not t.good) if t.kind == "bool" else ["technology", "ports"]
+            for k, t in TERMS.items()
+        }
         lo, hi = twinrisk.assess_many([{**req, "terms": good}, {**req, "terms": bad}])
         assert isinstance(lo, Assessment) and isinstance(hi, Assessment)
         assert hi.score - lo.score == TERMS_MAX
@@ -135,8 +167,9 @@ def _factors(a: Assessment) -> dict[str, tuple[Any, int]]:
 
 
 def test_features_use_only_facts_known_by_the_date() -> None:
-    early = twinrisk.assess("Linköping", "Guangzhou", local_country="SE", partner_country="CN",
-                            as_of="2015-06-01")
+    early = twinrisk.assess(
+        "Linköping", "Guangzhou", local_country="SE", partner_country="CN", as_of="2015-06-01"
+    )
     late = twinrisk.assess("Linköping", "Guangzhou", local_country="SE", partner_country="CN")
     f_early, f_late = _factors(early), _factors(late)
     assert f_early["country_endings"][0] == 0  # Swedish endings came 2019-2023
@@ -152,18 +185,44 @@ def _append(path: Path, row: dict[str, Any]) -> None:
 
 
 def test_facts_dated_after_as_of_change_nothing(data_copy: Path, use_data: Any) -> None:
-    req = {"local": "Luleå", "local_country": "SE", "partner": "Xi'an", "partner_country": "CN",
-           "as_of": "2018-06-01"}
+    req = {
+        "local": "Luleå",
+        "local_country": "SE",
+        "partner": "Xi'an",
+        "partner_country": "CN",
+        "as_of": "2018-06-01",
+    }
     before = twinrisk.assess_many([req])[0]
     src = load_tables().sources["source_id"].iloc[0]
-    _append(data_copy / "bilateral_events.csv", {
-        "event_id": "future_test", "country_a": "SE", "country_b": "CN", "date": "2018-06-02",
-        "kind": "war", "severity": "3", "title": "test event after the date", "sources": src})
-    _append(data_copy / "dyads.csv", {
-        "dyad_id": "future-end", "local_place": "Luleå", "local_country": "SE",
-        "partner_place": "Guangzhou", "partner_country": "CN", "kind": "sister_city",
-        "status": "terminated", "ended_year": "2018", "ended_by": "local",
-        "reason_code": "other", "sources": src})
+    _append(
+        data_copy / "bilateral_events.csv",
+        {
+            "event_id": "future_test",
+            "country_a": "SE",
+            "country_b": "CN",
+            "date": "2018-06-02",
+            "kind": "war",
+            "severity": "3",
+            "title": "test event after the date",
+            "sources": src,
+        },
+    )
+    _append(
+        data_copy / "dyads.csv",
+        {
+            "dyad_id": "future-end",
+            "local_place": "Luleå",
+            "local_country": "SE",
+            "partner_place": "Guangzhou",
+            "partner_country": "CN",
+            "kind": "sister_city",
+            "status": "terminated",
+            "ended_year": "2018",
+            "ended_by": "local",
+            "reason_code": "other",
+            "sources": src,
+        },
+    )
     use_data(data_copy)
     after = twinrisk.assess_many([req])[0]
     assert isinstance(before, Assessment) and isinstance(after, Assessment)
@@ -176,8 +235,12 @@ def test_facts_dated_after_as_of_change_nothing(data_copy: Path, use_data: Any) 
 
 
 def test_a_dyad_never_counts_its_own_ending(data_copy: Path, use_data: Any) -> None:
-    req = {"local": "Linköping", "local_country": "SE", "partner": "Guangzhou",
-           "partner_country": "CN"}
+    req = {
+        "local": "Linköping",
+        "local_country": "SE",
+        "partner": "Guangzhou",
+        "partner_country": "CN",
+    }
     with_self = twinrisk.assess_many([req])[0]
     assert isinstance(with_self, Assessment)
     dyads = pd.read_csv(data_copy / "dyads.csv", dtype=str, keep_default_na=False)
@@ -189,19 +252,28 @@ def test_a_dyad_never_counts_its_own_ending(data_copy: Path, use_data: Any) -> N
     use_data(data_copy)
     without_self = twinrisk.assess_many([req])[0]
     assert isinstance(without_self, Assessment)
-    hist = {"country_endings", "partner_place_endings", "partner_retaliation",
-            "local_place_endings"}
-    assert {k: v for k, v in _factors(with_self).items() if k in hist} == \
-           {k: v for k, v in _factors(without_self).items() if k in hist}
+    hist = {
+        "country_endings",
+        "partner_place_endings",
+        "partner_retaliation",
+        "local_place_endings",
+    }
+    assert {k: v for k, v in _factors(with_self).items() if k in hist} == {
+        k: v for k, v in _factors(without_self).items() if k in hist
+    }
 
 
-@pytest.mark.parametrize(("local", "lc", "partner", "pc", "factor", "as_of"), [
-    ("Colombo", "LK", "Kobe", "JP", "debt_share", None),  # Japan as creditor
-    ("Warsaw", "PL", "Moscow", "RU", "sanctions", None),  # sanctions, not China
-    ("Delhi", "IN", "Beijing", "CN", "climate_tension", "2021-01-01"),  # after Galwan
-])
-def test_every_factor_works_for_any_pair_of_states(local: str, lc: str, partner: str, pc: str,
-                                                   factor: str, as_of: str | None) -> None:
+@pytest.mark.parametrize(
+    ("local", "lc", "partner", "pc", "factor", "as_of"),
+    [
+        ("Colombo", "LK", "Kobe", "JP", "debt_share", None),  # Japan as creditor
+        ("Warsaw", "PL", "Moscow", "RU", "sanctions", None),  # sanctions, not China
+        ("Delhi", "IN", "Beijing", "CN", "climate_tension", "2021-01-01"),  # after Galwan
+    ],
+)
+def test_every_factor_works_for_any_pair_of_states(
+    local: str, lc: str, partner: str, pc: str, factor: str, as_of: str | None
+) -> None:
     a = twinrisk.assess(local, partner, local_country=lc, partner_country=pc, as_of=as_of)
     f = next(x for x in a.factors if x.id == factor)
     assert f.points > 0, f.reason
@@ -209,12 +281,34 @@ def test_every_factor_works_for_any_pair_of_states(local: str, lc: str, partner:
 
 
 def test_hambantota_guangzhou_full_explanation(capsys: pytest.CaptureFixture[str]) -> None:
-    rc = main(["assess", "Hambantota", "Guangzhou", "--local-country", "LK",
-               "--partner-country", "CN", "--format", "json"])
+    rc = main(
+        [
+            "assess",
+            "Hambantota",
+            "Guangzhou",
+            "--local-country",
+            "LK",
+            "--partner-country",
+            "CN",
+            "--format",
+            "json",
+        ]
+    )
     assert rc == 0
     doc = json.loads(capsys.readouterr().out)
-    for key in ("score", "band", "local", "partner", "as_of", "factors", "top_reasons",
-                "precedents", "checklist", "mitigations", "model"):
+    for key in (
+        "score",
+        "band",
+        "local",
+        "partner",
+        "as_of",
+        "factors",
+        "top_reasons",
+        "precedents",
+        "checklist",
+        "mitigations",
+        "model",
+    ):
         assert key in doc
     assert set(doc["model"]) >= {"version", "policy", "data_version"}
     assert doc["score"] == sum(f["points"] for f in doc["factors"])
@@ -222,22 +316,32 @@ def test_hambantota_guangzhou_full_explanation(capsys: pytest.CaptureFixture[str
     for fid in ("debt_share", "bri_mou", "flagship_project"):
         f = by_id[fid]
         assert f["points"] > 0
-        assert f["sources"] and all(s["url"].startswith("http") and s["title"] and s["year"]
-                                    for s in f["sources"])
+        assert f["sources"] and all(
+            s["url"].startswith("http") and s["title"] and s["year"] for s in f["sources"]
+        )
     assert "Hambantota International Port" in by_id["flagship_project"]["reason"]
     assert len(doc["precedents"]) == 3
     assert all(p["sources"] and p["ended_year"] for p in doc["precedents"])
     assert doc["checklist"] and all(c["factor"] in by_id for c in doc["checklist"])
-    assert doc["mitigations"] and all(m["score_after"] <= m["score_before"]
-                                      for m in doc["mitigations"])
+    assert doc["mitigations"] and all(
+        m["score_after"] <= m["score_before"] for m in doc["mitigations"]
+    )
 
 
 @pytest.mark.skipif(not SEED_PAIRS.exists(), reason="../shared/reference is not beside the repo")
 def test_seed_pairs_are_explained() -> None:
     seeds = pd.read_csv(SEED_PAIRS, dtype=str, keep_default_na=False)
-    results = twinrisk.assess_many([
-        {"local": r.local_place, "local_country": r.local_country, "partner": r.partner_place,
-         "partner_country": r.partner_country} for r in seeds.itertuples()])
+    results = twinrisk.assess_many(
+        [
+            {
+                "local": r.local_place,
+                "local_country": r.local_country,
+                "partner": r.partner_place,
+                "partner_country": r.partner_country,
+            }
+            for r in seeds.itertuples()
+        ]
+    )
     failed = [str(r) for r in results if not isinstance(r, Assessment)]
     assert not failed
     for a in results:
@@ -248,16 +352,32 @@ def test_seed_pairs_are_explained() -> None:
 
 
 def test_batch_rows_fail_alone() -> None:
-    df = pd.DataFrame([
-        {"local": "Luleå", "local_country": "SE", "partner": "Xian", "partner_country": "CN"},
-        {"local": "Lulea", "local_country": "XX", "partner": "Xi'an", "partner_country": "CN"},
-        {"local": "Nowhereville", "local_country": "SE", "partner": "Xi'an",
-         "partner_country": "CN"},
-        {"local": "Göteborg", "local_country": "SE", "partner": "Shanghai",
-         "partner_country": "CN", "as_of": "2019-13-40"},
-        {"local": "Prag", "local_country": "CZ", "partner": "Peking", "partner_country": "CN",
-         "exit_clause": "perhaps"},
-    ])
+    df = pd.DataFrame(
+        [
+            {"local": "Luleå", "local_country": "SE", "partner": "Xian", "partner_country": "CN"},
+            {"local": "Lulea", "local_country": "XX", "partner": "Xi'an", "partner_country": "CN"},
+            {
+                "local": "Nowhereville",
+                "local_country": "SE",
+                "partner": "Xi'an",
+                "partner_country": "CN",
+            },
+            {
+                "local": "Göteborg",
+                "local_country": "SE",
+                "partner": "Shanghai",
+                "partner_country": "CN",
+                "as_of": "2019-13-40",
+            },
+            {
+                "local": "Prag",
+                "local_country": "CZ",
+                "partner": "Peking",
+                "partner_country": "CN",
+                "exit_clause": "perhaps",
+            },
+        ]
+    )
     out = twinrisk.assess_frame(df)
     assert out.loc[0, "error"] == "" and out.loc[0, "score"] >= 0
     assert "local_country" in out.loc[1, "error"] and "XX" in out.loc[1, "error"]
@@ -277,15 +397,17 @@ def test_a_policy_can_be_passed_per_call() -> None:
             f["max_points"] -= 5
         if f["id"] == "capital":
             f["max_points"] -= 1
-    a = twinrisk.assess("Hambantota", "Guangzhou", local_country="LK", partner_country="CN",
-                        policy=doc)
+    a = twinrisk.assess(
+        "Hambantota", "Guangzhou", local_country="LK", partner_country="CN", policy=doc
+    )
     assert a.model.policy.startswith("debt-heavy@")
     assert next(f for f in a.factors if f.id == "debt_share").max_points == 20
     _check(a)
     doc["factors"][0]["max_points"] += 1
     with pytest.raises(PolicyError, match="add up to 101"):
-        twinrisk.assess("Hambantota", "Guangzhou", local_country="LK", partner_country="CN",
-                        policy=doc)
+        twinrisk.assess(
+            "Hambantota", "Guangzhou", local_country="LK", partner_country="CN", policy=doc
+        )
     doc["factors"][0]["id"] = "astrology"
     with pytest.raises(PolicyError, match="astrology"):
         load_policy(doc)
@@ -293,8 +415,9 @@ def test_a_policy_can_be_passed_per_call() -> None:
         load_policy("no-such-policy")
 
 
-def test_tampered_artifact_is_never_unpickled(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tampered_artifact_is_never_unpickled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in (ARTIFACT_NAME, "MANIFEST.json"):
         shutil.copy(Path("models") / name, tmp_path / name)
     load_artifact(tmp_path / ARTIFACT_NAME)  # the copy is listed and loads
@@ -329,7 +452,11 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
     b = load_artifact(tmp_path / "b" / ARTIFACT_NAME)
     pd.testing.assert_frame_equal(a.reference, b.reference)
     assert {p.name for p in (tmp_path / "a").iterdir()} >= {
-        ARTIFACT_NAME, "MANIFEST.json", "model_card.json", "model_card.md"}
+        ARTIFACT_NAME,
+        "MANIFEST.json",
+        "model_card.json",
+        "model_card.md",
+    }
 
 
 def test_normaliser_follows_the_scikit_learn_protocol() -> None:

@@ -34,7 +34,7 @@ from twinrisk.explain.models import (
     band_for,
 )
 from twinrisk.explain.precedents import nearest
-from twinrisk.explain.reasons import PRECEDENT_IDS, REASONS, SOURCE_COLUMNS, reasons_for
+from twinrisk.explain.reasons import PRECEDENT_IDS, REASONS, SOURCE_COLUMNS
 from twinrisk.features.build import build_features, object_frame
 from twinrisk.features.history import History, curated_place_id
 from twinrisk.features.terms import TERMS, TermError, parse_terms
@@ -588,12 +588,15 @@ def assess_frame(
         for side in ("local", "partner"):
             cols[f"{side}_id"][idx] = frame[f"{side}_id"].to_numpy(dtype=object)
             cols[f"{side}_resolved"][idx] = (
-                frame[f"{side}_name"].astype(object) + " ("
-                + frame[f"{side}_country"].astype(object) + ")"
+                frame[f"{side}_name"].astype(object)
+                + " ("
+                + frame[f"{side}_country"].astype(object)
+                + ")"
             ).to_numpy(dtype=object)
         score[idx] = total
         band[idx] = np.array(["low", "moderate", "high", "severe"], dtype=object)[
-            np.searchsorted([25, 50, 75], total, side="right")]
+            np.searchsorted([25, 50, 75], total, side="right")
+        ]
         groups = group_points(points, pol)
         for g in GROUPS:
             group_cols[g][idx] = groups[g].to_numpy()
@@ -604,8 +607,11 @@ def assess_frame(
         values = group_cols[g]
         cols[f"points_{g}"] = pd.array(np.where(values >= 0, values, np.nan), dtype="Int64")
     cols["top_reasons"] = reasons
-    for name, value in (("model_version", eng.artifact.version),
-                        ("data_version", eng.tables.version), ("policy", pol.label)):
+    for name, value in (
+        ("model_version", eng.artifact.version),
+        ("data_version", eng.tables.version),
+        ("policy", pol.label),
+    ):
         cols[name] = np.full(n, value, dtype=object)
     cols["error"] = np.array(errors, dtype=object)
     out = object_frame(cols)
@@ -643,17 +649,23 @@ def _top_reason_text(eng: Engine, features: pd.DataFrame, points: pd.DataFrame) 
             if not rows.size:
                 continue
             cols = by_factor[factor]
-            keys = zip(*(column(c)[rows].tolist() for c in cols), chosen_pts[rows].tolist(),
-                       strict=True)
+            keys = zip(
+                *(column(c)[rows].tolist() for c in cols), chosen_pts[rows].tolist(), strict=True
+            )
             distinct: dict[tuple[Any, ...], int] = {}
             codes = np.fromiter(
-                (distinct.setdefault(k, len(distinct)) for k in keys), dtype=np.int64,
+                (distinct.setdefault(k, len(distinct)) for k in keys),
+                dtype=np.int64,
                 count=len(rows),
             )
             fn = REASONS[str(factor)]
             labelled = np.array(
-                [f"{fn(dict(zip(cols, k, strict=False)), eng.names)} ({k[-1]} pts)"
-                 for k in distinct], dtype=object)
+                [
+                    f"{fn(dict(zip(cols, k, strict=False)), eng.names)} ({k[-1]} pts)"
+                    for k in distinct
+                ],
+                dtype=object,
+            )
             texts[rows, rank] = labelled[codes]
     joined = [" | ".join(t for t in row if t) for row in texts.tolist()]
     return pd.Series(joined, index=points.index, dtype=object)

@@ -3,7 +3,7 @@
 A council member reads these verbatim, so each sentence names the places and
 states, the figure and its year, and says plainly when a value was imputed. The
 same function writes the reasons of one assessment and the top reasons of a
-100,000-row batch (it takes a frame and returns one sentence per row).
+100,000-row batch (called once per distinct situation).
 """
 
 from __future__ import annotations
@@ -263,14 +263,6 @@ REASONS: dict[str, ReasonFn] = {
     )
 }
 REASONS.update({t.factor: _term_reason(t.factor) for t in TERMS.values()})
-
-
-def reasons_for(factor: str, frame: pd.DataFrame, names: Mapping[str, str]) -> list[str]:
-    """The factor's sentence for every row of ``frame`` (features plus place names)."""
-    fn = REASONS[factor]
-    columns = list(frame.columns)
-    rows = zip(*(frame[c].tolist() for c in columns), strict=True)
-    return [fn(dict(zip(columns, row, strict=True)), names) for row in rows]
 
 
 #: evidence column holding the source ids behind each factor, where the data has one
