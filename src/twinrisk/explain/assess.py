@@ -518,7 +518,8 @@ def assess(
 ) -> Assessment:
     """Score one proposed partnership and explain every point.
 
-    Raises ``twinrisk.places.PlaceError`` for an unknown or ambiguous place,
+    Raises ``twinrisk.places.PlaceError`` for an unknown or ambiguous place (its
+    ``field`` attribute says "local" or "partner"),
     ``TermError`` for an unreadable term, ``AsOfError`` for a bad date,
     ``CountryError`` for an unknown country and ``PolicyError`` for a bad policy.
     """
@@ -528,8 +529,12 @@ def assess(
     parse_terms(terms)
     lcc = _country(local_country, "local_country", eng.names)
     pcc = _country(partner_country, "partner_country", eng.names)
-    gazetteer.resolve(local, lcc)  # raise the typed place errors
-    gazetteer.resolve(partner, pcc)
+    for field, name, country in (("local", local, lcc), ("partner", partner, pcc)):
+        try:
+            gazetteer.resolve(name, country)  # raise the typed place errors
+        except gazetteer.PlaceError as exc:
+            exc.field = field  # type: ignore[attr-defined]  # which input failed, for callers
+            raise
     result = assess_many(
         [
             {

@@ -236,8 +236,7 @@ def _term_reason(factor: str) -> ReasonFn:
             if not hits:
                 return "The agreement covers no sensitive domain."
             return f"The agreement covers sensitive domains: {', '.join(hits)}."
-        state = "yes" if given else "no"
-        return f"{term.question} Answer: {state}."
+        return term.if_true if given else term.if_false
 
     return reason
 

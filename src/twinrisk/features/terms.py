@@ -44,6 +44,8 @@ class Term:
     good: Any  # the value that earns no points
     question: str  # what the officer is asked
     mitigation: str | None  # the change in words, None if not controllable
+    if_true: str = ""  # the reason when the term is stated true
+    if_false: str = ""  # the reason when the term is stated false
 
     def risk(self, value: Any) -> float:
         """The factor's normalised input for a given (non-missing) term value."""
@@ -64,6 +66,8 @@ TERMS: dict[str, Term] = {
             "United Front system (e.g. CPAFFC)?",
             "sign with the partner city government directly, not through CPAFFC or another "
             "United Front body",
+            if_true="The counterparty or broker is linked to the United Front (e.g. CPAFFC).",
+            if_false="The counterparty is not linked to the United Front system.",
         ),
         Term(
             "political_clause",
@@ -72,6 +76,8 @@ TERMS: dict[str, Term] = {
             False,
             "Does the text commit the city to a political position of the partner state?",
             "remove the political clauses from the text",
+            if_true="The text commits the city to a political position of the partner state.",
+            if_false="The text contains no political clause.",
         ),
         Term(
             "conditional_aid",
@@ -80,6 +86,8 @@ TERMS: dict[str, Term] = {
             False,
             "Is any aid, donation or investment offered on condition of signing?",
             "decline aid offered on condition of signing",
+            if_true="Aid or investment is offered on condition of signing.",
+            if_false="No aid is offered on condition of signing.",
         ),
         Term(
             "sensitive_domains",
@@ -97,6 +105,8 @@ TERMS: dict[str, Term] = {
             True,
             "Does the agreement have a fixed term, a review date and an exit clause?",
             "add a fixed term of five years with a review and an exit clause",
+            if_true="The agreement has a fixed term, a review date and an exit clause.",
+            if_false="The agreement has no fixed term, review or exit clause.",
         ),
         Term(
             "text_published",
@@ -105,6 +115,8 @@ TERMS: dict[str, Term] = {
             True,
             "Will the full text of the agreement be published before signature?",
             "publish the full text before the council votes",
+            if_true="The full text will be published before signature.",
+            if_false="The text will not be published before signature.",
         ),
         Term(
             "national_consultation",
@@ -113,6 +125,8 @@ TERMS: dict[str, Term] = {
             True,
             "Has the national foreign ministry or security service been consulted?",
             "consult the national foreign ministry and security service before signing",
+            if_true="The national foreign ministry or security service has been consulted.",
+            if_false="National authorities have not been consulted.",
         ),
         Term(
             "prior_cooperation",
@@ -121,6 +135,8 @@ TERMS: dict[str, Term] = {
             True,
             "Has the tie grown out of existing cooperation between the two places?",
             None,
+            if_true="The tie grows out of existing cooperation between the two places.",
+            if_false="There is no prior cooperation between the two places.",
         ),
     )
 }

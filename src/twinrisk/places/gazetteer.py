@@ -25,6 +25,7 @@ unit, pointed at its seat).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import importlib.metadata
@@ -278,7 +279,7 @@ _ADMIN_PREFIX = re.compile(
 )
 _ADMIN_SUFFIX = re.compile(r"^(.+?) (?:" + "|".join(_ADMIN_WORDS) + r")$")
 #: Russian/Ukrainian/Belarusian adjectival forms: "Leningradskaya" -> "Leningrad"
-_ADJECTIVAL = re.compile(r"^(.{3,}?)(?:skaya|skiy|skij|skyi|sky|ska|skaja|ckaja|ckaya)$")
+_ADJECTIVAL = re.compile(r"^(.{3,}?)(skaya|skiy|skij|skyi|sky|ska|skaja|ckaja|ckaya)$")
 _CYRILLIC = re.compile(r"^[\u0400-\u04ff\s\-'’.,()]+$")
 _TRANSLIT = str.maketrans({
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
@@ -303,8 +304,8 @@ def _core_names(key: str) -> list[str]:
         first = base.split(" ")[0] if " " in base else base
         m2 = _ADJECTIVAL.match(first)
         if m2:
-            rest = base[len(first):]
-            out.extend([m2.group(1) + rest, m2.group(1) + "sk" + rest])
+            stem, rest = m2.group(1), base[len(first):]
+            out.extend([stem + rest, stem + "sk" + rest, stem + "sky" + rest])
     return [c for c in dict.fromkeys(out) if len(c) >= 3 and c != key]
 
 
@@ -558,10 +559,8 @@ def get_index() -> Index:
         except (OSError, ValueError):
             pass
     index = build_index()
-    try:
+    with contextlib.suppress(OSError):  # read-only deployment: work from memory
         _save(index, folder)
-    except OSError:
-        pass  # read-only deployment: work from memory
     return index
 
 
