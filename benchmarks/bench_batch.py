@@ -160,6 +160,7 @@ def main() -> None:
 
     import twinrisk
 
+    load = os.getloadavg()[0]
     tmp = Path(tempfile.mkdtemp(prefix="bench_batch_"))
     try:
         df = sample_dyads(args.rows)
@@ -218,8 +219,8 @@ def main() -> None:
         "",
         f"{args.rows:,} dyads of real places from the {df.attrs['source']}, seed {SEED} "
         f"({failed:,} rows fail to score, mostly countries missing from the curated tables); "
-        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, pandas {pd.__version__}; "
-        f"run {dt.date.today().isoformat()}.",
+        f"{os.cpu_count()} CPUs (load average {load:.1f} when the run started), Python "
+        f"{platform.python_version()}, pandas {pd.__version__}; run {dt.date.today().isoformat()}.",
         "",
         "| measure | figure | bar | |",
         "|---|---|---|---|",

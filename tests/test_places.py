@@ -1,10 +1,30 @@
+import csv
 import json
+import random
+import re
+import statistics
 import subprocess
 import sys
+import time
 
 import pytest
 
-from twinrisk.places import AmbiguousPlace, PlaceNotFound, location_facts, resolve, resolve_many
+from twinrisk.config import features_dir
+from twinrisk.places import (
+    AmbiguousPlace,
+    PlaceNotFound,
+    location_facts,
+    resolve,
+    resolve_many,
+    search,
+)
+from twinrisk.places.gazetteer import (
+    get_index,
+    key_hash,
+    key_hashes,
+    normalize,
+    normalize_many,
+)
 
 ALIASES = [
     ("Bangalore", "Bengaluru", "IN"), ("Bengaluru", "Bengaluru", "IN"),
@@ -77,9 +97,131 @@ def test_location_facts():
 
 
 def test_cli():
-    ok = subprocess.run([sys.executable, "-m", "twinrisk.cli", "places", "resolve", "Prag", "--json"],
-                        capture_output=True, text=True)
+    ok = subprocess.run(
+        [sys.executable, "-m", "twinrisk.cli", "places", "resolve", "Prag", "--json"],
+        capture_output=True, text=True)
     assert ok.returncode == 0 and json.loads(ok.stdout)["country"] == "CZ"
     bad = subprocess.run([sys.executable, "-m", "twinrisk.cli", "places", "resolve", "Hyderabad"],
                          capture_output=True, text=True)
     assert bad.returncode != 0 and "ambiguous" in bad.stderr
+
+
+def _csv(name):
+    with (features_dir() / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_curated_place_resolves():
+    """Each row of places.csv names one place of its level; a cited GeoNames id is it."""
+    wrong = []
+    for row in _csv("places.csv"):
+        where = f"{row['name']!r} ({row['country']})"
+        try:
+            p = resolve(row["name"], row["country"])
+        except (AmbiguousPlace, PlaceNotFound) as exc:
+            wrong.append(f"{where}: {exc}")
+            continue
+        want = "admin1" if row["admin_level"] == "admin1" else "city"
+        if p.kind != want or p.country != row["country"]:
+            wrong.append(f"{where}: got {p.kind} {p.id} {p.name} ({p.country})")
+        cited = re.findall(r"\bgn_(\d+)\b", row["sources"])
+        if cited and p.id != f"gn:{cited[0]}":
+            wrong.append(f"{where}: cites GeoNames {cited[0]}, resolves to {p.id}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_curated_aliases_point_at_their_place():
+    for row in _csv("place_aliases.csv"):
+        p = resolve(row["alias"], row["country"])
+        assert p.id == f"gn:{row['geonameid']}" and p.country == row["country"], row["alias"]
+    assert resolve("Egedal", "DK").name == "Ølstykke"  # the municipality's seat
+    assert resolve("Egedal Municipality").id == resolve("Egedal").id
+    assert resolve("Bath and North East Somerset", "GB").name == "Bath"
+
+
+@pytest.mark.parametrize(("typed", "cc", "code"), [
+    ("Utrecht Province", "NL", "a1:NL.09"), ("Province of Utrecht", None, "a1:NL.09"),
+    ("Leningrad Oblast", None, "a1:RU.42"), ("Leningrad Region", "RU", "a1:RU.42"),
+    ("Tula Oblast", None, "a1:RU.76"), ("Sverdlovsk Oblast", None, "a1:RU.71"),
+    ("Primorsky Krai", None, "a1:RU.59"), ("Altay Krai", None, "a1:RU.04"),
+    ("Republic of Tatarstan", None, "a1:RU.73"), ("Lviv Oblast", None, "a1:UA.15"),
+    ("Vitebsk Oblast", None, "a1:BY.07"), ("Stockholm County", None, "a1:SE.26"),
+    ("Sichuan Province", None, "a1:CN.32"), ("Okayama Prefecture", "JP", "a1:JP.31"),
+])
+def test_division_kind_words_without_parentheses(typed, cc, code):
+    p = resolve(typed, cc)
+    assert (p.kind, p.id) == ("admin1", code)
+
+
+def test_kind_word_must_fit():
+    """'Altai Krai' must not fall back to the Altai Republic, a different division."""
+    try:
+        got = resolve("Altai Krai").id
+    except PlaceNotFound:
+        got = None
+    assert got != resolve("Altai Republic").id == "a1:RU.03"
+    assert resolve("Hangzhou City").name == "Hangzhou"
+    assert resolve("Leningrad").name == "Saint Petersburg"  # a city beats its namesake
+
+
+@pytest.mark.parametrize(("typed", "cc", "name", "admin1", "country"), [
+    ("Columbus, Indiana", "US", "Columbus", "Indiana", "US"),
+    ("Columbus, IN", "US", "Columbus", "Indiana", "US"),
+    ("Columbus, Ohio", None, "Columbus", "Ohio", "US"),
+    ("Portland, Maine", None, "Portland", "Maine", "US"),
+    ("Portland, Oregon", None, "Portland", "Oregon", "US"),
+    ("Hyderabad, Sindh", None, "Hyderabad", "Sindh", "PK"),
+    ("Paris, France", None, "Paris", "Île-de-France", "FR"),
+])
+def test_name_comma_division_or_country(typed, cc, name, admin1, country):
+    p = resolve(typed, cc)
+    assert (p.name, p.admin1, p.country, p.kind) == (name, admin1, country, "city")
+
+
+def test_normalize_many_matches_normalize():
+    idx = get_index()
+    rng = random.Random(1)
+    texts = [idx.names[i] for i in rng.sample(range(len(idx.names)), 5000)]
+    texts += ["", "  ", " a ", "(x)", "ΣΑΣ ς", "Xi’an", "İstanbul", "ﬁn", " -Göteborg- ",
+              "a\u0301 b", "\u0301x", "ǅ", "Ⅻ", "x\u200by", "a\x1cb", "A--B..C", "Łódź",
+              "Москва", "北京市", "São Tomé", "Ærøskøbing", "a\x00b"]
+    assert normalize_many(texts) == [normalize(t) for t in texts]
+    keys = [normalize(t) for t in texts if "\x00" not in t]
+    assert key_hashes(keys).tolist() == [key_hash(k) for k in keys]
+
+
+def test_batch_matches_single_resolution():
+    names = ["Gotheburg", "Bengalooru", "Luleaa", "Kolkatta", "Chittagongg", "Prag 12",
+             "Leningrad Oblast", "Columbus, Indiana", "Hyderabad", "Nowhereville", "", "Prag"]
+    countries = [None] * 6 + [None, "US", None, None, None, "CZ"]
+    batch = resolve_many(names, countries)
+    for n, c, b in zip(names, countries, batch, strict=True):
+        try:
+            single = resolve(n, c).id
+        except (AmbiguousPlace, PlaceNotFound) as exc:
+            single = type(exc).__name__
+        assert single == (type(b).__name__ if isinstance(b, Exception) else b.id), n
+
+
+def test_search_prefix_most_populous_first():
+    got = search("guang")
+    names = [p.name for p in got]
+    assert names[:3] == ["Guangdong", "Guangxi", "Guangzhou"] and got[0].kind == "admin1"
+    assert all(a.population >= b.population for a, b in zip(got[:3], got[1:3], strict=False))
+    assert [p.name for p in search("Gothen", limit=1)] == ["Gothenburg"]
+    assert search("bangal")[0].name == "Bengaluru"  # via its alternate name Bangalore
+    assert search("xi'a")[0].name == "Xi’an" and search("LULEÅ")[0].name == "Luleå"
+    se = search("s", country="SE", limit=5)
+    assert len(se) == 5 and {p.country for p in se} == {"SE"}
+    assert len({p.id for p in search("san", limit=50)}) == 50
+    assert search("") == [] and search("zzzzqx") == [] and search("pra", limit=0) == []
+
+
+def test_search_is_fast():
+    search("warm")
+    lat = []
+    for q in ["a", "s", "ber", "gothen", "guang", "pra", "new", "san", "lon", "x"] * 5:
+        t = time.perf_counter()
+        search(q)
+        lat.append(time.perf_counter() - t)
+    assert statistics.median(lat) < 0.005

@@ -165,3 +165,99 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "dyads.csv": DYADS_SCHEMA,
     "bilateral_events.csv": EVENTS_SCHEMA,
 }
+
+# ------------------------------------------------------------------ geography tables
+# (checked when present: the gazetteer and the location facts read them)
+
+DISPUTED_KINDS = ["border", "point"]
+HARBOR_SIZES = ["Very Small", "Small", "Medium", "Large"]
+#: WPI harbour types (Pub. 150 codebook)
+HARBOR_TYPES = [
+    "Coastal (Natural)",
+    "Coastal (Breakwater)",
+    "Coastal (Tide Gates)",
+    "River (Natural)",
+    "River (Basins)",
+    "River (Tide Gates)",
+    "Canal or Lake",
+    "Open Roadstead",
+    "Typhoon Harbor",
+]
+
+
+def _degrees(limit: float, required: bool = False) -> Column:
+    return Column("Float64", Check.in_range(-limit, limit), nullable=not required, coerce=True)
+
+
+def _rows_where(rule: str, ok: object) -> Check:
+    """A rule over several columns of a row, reported under ``rule``."""
+    return Check(ok, name=rule, error=rule)  # type: ignore[arg-type]
+
+
+DISPUTED_BORDERS_SCHEMA = DataFrameSchema(
+    {
+        "border_id": _pattern(SLUG),
+        "name": _text(),
+        "kind": _code(DISPUTED_KINDS),
+        "country_a": _pattern(ISO2, required=False),
+        "country_b": _pattern(ISO2, required=False),
+        "min_lat": _degrees(90),
+        "max_lat": _degrees(90),
+        "min_lon": _degrees(180),
+        "max_lon": _degrees(180),
+        "lat": _degrees(90),
+        "lon": _degrees(180),
+        "sources": _pattern(SOURCES),
+        "note": _text(required=False),
+    },
+    checks=[
+        _rows_where("a border needs country_a and country_b, two different countries",
+                    lambda df: (df["kind"] != "border") | (
+                        df["country_a"].notna() & df["country_b"].notna()
+                        & (df["country_a"] != df["country_b"]))),
+        _rows_where("a point needs lat and lon",
+                    lambda df: (df["kind"] != "point") | (df["lat"].notna() & df["lon"].notna())),
+        _rows_where("min_lat <= max_lat and min_lon <= max_lon",
+                    lambda df: ~((df["min_lat"] > df["max_lat"]).fillna(False)
+                                 | (df["min_lon"] > df["max_lon"]).fillna(False))),
+    ],
+    strict=True,
+    unique=["border_id"],
+)
+
+PLACE_ALIASES_SCHEMA = DataFrameSchema(
+    {
+        "alias": _text(),
+        "name": _text(),
+        "country": _pattern(ISO2),
+        "geonameid": Column("Int64", Check.gt(0), nullable=True, coerce=True),
+        "sources": _pattern(SOURCES),
+        "note": _text(required=False),
+    },
+    strict=True,
+    unique=["alias", "country"],
+)
+
+#: the NGA World Port Index as ``twinrisk data import-wpi`` writes it. WPI numbers are
+#: not unique in the published file (a few ports appear twice, once per format) and its
+#: UN/LOCODEs are sometimes partial, so only their country prefix is checked.
+PORTS_SCHEMA = DataFrameSchema(
+    {
+        "wpi_number": Column("Int64", Check.gt(0), nullable=False, coerce=True),
+        "name": _text(),
+        "unlocode": _pattern(r"^[A-Z]{2}", required=False),
+        "country_name": _text(),
+        "harbor_size": _code(HARBOR_SIZES, required=False),
+        "harbor_type": _code(HARBOR_TYPES, required=False),
+        "lat": _degrees(90, required=True),
+        "lon": _degrees(180, required=True),
+        "sources": _pattern(SOURCES),
+    },
+    strict=True,
+)
+
+SCHEMAS.update({
+    "disputed_borders.csv": DISPUTED_BORDERS_SCHEMA,
+    "place_aliases.csv": PLACE_ALIASES_SCHEMA,
+    "ports.csv": PORTS_SCHEMA,
+})

@@ -1,8 +1,8 @@
 """Places: which city or province a typed name means, and where it lies.
 
-Resolution (``resolve``, ``resolve_many``) runs on a cached GeoNames index
-(``gazetteer``); location facts (``location_facts``) on Natural Earth geometry
-(``geo``), imported lazily so resolving a name never loads the geometry.
+Resolution (``resolve``, ``resolve_many``) and autocomplete (``search``) run on a
+cached GeoNames index (``gazetteer``); location facts (``location_facts``) on Natural
+Earth geometry (``geo``), imported lazily so resolving a name never loads the geometry.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from twinrisk.places.gazetteer import (
     PlaceNotFound,
     resolve,
     resolve_many,
+    search,
 )
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ __all__ = [
     "location_facts",
     "resolve",
     "resolve_many",
+    "search",
 ]
 
 

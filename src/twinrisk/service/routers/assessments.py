@@ -97,7 +97,7 @@ async def list_assessments(
     def utc(value: dt.datetime | None) -> dt.datetime | None:
         if value is None or value.tzinfo is not None:
             return value
-        return value.replace(tzinfo=dt.timezone.utc)
+        return value.replace(tzinfo=dt.UTC)
 
     flt = AssessmentFilter(local_country=local_country, partner_country=partner_country,
                            band=band, since=utc(since), until=utc(until), decision=decision,
