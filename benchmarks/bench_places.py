@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import platform
 import random
 import resource
 import shutil
@@ -14,6 +17,9 @@ from pathlib import Path
 RESULTS = Path(__file__).parent / "RESULTS.md"
 START, END = "<!-- places:start -->", "<!-- places:end -->"
 SNIPPET = "import twinrisk.places as p; p.resolve('Prague')"
+#: the colleague's figures before the column-wise index build and the batched fuzzy
+#: matching (same script, 2026-11-23); kept so the table shows what changed
+BEFORE = {"cold": "10.86 s", "batch": "6.72 s"}
 
 
 def _run(code: str) -> float:
@@ -29,7 +35,7 @@ def main() -> None:
     shutil.rmtree(folder, ignore_errors=True)
     cold = _run(SNIPPET)
     warm = _run(SNIPPET)
-    from twinrisk.places import location_facts, resolve, resolve_many
+    from twinrisk.places import location_facts, resolve, resolve_many, search
     from twinrisk.places.gazetteer import _resolve_cached
 
     resolve("Prague")
@@ -44,10 +50,8 @@ def main() -> None:
     for n in ["Gotheburg", "Bengalooru", "Luleaa", "Kolkatta", "Chittagongg"] * 10:
         _resolve_cached.cache_clear()
         t = time.perf_counter()
-        try:
+        with contextlib.suppress(ValueError):
             resolve(n)
-        except ValueError:
-            pass
         fuzzy.append((time.perf_counter() - t) * 1000)
     rng = random.Random(4)
     base = ["Prague", "prag ", "GÖTEBORG", "Xi'an", "Hyderabad", "Bangalore", "Lulea, SE",
@@ -58,6 +62,14 @@ def main() -> None:
     t = time.perf_counter()
     out = resolve_many(names, [None] * len(names))
     batch = time.perf_counter() - t
+    search("warm")
+    prefixes = ["a", "s", "ber", "gothen", "guang", "pra", "new", "san", "lon", "par", "mos",
+                "xi", "bangal", "lule", "kol", "hyder"]
+    ac = []
+    for q in prefixes * 20:
+        t = time.perf_counter()
+        search(q)
+        ac.append((time.perf_counter() - t) * 1000)
     places = [p for p in out if not isinstance(p, Exception)][:50]
     many = (places * (100_000 // max(len(places), 1) + 1))[:100_000]
     location_facts(many[:10])
@@ -65,19 +77,30 @@ def main() -> None:
     location_facts(many)
     facts = time.perf_counter() - t
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    load = os.getloadavg()[0]
     lines = [
         START,
         "## places (benchmarks/bench_places.py)",
         "",
-        "| measure | figure | bar |",
-        "|---|---|---|",
-        f"| first use, cold cache (build index + resolve) | {cold:.2f} s | ≤ 10 s |",
-        f"| warm start (new process, resolve one name) | {warm:.2f} s | ≤ 1 s |",
-        f"| exact resolution p50 | {statistics.median(lat):.3f} ms | ≤ 1 ms |",
-        f"| fuzzy resolution p50 | {statistics.median(fuzzy):.1f} ms | ≤ 20 ms |",
-        f"| 10,000 messy names, one resolve_many call | {batch:.2f} s | ≤ 5 s |",
-        f"| location_facts, 100,000 places (warm) | {facts:.3f} s | < 1 s |",
-        f"| peak resident memory (this process, incl. geometry) | {rss:.0f} MB | ≤ 300 MB |",
+        "| measure | figure | bar | before |",
+        "|---|---|---|---|",
+        f"| first use, cold cache (build index + resolve) | {cold:.2f} s | ≤ 10 s "
+        f"| {BEFORE['cold']} |",
+        f"| warm start (new process, resolve one name) | {warm:.2f} s | ≤ 1 s | |",
+        f"| exact resolution p50 | {statistics.median(lat):.3f} ms | ≤ 1 ms | |",
+        f"| fuzzy resolution p50 | {statistics.median(fuzzy):.1f} ms | ≤ 20 ms | |",
+        f"| 10,000 messy names, one resolve_many call | {batch:.2f} s | ≤ 5 s "
+        f"| {BEFORE['batch']} |",
+        f"| autocomplete `search()` p50 / max ({len(ac)} prefixes) "
+        f"| {statistics.median(ac):.2f} / {max(ac):.1f} ms | ≤ 5 ms p50 | |",
+        f"| location_facts, 100,000 places (warm) | {facts:.3f} s | < 1 s | |",
+        f"| peak resident memory (this process, incl. geometry) | {rss:.0f} MB | ≤ 300 MB | |",
+        "",
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, load average {load:.1f} "
+        "when the run ended (other sessions share this machine; timings are wall clock). "
+        "The cold start parses GeoNames once, folding and hashing the 1.4 million names "
+        "column-wise; resolve_many matches each distinct name once and scores all fuzzy "
+        "misses of a country in one rapidfuzz.process.cdist call per 128 names.",
         "",
         END,
     ]

@@ -261,7 +261,8 @@ class RunResult:
 
 
 def run_load(base_url: str, *, clients: int = 32, duration: float = 60.0, seed: int = SEED,
-             kill: Callable[[], None] | None = None, restart: Callable[[], None] | None = None,
+             kill: Callable[[], object] | None = None,
+             restart: Callable[[], object] | None = None,
              kill_at: float | None = None, after_restart: float = 0.0) -> RunResult:
     """Drive the server at ``base_url``; with ``kill_at``, call ``kill()`` then
     ``restart()`` that many seconds in (``restart`` returns when the server is ready),

@@ -64,3 +64,13 @@ def test_malformed(tmp_path, mod, name, line):
         mod.run(S / name, out)
     assert exc.value.line == line and "expected" in str(exc.value)
     assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_wpi_output_fits_ports_schema(tmp_path):
+    from twinrisk.data.schemas import PORTS_SCHEMA
+    from twinrisk.data.validate import read_raw
+
+    out = tmp_path / "ports.csv"
+    wpi.run(S / "wpi_pub150.csv", out)
+    typed = PORTS_SCHEMA.validate(read_raw(out))
+    assert len(typed) == 2 and typed["lat"].between(-90, 90).all()

@@ -225,3 +225,36 @@ def test_search_is_fast():
         search(q)
         lat.append(time.perf_counter() - t)
     assert statistics.median(lat) < 0.005
+
+
+GEO_TABLES = ("disputed_borders.csv", "place_aliases.csv", "ports.csv")
+
+
+def test_geo_tables_validate():
+    from twinrisk.data.validate import validate_dir
+
+    typed, problems = validate_dir(features_dir())
+    assert [p for p in problems if p.file in GEO_TABLES] == []
+    assert all(name in typed for name in GEO_TABLES)
+
+
+def test_geo_table_rules(tmp_path):
+    import shutil
+
+    from twinrisk.data.validate import validate_dir
+
+    for path in features_dir().glob("*.csv"):
+        shutil.copy(path, tmp_path / path.name)
+    borders = (tmp_path / "disputed_borders.csv").read_text(encoding="utf-8").splitlines()
+    borders.append("x_point,A point,point,IN,,,,,,,,wikipedia_lac,")
+    borders.append("x_box,A box,border,IN,CN,40,30,,,,,wikipedia_lac,")
+    (tmp_path / "disputed_borders.csv").write_text("\n".join(borders) + "\n", encoding="utf-8")
+    with (tmp_path / "place_aliases.csv").open("a", encoding="utf-8") as fh:
+        fh.write("Foo,Bar,dk,,nope_source,\n")
+    _, problems = validate_dir(tmp_path)
+    got = {(p.file, p.row, p.rule) for p in problems}
+    n = len(borders)
+    assert ("disputed_borders.csv", n - 1, "breaks rule a point needs lat and lon") in got
+    assert ("disputed_borders.csv", n, "breaks rule min_lat <= max_lat") in got
+    assert any(p.file == "place_aliases.csv" and p.value == "nope_source" for p in problems)
+    assert any(p.file == "place_aliases.csv" and p.column == "country" for p in problems)

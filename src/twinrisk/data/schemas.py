@@ -8,6 +8,9 @@ problem can be reported at once with its file, row, column and value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pandas as pd
 import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
@@ -189,9 +192,17 @@ def _degrees(limit: float, required: bool = False) -> Column:
     return Column("Float64", Check.in_range(-limit, limit), nullable=not required, coerce=True)
 
 
-def _rows_where(rule: str, ok: object) -> Check:
-    """A rule over several columns of a row, reported under ``rule``."""
-    return Check(ok, name=rule, error=rule)  # type: ignore[arg-type]
+def _rows_where(rule: str, column: str, ok: Callable[[pd.DataFrame], pd.Series]) -> Check:
+    """A rule over several columns of a row (validate.py holds most such rules; these
+    keep the geography tables self-contained). A row that breaks it is reported once,
+    by its cell in ``column`` (a column that is never empty there)."""
+
+    def cells(df: pd.DataFrame) -> pd.DataFrame:
+        out = pd.DataFrame(True, index=df.index, columns=df.columns)
+        out.loc[~ok(df).fillna(False).astype(bool), column] = False
+        return out
+
+    return Check(cells, name=rule, error=rule)
 
 
 DISPUTED_BORDERS_SCHEMA = DataFrameSchema(
@@ -211,15 +222,16 @@ DISPUTED_BORDERS_SCHEMA = DataFrameSchema(
         "note": _text(required=False),
     },
     checks=[
-        _rows_where("a border needs country_a and country_b, two different countries",
+        _rows_where("a border needs country_a and country_b, two different countries", "kind",
                     lambda df: (df["kind"] != "border") | (
                         df["country_a"].notna() & df["country_b"].notna()
                         & (df["country_a"] != df["country_b"]))),
-        _rows_where("a point needs lat and lon",
+        _rows_where("a point needs lat and lon", "kind",
                     lambda df: (df["kind"] != "point") | (df["lat"].notna() & df["lon"].notna())),
-        _rows_where("min_lat <= max_lat and min_lon <= max_lon",
-                    lambda df: ~((df["min_lat"] > df["max_lat"]).fillna(False)
-                                 | (df["min_lon"] > df["max_lon"]).fillna(False))),
+        _rows_where("min_lat <= max_lat", "min_lat",
+                    lambda df: ~(df["min_lat"] > df["max_lat"]).fillna(False)),
+        _rows_where("min_lon <= max_lon", "min_lon",
+                    lambda df: ~(df["min_lon"] > df["max_lon"]).fillna(False)),
     ],
     strict=True,
     unique=["border_id"],
