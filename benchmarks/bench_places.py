@@ -100,7 +100,7 @@ def main() -> None:
         "when the run ended (other sessions share this machine; timings are wall clock). "
         "The cold start parses GeoNames once, folding and hashing the 1.4 million names "
         "column-wise; resolve_many matches each distinct name once and scores all fuzzy "
-        "misses of a country in one rapidfuzz.process.cdist call per 128 names.",
+        "misses of a country in one rapidfuzz.process.cdist call per 64 names.",
         "",
         END,
     ]

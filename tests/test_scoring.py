@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import twinrisk
+from conftest import missing_part
 from twinrisk.cli import main
 from twinrisk.data.loaders import load_tables
 from twinrisk.explain.models import Assessment, band_for
@@ -328,8 +329,9 @@ def test_hambantota_guangzhou_full_explanation(capsys: pytest.CaptureFixture[str
     )
 
 
-@pytest.mark.skipif(not SEED_PAIRS.exists(), reason="../shared/reference is not beside the repo")
 def test_seed_pairs_are_explained() -> None:
+    if not SEED_PAIRS.exists():
+        missing_part("../shared/reference/seed_pairs.csv is not beside the repository")
     seeds = pd.read_csv(SEED_PAIRS, dtype=str, keep_default_na=False)
     results = twinrisk.assess_many(
         [

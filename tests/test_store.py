@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from conftest import missing_part
 from twinrisk.store import AssessmentFilter, AssessmentNotFound, Store
 from twinrisk.store.db import current_revision, head_revision, migrate
 
@@ -53,7 +54,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield f"sqlite:///{tmp_path / 'twinrisk.sqlite3'}"
         return
     if not PG_URL:
-        pytest.skip(PG_SKIP_REASON)
+        missing_part(PG_SKIP_REASON)
     yield from _pg_database()
 
 
@@ -141,7 +142,7 @@ def test_bad_decision_and_unknown_ids(store: Store) -> None:
 
 
 def test_filters_and_paging(store: Store) -> None:
-    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     ids = []
     for i, (lc, pc, band) in enumerate([("SE", "CN", "high"), ("SE", "CN", "low"),
                                         ("DE", "CN", "high"), ("CZ", "CN", "severe"),

@@ -10,17 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from conftest import missing_part
 from twinrisk.service.testing import ServerProcess
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "screenshots" / "web-result.png"
 
-pytestmark = pytest.mark.skipif(
-    not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
-    reason="chromium and chromium-driver are not installed (apt-get install chromium "
-           "chromium-driver); the browser test was NOT run",
-)
+
+
+@pytest.fixture(autouse=True)
+def _browser_installed() -> None:
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        missing_part("chromium and chromium-driver are not installed (apt-get install chromium "
+                     "chromium-driver); the browser test was NOT run")
 
 
 @pytest.fixture
