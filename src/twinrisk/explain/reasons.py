@@ -163,46 +163,46 @@ def _with_examples(text: str, examples: str) -> str:
     return f"{text}, e.g. {examples}." if examples else f"{text}."
 
 
-def country_endings(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
-    lc, pc = names[r["local_country"]], names[r["partner_country"]]
-    n = _n(r["country_endings"])
-    if n == 0:
-        return f"No tie between places in {lc} and {pc} had ended {_before(r)}."
-    return _with_examples(
-        f"{_ties(n)} between places in {lc} and {pc} had ended {_before(r)}",
-        r["country_endings__examples"],
-    )
+def _endings(factor: str, none: str, some: str) -> ReasonFn:
+    """A reason for a count of ended ties: the count, then the most recent examples."""
+
+    def reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
+        context = {
+            "lc": names[r["local_country"]],
+            "pc": names[r["partner_country"]],
+            "local": r["local_name"],
+            "partner": r["partner_name"],
+            "before": _before(r),
+        }
+        n = _n(r[factor])
+        if n == 0:
+            return none.format(**context)
+        return _with_examples(some.format(ties=_ties(n), **context), r[f"{factor}__examples"])
+
+    reason.__name__ = factor
+    return reason
 
 
-def partner_place_endings(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
-    n = _n(r["partner_place_endings"])
-    if n == 0:
-        return f"No other tie of {r['partner_name']} is recorded as ended {_before(r)}."
-    return _with_examples(
-        f"{_ties(n)} of {r['partner_name']} had ended {_before(r)}",
-        r["partner_place_endings__examples"],
-    )
-
-
-def partner_retaliation(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
-    pc = names[r["partner_country"]]
-    n = _n(r["partner_retaliation"])
-    if n == 0:
-        return f"No tie is recorded as cut by the {pc} side {_before(r)}."
-    return _with_examples(
-        f"Places in {pc} had cut {_ties(n)} themselves {_before(r)}",
-        r["partner_retaliation__examples"],
-    )
-
-
-def local_place_endings(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
-    n = _n(r["local_place_endings"])
-    if n == 0:
-        return f"No other tie of {r['local_name']} is recorded as ended {_before(r)}."
-    return _with_examples(
-        f"{r['local_name']} had ended {_ties(n)} with other places {_before(r)}",
-        r["local_place_endings__examples"],
-    )
+country_endings = _endings(
+    "country_endings",
+    "No tie between places in {lc} and {pc} had ended {before}.",
+    "{ties} between places in {lc} and {pc} had ended {before}",
+)
+partner_place_endings = _endings(
+    "partner_place_endings",
+    "No other tie of {partner} is recorded as ended {before}.",
+    "{ties} of {partner} had ended {before}",
+)
+partner_retaliation = _endings(
+    "partner_retaliation",
+    "No tie is recorded as cut by the {pc} side {before}.",
+    "Places in {pc} had cut {ties} themselves {before}",
+)
+local_place_endings = _endings(
+    "local_place_endings",
+    "No other tie of {local} is recorded as ended {before}.",
+    "{ties} of {local} with other places had ended {before}",
+)
 
 
 def climate_tension(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
