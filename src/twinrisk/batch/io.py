@@ -4,8 +4,10 @@ Inputs (by extension, ``.gz`` allowed for text formats):
 
 - CSV (``.csv``, ``.tsv``, ``.txt``): UTF-8 (a byte-order mark is accepted); the
   separator is detected from the header line among ``,`` ``;`` tab and ``|``.
-  Streamed row by row with the :mod:`csv` module, so a ragged row becomes that
-  row's error instead of stopping the file.
+  Streamed row by row with the :mod:`csv` module, so a malformed row becomes that
+  row's error instead of stopping the file: a row with fewer or more fields than
+  the header (the error names the missing columns), and a quote that is never
+  closed (see :data:`MAX_RECORD_LINES`). Duplicate header names are refused.
 - JSON Lines (``.jsonl``, ``.ndjson``, ``.json`` holding one object per line):
   streamed; read twice, first to collect the union of keys (the output needs its
   header before the first row is written), then to score. A line that is not a
@@ -67,6 +69,13 @@ COLUMN_ALIASES = {"local": ("local_place", "local_city", "local_name"),
                   "partner": ("partner_place", "partner_city", "partner_name")}
 XLSX_MAX_ROWS = 1_048_576
 XLSX_MAX_CELL = 32_767
+#: the most physical lines one CSV record may span (a quoted value holding line breaks,
+#: say a multi-line note). A record still open after this many lines, or at the end
+#: of the file, or whose line breaks fall in a column twinrisk reads (place names,
+#: countries, dates, terms never hold one) is an unclosed quote: the row where the
+#: quote opened gets the error, and the lines after it are read again as rows of
+#: their own. This bounds the memory an unclosed quote can take.
+MAX_RECORD_LINES = 100
 
 
 class InputReader(Protocol):
@@ -87,17 +96,27 @@ def known_columns() -> tuple[str, ...]:
     return (*REQUIRED_COLUMNS, *COUNTRY_COLUMNS, "as_of", *TERMS)
 
 
-def normalise_columns(raw: list[Any], reserved: tuple[str, ...] = ()) -> list[str]:
+def normalise_columns(raw: list[Any], reserved: tuple[str, ...] = (), *,
+                      source: str = "input", allow_duplicates: bool = False) -> list[str]:
     """Header cells as column names: trimmed, known names lower-cased, blanks named
-    ``column_<n>``, duplicates suffixed ``.1``, ``.2`` …, and pass-through columns
-    that clash with an output column renamed ``<name>_input``."""
+    ``column_<n>``, and pass-through columns that clash with an output column renamed
+    ``<name>_input`` (suffixed ``.1``, ``.2`` … should that name be taken too).
+
+    Raises :class:`BatchInputError` naming them when two header cells give the same
+    name (``local`` twice, or ``Local`` and ``local``): which of the two is meant
+    cannot be guessed. ``allow_duplicates`` suffixes them instead (used only while
+    guessing the separator)."""
     known = {c.lower(): c for c in known_columns()}
     out: list[str] = []
     seen: set[str] = set()
+    given: dict[str, list[tuple[int, str]]] = {}
     for i, cell in enumerate(raw):
         name = "" if cell is None else str(cell).replace("\ufeff", "").strip()
         if not name:
             name = f"column_{i + 1}"
+        else:
+            given.setdefault(known.get(name.lower().replace(" ", "_"), name), []).append(
+                (i + 1, name))
         name = known.get(name.lower().replace(" ", "_"), name)
         if name in reserved:
             name = f"{name}_input"
@@ -107,6 +126,10 @@ def normalise_columns(raw: list[Any], reserved: tuple[str, ...] = ()) -> list[st
             name = f"{base}.{n}"
         seen.add(name)
         out.append(name)
+    duplicated = {name: cells for name, cells in given.items() if len(cells) > 1}
+    if duplicated and not allow_duplicates:
+        raise BatchInputError(f"{source}: {_duplicates_text(duplicated)}; each column must "
+                              "be named once, so rename or remove the extra one")
     for required, aliases in COLUMN_ALIASES.items():
         if required not in out:
             for alias in aliases:
@@ -114,6 +137,19 @@ def normalise_columns(raw: list[Any], reserved: tuple[str, ...] = ()) -> list[st
                     out[out.index(alias)] = required
                     break
     return out
+
+
+def _duplicates_text(duplicated: dict[str, list[tuple[int, str]]]) -> str:
+    parts = []
+    for name, cells in list(duplicated.items())[:10]:
+        spellings = sorted({raw for _, raw in cells})
+        where = ", ".join(str(i) for i, _ in cells[:-1]) + f" and {cells[-1][0]}"
+        written = (f" (written {' and '.join(repr(w) for w in spellings)})"
+                   if len(spellings) > 1 else "")
+        parts.append(f"{name!r}{written} in columns {where}")
+    more = f", and {len(duplicated) - 10} more" if len(duplicated) > 10 else ""
+    noun = "column" if len(duplicated) == 1 else "columns"
+    return f"duplicate {noun} in the header: {'; '.join(parts)}{more}"
 
 
 def check_columns(columns: list[str], *, source: str, hint: str = "") -> None:

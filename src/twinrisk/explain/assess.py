@@ -349,12 +349,11 @@ def _mitigations(
     ]
     if not changes:
         return []
-    base = features.loc[[row], policy.factor_ids]
-    variants = pd.concat([base] * (len(changes) + 1), ignore_index=True)
-    for i, term in enumerate(changes):
-        variants.loc[i, term.factor] = term.risk(term.good)
-        variants.loc[len(changes), term.factor] = term.risk(term.good)  # all together
-    after = points_frame(eng.normaliser(policy).transform(variants), policy).sum(axis=1).tolist()
+    base = features.loc[row, policy.factor_ids].to_dict()
+    variants = [{**base, t.factor: t.risk(t.good)} for t in changes]
+    variants.append({**base, **{t.factor: t.risk(t.good) for t in changes}})  # all together
+    frame = pd.DataFrame(variants, columns=policy.factor_ids)
+    after = points_frame(eng.normaliser(policy).transform(frame), policy).sum(axis=1).tolist()
     out = [
         Mitigation(term=t.key, change=str(t.mitigation), score_before=before, score_after=int(a))
         for t, a in zip(changes, after, strict=False)

@@ -93,13 +93,14 @@ class FactorNormaliser:
             raw = X[spec.id]
             if kind == "levels":
                 levels = t["levels"]
-                unknown = set(raw.dropna().unique()) - set(levels)
-                if unknown:
+                codes = pd.Index(list(levels)).get_indexer(raw.to_numpy(dtype=object))
+                if (codes < 0).any():
+                    unknown = sorted({str(v) for v in raw.to_numpy(dtype=object)[codes < 0]})
                     raise ValueError(
-                        f"factor {spec.id}: values {sorted(unknown)} have no level "
+                        f"factor {spec.id}: values {unknown} have no level "
                         f"in the policy (levels: {', '.join(levels)})"
                     )
-                norm = raw.map(levels).to_numpy(dtype=float)
+                norm = np.array(list(levels.values()), dtype=float)[codes]
             else:
                 values = raw.to_numpy(dtype=float)
                 if kind == "linear":

@@ -555,10 +555,10 @@ def _save(index: Index, folder: Path) -> None:
 
 
 def _load(folder: Path) -> Index:
-    arrays = {name: np.load(folder / f"{name}.npy") for name in _ARRAYS}
-    texts = {name: (folder / f"{name}.txt").read_text(encoding="utf-8").split("\n")
-             for name in _TEXTS}
-    return Index(**arrays, **texts, folder=folder)
+    arrays: dict[str, Any] = {name: np.load(folder / f"{name}.npy") for name in _ARRAYS}
+    for name in _TEXTS:
+        arrays[name] = (folder / f"{name}.txt").read_text(encoding="utf-8").split("\n")
+    return Index(**arrays, folder=folder)
 
 
 def index_dir() -> Path:

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -150,7 +151,7 @@ def get_geometry() -> Geometry:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(path.name + ".tmp.npz")
-            np.savez(tmp, **arrays)
+            np.savez(tmp, **cast("dict[str, Any]", arrays))
             tmp.replace(path)
         except OSError:
             pass
@@ -213,8 +214,10 @@ def _disputed(stamp: tuple[str, float, int]) -> Disputed:
             a, b = row["country_a"], row["country_b"]
             sel = ((geo.border_a == a) & (geo.border_b == b)) | (
                 (geo.border_a == b) & (geo.border_b == a))
-            for col, arr, op in (("min_lat", lat, np.greater_equal), ("max_lat", lat, np.less_equal),
-                                 ("min_lon", lon, np.greater_equal), ("max_lon", lon, np.less_equal)):
+            for col, arr, op in (("min_lat", lat, np.greater_equal),
+                                 ("max_lat", lat, np.less_equal),
+                                 ("min_lon", lon, np.greater_equal),
+                                 ("max_lon", lon, np.less_equal)):
                 if row.get(col, ""):
                     sel &= op(arr, float(row[col]))
             pts = geo.border_xyz[sel]
@@ -233,7 +236,8 @@ def _curated(stamp: tuple[str, float, int]) -> pd.DataFrame:
     table = _read_csv("places.csv")
     if table.empty or not {"name", "country"} <= set(table.columns):
         return pd.DataFrame()
-    want = [None if lvl != "admin1" else "admin1" for lvl in table.get("admin_level", [""] * len(table))]
+    levels = table.get("admin_level", [""] * len(table))
+    want = [None if lvl != "admin1" else "admin1" for lvl in levels]
     names = [f"{n} (province)" if w else n for n, w in zip(table["name"], want, strict=True)]
     resolved = resolve_many(names, list(table["country"]))
     ids = [p.id if isinstance(p, Place) else None for p in resolved]
@@ -332,7 +336,8 @@ def _merge_curated(frame: pd.DataFrame) -> pd.DataFrame:
         if col in c:
             frame.loc[hit, col] = c[col].fillna("").to_numpy()
     if "flagship_year" in c:
-        frame.loc[hit, "flagship_year"] = pd.to_numeric(c["flagship_year"], errors="coerce").to_numpy()
+        frame.loc[hit, "flagship_year"] = pd.to_numeric(c["flagship_year"],
+                                                        errors="coerce").to_numpy()
     if "sources" in c:
         frame.loc[hit, "curated_sources"] = c["sources"].fillna("").to_numpy()
     return frame

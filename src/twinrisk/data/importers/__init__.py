@@ -69,7 +69,7 @@ def _handler(run: Runner) -> Callable[[argparse.Namespace], int]:
     return handle
 
 
-def register_importers(data_sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register_importers(data_sub: argparse._SubParsersAction) -> None:
     from twinrisk.config import features_dir
 
     specs: list[tuple[str, str, str, Path | None]] = [

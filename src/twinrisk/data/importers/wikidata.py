@@ -49,7 +49,8 @@ def _sparql_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
             doc = json.loads(text)
             bindings = doc["results"]["bindings"]
         except (ValueError, KeyError, TypeError):
-            raise ImportFormatError(path, 1, "SPARQL JSON results (head/results/bindings)") from None
+            raise ImportFormatError(
+                path, 1, "SPARQL JSON results (head/results/bindings)") from None
         return [(i + 1, {k: v.get("value", "") for k, v in b.items()})
                 for i, b in enumerate(bindings)]
     delim = "\t" if "\t" in text.split("\n", 1)[0] else ","
@@ -98,17 +99,17 @@ def _pairs(path: Path) -> list[Pair]:
                     raise ImportFormatError(path, reader.line_num, "tab-separated EU TSV fields")
                 ca = _country_name(rec.get("origincountry_corrected") or rec["origincountry"])
                 cb = _country_name(rec["destination_countryLabel"])
-                pairs.append(("", rec["origincityLabel"], ca, "", rec["sistercityLabel"], cb, "", ""))
+                pairs.append(("", rec["origincityLabel"], ca,
+                              "", rec["sistercityLabel"], cb, "", ""))
             return pairs
     rows = _sparql_rows(path)
     pairs = []
-    for lineno, rec in rows:
-        line = int(lineno)
+    for line_no, rec in rows:
         missing = [c for c in SPARQL_COLS if c not in rec]
         if missing:
-            raise ImportFormatError(path, line, f"SPARQL variables {missing}")
-        pairs.append((_qid(rec["item"], path, line), rec["itemLabel"],
-                      rec.get("itemCountry", "").upper(), _qid(rec["twin"], path, line),
+            raise ImportFormatError(path, line_no, f"SPARQL variables {missing}")
+        pairs.append((_qid(rec["item"], path, line_no), rec["itemLabel"],
+                      rec.get("itemCountry", "").upper(), _qid(rec["twin"], path, line_no),
                       rec["twinLabel"], rec.get("twinCountry", "").upper(),
                       _year(rec.get("start", "")), _year(rec.get("end", ""))))
     return pairs

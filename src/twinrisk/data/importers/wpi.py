@@ -44,7 +44,8 @@ def read(path: Path) -> list[list[object]]:
                     path, line, "numeric World Port Index Number, Latitude and Longitude"
                 ) from None
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise ImportFormatError(path, line, "latitude in [-90, 90], longitude in [-180, 180]")
+                raise ImportFormatError(
+                    path, line, "latitude in [-90, 90], longitude in [-180, 180]")
             rows.append([number, row[col["Main Port Name"]].strip(),
                          row[col["UN/LOCODE"]].strip(), row[col["Country Code"]].strip(),
                          row[col["Harbor Size"]].strip(), row[col["Harbor Type"]].strip(),
