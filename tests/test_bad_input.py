@@ -3,8 +3,8 @@ caller can send, each its own case. Each must get a 4xx problem (or, inside a
 batch, a per-row / per-item error) whose message names the problem; none may get a
 500; and nothing stored before the catalogue ran may be lost or changed.
 
-Cases marked ``xfail(strict=True)`` with "BUG" are known defects outside the service
-(reported to the lead); they turn into failures once fixed, so the mark is removed.
+A known defect outside the service gets ``xfail(strict=True)`` with a reason starting
+"BUG" (and is reported to the lead); once fixed the case fails until the mark goes.
 """
 
 from __future__ import annotations
@@ -101,19 +101,6 @@ def neutralised(response: Any) -> None:
     rows = csv_rows(response)
     assert all(not v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values()), rows
 
-
-BUG_TRUNCATED = pytest.mark.xfail(strict=True, reason=(
-    "BUG (twinrisk.batch CsvReader): a row cut short after 3 of 4 fields is scored as if "
-    "complete (partner 'Xi' with no country resolves to Ski, NO) instead of a row error "
-    "naming the missing fields; rows with 2 fields do get an error"))
-BUG_QUOTE = pytest.mark.xfail(strict=True, reason=(
-    "BUG (twinrisk.batch CsvReader): an unterminated quote swallows the rest of the file "
-    "into one field; the row error says 'a place name is required' instead of naming "
-    "the unclosed quote"))
-BUG_DUP_HEADER = pytest.mark.xfail(strict=True, reason=(
-    "BUG (twinrisk.batch CsvReader): a header naming 'local' twice is accepted (pandas "
-    "renames the second to 'local.1' and it is silently ignored) instead of a 422 "
-    "naming the duplicated column"))
 
 CASES: list[Case] = [
     # -- names ---------------------------------------------------------------------------
@@ -230,12 +217,14 @@ CASES: list[Case] = [
     Case("csv-blank-lines-only", upload(b"\n\r\n\n"), 422, ("empty",)),
     Case("csv-no-header-row", upload(b"Lulea,SE,Xian,CN\n"), 422,
          ("missing required column",)),
-    Case("csv-truncated-mid-row", upload(HEADER + b"Lulea,SE,Xi"), 200, ("field",),
-         expect="csv-row", marks=(BUG_TRUNCATED,)),
+    Case("csv-truncated-mid-row", upload(HEADER + b"Lulea,SE,Xi"), 200,
+         ("3 fields", "header has 4"),
+         expect="csv-row"),
     Case("csv-truncated-row-two-fields", upload(HEADER + b"Lulea,SE,Xian,CN\nKiel,DE"), 200,
          ("partner",), expect="csv-row", bad=("1",)),
-    Case("csv-unterminated-quote", upload(HEADER + b'"Lulea,SE,Xian,CN\n'), 200, ("quote",),
-         expect="csv-row", marks=(BUG_QUOTE,)),
+    Case("csv-unterminated-quote", upload(HEADER + b'"Lulea,SE,Xian,CN\n'), 200,
+         ("unclosed quote",),
+         expect="csv-row"),
     Case("csv-semicolon-delimiter-detected",
          upload(b"local;local_country;partner;partner_country\nLulea;SE;Xian;CN\n"), 200,
          expect="accepted", check=scored_one),
@@ -255,8 +244,8 @@ CASES: list[Case] = [
                                           + b"\n"), 200, ("1000004 fields", "header has 4"),
          expect="csv-row"),
     Case("csv-duplicate-header", upload(b"local,local,local_country,partner,partner_country\n"
-                                        b"Lulea,Kiel,SE,Xian,CN\n"), 422, ("local",),
-         marks=(BUG_DUP_HEADER,)),
+                                        b"Lulea,Kiel,SE,Xian,CN\n"), 422,
+         ("duplicate column", "local")),
     Case("csv-formula-injection", upload(HEADER + b'=HYPERLINK("http://evil"),SE,Xian,CN\n'
                                          b"@SUM(A1),SE,+cmd,CN\n"), 200, ("unknown place",),
          expect="csv-row", check=neutralised),

@@ -227,10 +227,14 @@ def test_semicolon_csv_and_ragged_rows(tmp_path: Path, fake: FakeScorer) -> None
                    "\n"
                    "Luleå;SE;Xi'an\n", encoding="utf-8")
     result = score_file(src, tmp_path / "o.csv")
-    assert (result.scored, result.failed) == (2, 1)
+    assert (result.scored, result.failed) == (1, 2)
     df = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
+    assert df.loc[0, "local_resolved"] == "Hambantota (LK)"
     assert df.loc[1, "error"].startswith("line 3: 5 fields but the header has 4")
-    assert df.loc[2, "local_resolved"] == "Luleå (SE)"
+    # a row cut short is never scored as if complete (its country would be guessed)
+    assert df.loc[2, "error"].startswith("line 5: 3 fields but the header has 4; "
+                                         "missing partner_country")
+    assert df.loc[2, "score"] == "" and df.loc[2, "local_resolved"] == ""
 
 
 def test_output_is_atomic_when_input_breaks_midway(tmp_path: Path, fake: FakeScorer) -> None:
@@ -241,6 +245,186 @@ def test_output_is_atomic_when_input_breaks_midway(tmp_path: Path, fake: FakeSco
     with pytest.raises(BatchInputError, match="not UTF-8"):
         score_file(src, tmp_path / "o.csv", chunk_size=1000)
     assert list(tmp_path.iterdir()) == [src]  # no output, no partial file left
+
+
+# --------------------------------------------------------------------------- malformed CSV
+
+CSV_HEADER = "ref,local,local_country,partner,partner_country,note\n"
+CSV_GOOD = "{},Hambantota,LK,Guangzhou,CN,ok\n"
+
+
+def read_out(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def test_cli_short_rows_are_row_errors(tmp_path: Path, fake: FakeScorer, capsys) -> None:
+    """A row cut short (3 or 2 of 4 place fields, or only the last pass-through column
+    missing) gets an error naming the missing columns and its line; the others are
+    scored."""
+    src = tmp_path / "in.csv"
+    src.write_text(CSV_HEADER + CSV_GOOD.format(1)
+                   + "2,Luleå,SE,Xi'an\n"       # cut after the partner's name
+                   + "3,Kiel,DE\n"              # cut after the local country
+                   + "4,Kiel,DE,Qingdao,CN\n"   # only the note missing
+                   + CSV_GOOD.format(5) + "6,Hambantota,LK,Guangz", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["batch", str(src), "-o", str(out), "-q"]) == 1
+    captured = capsys.readouterr()
+    assert "scored 2, failed 4" in captured.out
+    assert "row 2: line 3: 4 fields but the header has 6; missing partner_country, note" \
+        in captured.err
+    df = read_out(out)
+    assert df["ref"].tolist() == ["1", "2", "3", "4", "5", "6"]
+    assert df.loc[[0, 4], "error"].tolist() == ["", ""]
+    assert df.loc[[0, 4], "score"].str.isdigit().all()
+    expected = {1: ("line 3", "missing partner_country, note"),
+                2: ("line 4", "missing partner, partner_country, note"),
+                3: ("line 5", "missing note"),
+                5: ("line 7", "missing partner_country, note")}
+    for i, (line, missing) in expected.items():
+        assert df.loc[i, "error"].startswith(f"{line}: "), df.loc[i, "error"]
+        assert missing in df.loc[i, "error"] and "fields but the header has 6" in df.loc[i, "error"]
+        assert df.loc[i, "score"] == "" and df.loc[i, "partner_resolved"] == ""
+    assert df.loc[1, "local"] == "Luleå" and df.loc[1, "partner"] == "Xi'an"  # kept as read
+    assert sum(fake.calls) == 2  # the short rows never reached the scorer
+
+
+def test_score_csv_bytes_truncated_upload(fake: FakeScorer) -> None:
+    header = "local,local_country,partner,partner_country\n"
+    out, summary = score_csv_bytes((header + "Luleå,SE,Xi'an,CN\nLuleå,SE,Xi").encode())
+    assert summary == {"scored": 1, "failed": 1}
+    df = pd.read_csv(io.BytesIO(out), dtype=str, keep_default_na=False)
+    assert df.loc[0, "error"] == ""
+    assert df.loc[1, "error"].startswith("line 3: 3 fields but the header has 4; "
+                                         "missing partner_country")
+    assert df.loc[1, "score"] == ""
+
+
+def test_cli_unclosed_quote_mid_file(tmp_path: Path, fake: FakeScorer, capsys) -> None:
+    """A quote opened on line 3 and closed only on line 5 (by another row's quoted
+    value) would swallow row 4: line 3 gets the error, rows before and after it are
+    scored, and the quoted value on line 5 is read correctly."""
+    src = tmp_path / "in.csv"
+    src.write_text(CSV_HEADER + CSV_GOOD.format(1)
+                   + '2,Luleå,SE,"Xi\'an,CN,oops\n'
+                   + CSV_GOOD.format(3)
+                   + '4,Kiel,DE,Qingdao,CN,"a, quoted note"\n'
+                   + CSV_GOOD.format(5), encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["batch", str(src), "-o", str(out), "-q"]) == 1
+    assert "scored 4, failed 1" in capsys.readouterr().out
+    df = read_out(out)
+    assert df["ref"].tolist() == ["1", "2", "3", "4", "5"]
+    error = df.loc[1, "error"]
+    assert error.startswith("line 3: unclosed quote") and "not scored" in error
+    assert "read again as rows of their own" in error
+    assert df.loc[1, "score"] == ""
+    assert (df.loc[[0, 2, 3, 4], "error"] == "").all()
+    assert df.loc[3, "note"] == "a, quoted note"
+
+
+def test_unclosed_quote_at_end_of_file(fake: FakeScorer) -> None:
+    header = "local,local_country,partner,partner_country\n"
+    data = header + "Kiel,DE,Qingdao,CN\n" + '"Luleå,SE,Xi\'an,CN\n'
+    out, summary = score_csv_bytes(data.encode())
+    assert summary == {"scored": 1, "failed": 1}
+    df = pd.read_csv(io.BytesIO(out), dtype=str, keep_default_na=False)
+    assert df.loc[0, "error"] == "" and df.loc[0, "score"]
+    assert df.loc[1, "error"].startswith("line 3: unclosed quote: ")
+    assert "to the end of the file" in df.loc[1, "error"]
+    assert "read again" not in df.loc[1, "error"]  # nothing came after it
+    assert df.loc[1, "score"] == ""
+
+
+def test_unclosed_quote_is_bounded_and_streams(tmp_path: Path, fake: FakeScorer) -> None:
+    """A quote that never closes holds at most MAX_RECORD_LINES lines: the reader still
+    yields its first chunk before reaching the end of a large file, and every row
+    after the bad one is scored."""
+    from twinrisk.batch.io import MAX_RECORD_LINES, READ_ERROR, CsvReader
+
+    src = tmp_path / "in.csv"
+    n = 50_000
+    with src.open("w", encoding="utf-8") as fh:
+        fh.write(CSV_HEADER + '0,"Hambantota,LK,Guangzhou,CN,ok\n')
+        for i in range(1, n + 1):
+            fh.write(CSV_GOOD.format(i))
+    reader = CsvReader(src, chunk_size=1000)
+    chunks = iter(reader)
+    first = next(chunks)
+    assert len(first) == 1000
+    assert (first[READ_ERROR] != "").tolist() == [True] + [False] * 999
+    assert f"past line {1 + MAX_RECORD_LINES}" in first[READ_ERROR].iloc[0]
+    fraction = reader.fraction_done()
+    assert fraction is not None and fraction < 0.5  # not the whole file read
+    chunks.close()
+
+    result = score_file(src, tmp_path / "out.csv", chunk_size=10_000)
+    assert (result.rows, result.scored, result.failed) == (n + 1, n, 1)
+    df = read_out(tmp_path / "out.csv")
+    assert df["ref"].tolist() == [str(i) for i in range(n + 1)]
+
+
+def test_multi_line_note_is_kept(tmp_path: Path, fake: FakeScorer) -> None:
+    """A quoted value with line breaks in a pass-through column is legitimate. In a
+    column twinrisk reads (a place name here) it means a quote left open until another
+    row's quote closed it, even when the field count happens to match the header: the
+    row with the open quote fails, the rows it swallowed are read again and scored."""
+    src = tmp_path / "in.csv"
+    src.write_text(CSV_HEADER + '1,Hambantota,LK,Guangzhou,CN,"first line\nsecond line"\n'
+                   + '2,Kiel,DE,"Qingdao,CN,x\n' + CSV_GOOD.format(3)
+                   + '4,Kiel,DE,"Qingdao",CN,y\n', encoding="utf-8")
+    result = score_file(src, tmp_path / "out.csv")
+    assert (result.scored, result.failed) == (3, 1)
+    df = read_out(tmp_path / "out.csv")
+    assert df["ref"].tolist() == ["1", "2", "3", "4"]
+    assert df.loc[0, "note"] == "first line\nsecond line" and df.loc[0, "error"] == ""
+    assert df.loc[1, "error"].startswith("line 4: unclosed quote")
+    assert "over 3 lines (to line 6)" in df.loc[1, "error"]
+    assert (df.loc[[0, 2, 3], "error"] == "").all()
+    assert df.loc[3, "partner"] == "Qingdao" and df.loc[3, "note"] == "y"
+
+
+def test_value_over_field_limit_is_a_row_error(fake: FakeScorer) -> None:
+    header = "local,local_country,partner,partner_country\n"
+    data = header + 'Kiel,DE,"' + "x" * 200_000 + '",CN\nKiel,DE,Qingdao,CN\n'
+    out, summary = score_csv_bytes(data.encode())
+    assert summary == {"scored": 1, "failed": 1}
+    df = pd.read_csv(io.BytesIO(out), dtype=str, keep_default_na=False)
+    assert df.loc[0, "error"].startswith("line 2: a value longer than 131,072 characters")
+
+
+@pytest.mark.parametrize("header, named", [
+    ("local,local,local_country,partner,partner_country", "'local' in columns 1 and 2"),
+    ("Local,local_country,partner,LOCAL,partner_country",
+     "'local' (written 'LOCAL' and 'Local') in columns 1 and 4"),
+    ("local,partner,note,note", "'note' in columns 3 and 4"),
+])
+def test_duplicate_header_refused(header: str, named: str, fake: FakeScorer) -> None:
+    with pytest.raises(BatchInputError) as err:
+        score_csv_bytes(f"{header}\nLuleå,Kiel,SE,Xi'an,CN\n".encode())
+    assert "duplicate column in the header" in str(err.value)
+    assert named in str(err.value)
+    assert fake.calls == []
+
+
+def test_cli_duplicate_header_exit_2(tmp_path: Path, fake: FakeScorer, capsys) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("local,local,local_country,partner,partner_country\n"
+                   "Luleå,Kiel,SE,Xi'an,CN\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["batch", str(src), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "duplicate column in the header: 'local' in columns 1 and 2" in err
+    assert not out.exists() and fake.calls == []
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["local", "partner", "partner"])
+    wb.active.append(["Kiel", "Qingdao", "Xi'an"])
+    wb.save(tmp_path / "in.xlsx")
+    assert main(["batch", str(tmp_path / "in.xlsx"), "-o", str(out)]) == 2
+    assert "'partner' in columns 2 and 3" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- formats
@@ -339,12 +523,6 @@ def test_score_csv_bytes_errors(fake: FakeScorer) -> None:
 
 def test_real_pipeline_batch(tmp_path: Path, capsys) -> None:
     """End to end with the lead's assess_frame: good rows scored, bad rows explained."""
-    import twinrisk
-
-    try:
-        twinrisk.assess_frame  # noqa: B018
-    except (ImportError, AttributeError) as exc:
-        pytest.skip(f"twinrisk.assess_frame unavailable: {exc}")
     src = write_csv(tmp_path / "in.csv", ROWS)
     out = tmp_path / "out.csv"
     assert main(["batch", str(src), "-o", str(out), "--report", str(tmp_path / "s.html")]) == 1

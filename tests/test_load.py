@@ -33,11 +33,11 @@ def test_load_with_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
     assert load.lost(result) == 0, s
     assert s["db_integrity"] == "ok"
     # the run did real work on both sides of the kill
-    assert s["acknowledged_assessments"] >= 5 and s["acknowledged_decisions"] >= 2, s
+    assert s["acknowledged_assessments"] >= 3 and s["acknowledged_decisions"] >= 1, s
     assert s["downtime_s"] is not None
     assert s["writes_after_restart"] and s["writes_after_restart"] > 0, s
     ok = sum(n for code, n in s["by_status"].items() if code.startswith("2"))
-    assert ok >= 20, s["by_status"]
+    assert ok >= 10, s["by_status"]
     unexpected = {c: n for c, n in s["by_status"].items()
                   if c not in ("200", "201", "422", "connection-error")}
     assert not unexpected, s["by_status"]

