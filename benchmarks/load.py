@@ -279,22 +279,32 @@ def run_load(base_url: str, *, clients: int = 32, duration: float = 60.0, seed: 
         rng = random.Random(seed * 1000 + n)
         conn = Http(host, port)
         try:
-            while time.monotonic() < deadline[0]:
+            # with a kill planned, keep going until the server is back (and beyond)
+            while time.monotonic() < deadline[0] or not back.is_set():
                 one_request(rng.choices(ops, weights)[0], conn, rng, ledger)
         finally:
             conn.close()
 
     downtime: list[float] = []
+    failures: list[BaseException] = []
+    back = threading.Event()  # set at once without a kill; else when the server is back
+    if kill_at is None:
+        back.set()
 
     def killer() -> None:
         assert kill is not None and restart is not None and kill_at is not None
-        time.sleep(max(0.0, start + kill_at - time.monotonic()))
-        t0 = time.monotonic()
-        kill()
-        restart()
-        downtime.append(time.monotonic() - t0)
-        ledger.writes_at_restart = ledger.writes
-        deadline[0] = max(deadline[0], time.monotonic() + after_restart)
+        try:
+            time.sleep(max(0.0, start + kill_at - time.monotonic()))
+            t0 = time.monotonic()
+            kill()
+            restart()
+            downtime.append(time.monotonic() - t0)
+            ledger.writes_at_restart = ledger.writes
+            deadline[0] = max(deadline[0], time.monotonic() + after_restart)
+        except BaseException as exc:  # noqa: BLE001 - re-raised below, after the clients stop
+            failures.append(exc)
+        finally:
+            back.set()
 
     threads = [threading.Thread(target=client, args=(i,), name=f"load-{i}", daemon=True)
                for i in range(clients)]
@@ -304,6 +314,8 @@ def run_load(base_url: str, *, clients: int = 32, duration: float = 60.0, seed: 
         t.start()
     for t in threads:
         t.join()
+    if failures:
+        raise RuntimeError("the server could not be restarted") from failures[0]
     return RunResult(clients=clients, duration=duration, elapsed=time.monotonic() - start,
                      kill_at=kill_at, downtime=downtime[0] if downtime else None, ledger=ledger)
 
