@@ -583,8 +583,18 @@ def index_dir() -> Path:
     return cache_dir() / f"gazetteer-{_source_fingerprint()}"
 
 
-@lru_cache(maxsize=1)
+_INDEX_LOCK = threading.Lock()
+
+
 def get_index() -> Index:
+    """The index, built or loaded once per process: concurrent first requests (a server
+    restarted under load) wait for one build instead of each starting their own."""
+    with _INDEX_LOCK:
+        return _get_index()
+
+
+@lru_cache(maxsize=1)
+def _get_index() -> Index:
     """The index, from the disk cache when its sources are unchanged, else rebuilt."""
     folder = index_dir()
     if (folder / "capitals.npy").exists():
