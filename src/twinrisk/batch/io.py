@@ -546,6 +546,13 @@ class JsonLinesReader:
             yield _frame(rows, self.columns, start, errors)
 
 
+def _named_source(source: str | Path | bytes, name: str | None) -> tuple[str, Any]:
+    """The name to use in messages, and what a reader opens (a path or an in-memory file)."""
+    if isinstance(source, bytes):
+        return name or "input", io.BytesIO(source)
+    return name or str(source), source
+
+
 class XlsxReader:
     """The first worksheet of an .xlsx workbook, row by row (openpyxl read-only mode)."""
 
@@ -553,9 +560,8 @@ class XlsxReader:
                  reserved: tuple[str, ...] = (), name: str | None = None) -> None:
         from openpyxl import load_workbook
 
-        self.name = name or ("input" if isinstance(source, bytes) else str(source))
+        self.name, target = _named_source(source, name)
         self.chunk_size = chunk_size
-        target: Any = io.BytesIO(source) if isinstance(source, bytes) else source
         try:
             self._wb = load_workbook(target, read_only=True, data_only=True)
         except OSError as exc:
@@ -626,9 +632,8 @@ class ParquetReader:
                  reserved: tuple[str, ...] = (), name: str | None = None) -> None:
         import pyarrow.parquet as pq
 
-        self.name = name or ("input" if isinstance(source, bytes) else str(source))
+        self.name, target = _named_source(source, name)
         self.chunk_size = chunk_size
-        target: Any = io.BytesIO(source) if isinstance(source, bytes) else source
         try:
             self._file = pq.ParquetFile(target)
         except OSError as exc:
