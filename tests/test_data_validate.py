@@ -126,6 +126,11 @@ def _active_with_end(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _events_of_a_pair_removed(df: pd.DataFrame) -> pd.DataFrame:
+    pair = {"SE", "CN"}
+    return df[~df.apply(lambda r: {r["country_a"], r["country_b"]} == pair, axis=1)]
+
+
 def _place_missing(df: pd.DataFrame) -> pd.DataFrame:
     return df.drop(index=_rows(df, name="Hambantota", country="LK"))
 
@@ -150,6 +155,13 @@ CASES = [
     ("sources.csv", _bad_url, "url", "str_matches", "not a url"),
     ("bilateral_events.csv", _missing_column, "severity", "required column is missing", None),
     ("dyads.csv", _active_with_end, "ended_year", "an active dyad has no ended_year", "2020"),
+    (
+        "bilateral_events.csv",
+        _events_of_a_pair_removed,
+        "partner_country",
+        "no bilateral event for this pair",
+        None,
+    ),
     ("places.csv", _place_missing, "local_place", "place not in places.csv", "Hambantota (LK)"),
 ]
 
