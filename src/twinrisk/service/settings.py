@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
 from twinrisk.service.auth import KeyRing
 
@@ -26,30 +27,26 @@ MiB = 1024 * 1024
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
-def _int(name: str, default: int) -> int:
+def _positive(name: str, default: Any, cast: Any, what: str) -> Any:
+    """A positive number from the environment, or a message naming the variable."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
-        value = int(raw)
+        value = cast(raw)
     except ValueError as exc:
-        raise ValueError(f"{name}={raw!r} is not an integer") from exc
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, not {value}")
-    return value
-
-
-def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise ValueError(f"{name}={raw!r} is not a number") from exc
+        raise ValueError(f"{name}={raw!r} is not {what}") from exc
     if not value > 0:
         raise ValueError(f"{name} must be positive, not {raw}")
     return value
+
+
+def _int(name: str, default: int) -> int:
+    return int(_positive(name, default, int, "an integer"))
+
+
+def _float(name: str, default: float) -> float:
+    return float(_positive(name, default, float, "a number"))
 
 
 @dataclass
