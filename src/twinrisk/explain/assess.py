@@ -99,12 +99,9 @@ def _curated_id(name: str, country: str) -> str:
         return curated_place_id(name, country)
 
 
-def build_history(tables: Tables) -> History:
-    return _history_for(tables)
-
-
 @lru_cache(maxsize=2)
-def _history_for(tables: Tables) -> History:
+def build_history(tables: Tables) -> History:
+    """The indexed history of these tables, built once per data version."""
     return History.build(tables, _curated_id)
 
 
@@ -331,13 +328,6 @@ def _display_value(value: Any) -> Any:
     return value
 
 
-def _imputed(features: pd.DataFrame, factor: str) -> pd.Series:
-    column = f"{factor}__imputed"
-    if column in features:
-        return features[column].fillna(False).astype(bool)
-    return pd.Series(False, index=features.index)
-
-
 def _mitigations(
     eng: Engine, policy: Policy, features: pd.DataFrame, points: pd.DataFrame, row: Any
 ) -> list[Mitigation]:
@@ -550,9 +540,6 @@ def assess(
     if isinstance(result, Exception):
         raise result
     return result
-
-
-FRAME_COLUMNS = ("local", "local_country", "partner", "partner_country")
 
 
 def assess_frame(

@@ -63,23 +63,6 @@ INPUT_COLUMNS = (
     "as_of",
 )
 
-FACT_DEFAULTS: dict[str, object] = {
-    "coast_km": np.nan,
-    "border_km": np.nan,
-    "disputed_border_km": np.nan,
-    "disputed_border": "",
-    "disputed_border_sources": "",
-    "capital": "none",
-    "seaport": False,
-    "naval_base": False,
-    "tech_hub": False,
-    "flagship_project": "",
-    "flagship_financier": "",
-    "flagship_year": pd.NA,
-    "curated_sources": "",
-    "seaport_source": "",
-}
-
 
 @lru_cache(maxsize=4)
 def _debt_index(tables: Tables) -> dict[tuple[str, str, str], tuple[np.ndarray, ...]]:
@@ -315,8 +298,12 @@ def build_features(
 def object_frame(columns: dict[str, Any], index: Any = None) -> pd.DataFrame:
     """A DataFrame that keeps object arrays as objects: pandas would otherwise copy every
     text column into Arrow strings, which costs more than the scoring itself."""
-    return pd.DataFrame({
-        name: pd.Series(values, index=index, dtype=object)
-        if isinstance(values, np.ndarray) and values.dtype == object else values
-        for name, values in columns.items()
-    }, index=index)
+    return pd.DataFrame(
+        {
+            name: pd.Series(values, index=index, dtype=object)
+            if isinstance(values, np.ndarray) and values.dtype == object
+            else values
+            for name, values in columns.items()
+        },
+        index=index,
+    )
