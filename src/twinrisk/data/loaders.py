@@ -20,12 +20,25 @@ BOOL_COLUMNS = {"places.csv": ("seaport", "naval_base", "tech_hub")}
 
 
 def data_version(data_dir: Path | None = None) -> str:
-    """A short hash of every table's bytes: equal tables give equal versions."""
+    """A short hash of every table's bytes: equal tables give equal versions.
+
+    The hash is recomputed only when a file's name, size or modification time
+    changes, so asking for the version on every request costs a few ``stat`` calls."""
     root = Path(data_dir or features_dir())
+    stamps = tuple(
+        (path.name, st.st_size, st.st_mtime_ns)
+        for path in sorted(root.glob("*.csv"))
+        for st in (path.stat(),)
+    )
+    return _hash_tables(root, stamps)
+
+
+@lru_cache(maxsize=16)
+def _hash_tables(root: Path, stamps: tuple[tuple[str, int, int], ...]) -> str:
     digest = hashlib.sha256()
-    for path in sorted(root.glob("*.csv")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    for name, _size, _mtime in stamps:
+        digest.update(name.encode())
+        digest.update((root / name).read_bytes())
     return "data-" + digest.hexdigest()[:12]
 
 

@@ -35,12 +35,12 @@ from twinrisk.explain.models import (
 )
 from twinrisk.explain.precedents import nearest
 from twinrisk.explain.reasons import PRECEDENT_IDS, REASONS, SOURCE_COLUMNS
-from twinrisk.features.build import build_features, object_frame
-from twinrisk.features.history import History, curated_place_id
+from twinrisk.features.build import feature_columns, object_frame
+from twinrisk.features.history import History, _distinct, curated_place_id
 from twinrisk.features.terms import TERMS, TermError, parse_terms
 from twinrisk.model.artifact import ModelArtifact, load_artifact
 from twinrisk.model.policy import GROUPS, Policy, load_policy
-from twinrisk.model.scorecard import group_points, points_frame
+from twinrisk.model.scorecard import group_totals, points_array
 from twinrisk.model.transforms import FactorNormaliser
 
 EARLIEST_AS_OF = dt.date(1950, 1, 1)
@@ -155,11 +155,11 @@ def _country(value: Any, field: str, names: Mapping[str, str]) -> str | None:
     return code
 
 
-def _parse_unique(values: pd.Series, parse: Any) -> tuple[list[Any], list[str]]:
+def _parse_unique(values: Sequence[Any], parse: Any) -> tuple[list[Any], list[str]]:
     """Apply ``parse`` once per distinct value; return parsed values and error texts."""
     parsed: dict[Any, tuple[Any, str]] = {}
     out, errors = [], []
-    for value in values.tolist():
+    for value in values:
         key = value if not isinstance(value, (list, dict)) else repr(value)
         if key not in parsed:
             try:
@@ -176,19 +176,30 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, float) and np.isnan(value)) or value == ""
 
 
+@dataclass
+class Prepared:
+    """The rows of a request that can be scored, as arrays (``rows`` are their
+    positions in the request), and an error text per request row ("" when fine)."""
+
+    rows: np.ndarray
+    columns: dict[str, np.ndarray]
+    locals: list[Place]
+    partners: list[Place]
+    errors: list[str]
+
+
 def _prepare(
-    eng: Engine, df: pd.DataFrame, default_as_of: dt.date | None = None
-) -> tuple[pd.DataFrame, list[str]]:
-    """Check and resolve every row of a request frame; a bad row gets an error, the
-    rest go on. Columns: local, partner, optional local_country, partner_country,
-    as_of and term columns. Each distinct value is parsed once."""
-    n = len(df)
+    eng: Engine, request: Mapping[str, Sequence[Any]], n: int,
+    default_as_of: dt.date | None = None,
+) -> Prepared:
+    """Check and resolve every row of a request; a bad row gets an error, the rest go
+    on. ``request`` maps column names (local, partner, optional local_country,
+    partner_country, as_of and term keys) to ``n`` values. Each distinct value is
+    parsed once."""
     errors: list[list[str]] = [[] for _ in range(n)]
 
-    def column(name: str) -> pd.Series:
-        if name in df.columns:
-            return df[name].astype(object).reset_index(drop=True)
-        return pd.Series([None] * n, dtype=object)
+    def column(name: str) -> Sequence[Any]:
+        return request[name] if name in request else [None] * n
 
     def note(errs: list[str]) -> None:
         for i, e in enumerate(errs):
@@ -209,19 +220,18 @@ def _prepare(
         note(errs)
     terms: dict[str, list[Any]] = {}
     for key in TERMS:
-        if key in df.columns:
+        if key in request:
             values, errs = _parse_unique(column(key), lambda v, k=key: parse_terms({k: v}).get(k))
             terms[key] = values
             note(errs)
     resolved = {}
     for side in ("local", "partner"):
-        names = ["" if _empty(v) else str(v) for v in column(side).tolist()]
+        names = ["" if _empty(v) else str(v) for v in column(side)]
         for i, name in enumerate(names):
             if not name.strip():
                 errors[i].append(f"{side}: a place name is required")
         resolved[side] = gazetteer.resolve_many(names, countries[side])
-    rows = []
-    ok = []
+    ok: list[int] = []
     for i in range(n):
         lp, pp = resolved["local"][i], resolved["partner"][i]
         if not errors[i]:
@@ -234,74 +244,96 @@ def _prepare(
                     )
         if not errors[i] and lp.id == pp.id:  # type: ignore[union-attr]
             errors[i].append(f"partner: {pp.name} ({pp.country}) is the same place as local")  # type: ignore[union-attr]
-        if errors[i]:
-            continue
-        assert isinstance(lp, Place) and isinstance(pp, Place)
-        ok.append(i)
-        row = {
-            "local_id": lp.id,
-            "local_name": lp.name,
-            "local_country": lp.country,
-            "partner_id": pp.id,
-            "partner_name": pp.name,
-            "partner_country": pp.country,
-            "as_of": as_of[i],
-            "_local": lp,
-            "_partner": pp,
-        }
-        for key, values in terms.items():
-            row[key] = values[i]
-        rows.append(row)
-    frame = pd.DataFrame(rows, index=ok)
-    if len(frame):
-        frame["as_of"] = pd.to_datetime(frame["as_of"])
-    return frame, ["; ".join(e) for e in errors]
-
-
-def _request_frame(requests: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    records = []
-    for req in requests:
-        rec = {
-            k: req.get(k) for k in ("local", "partner", "local_country", "partner_country", "as_of")
-        }
-        terms = req.get("terms") or {}
-        if not isinstance(terms, Mapping):
-            raise TermError("terms must be a mapping of term keys to values")
-        unknown = [k for k in terms if k not in TERMS]
-        if unknown:
-            raise TermError(f"unknown term {unknown[0]!r}; known terms: {', '.join(TERMS)}")
-        rec.update({k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in terms.items()})
-        records.append(rec)
-    frame = pd.DataFrame.from_records(
-        records, columns=["local", "partner", "local_country", "partner_country", "as_of", *TERMS]
+        if not errors[i]:
+            ok.append(i)
+    local_places: list[Place] = [resolved["local"][i] for i in ok]  # type: ignore[misc]
+    partner_places: list[Place] = [resolved["partner"][i] for i in ok]  # type: ignore[misc]
+    columns: dict[str, np.ndarray] = {}
+    for side, chosen in (("local", local_places), ("partner", partner_places)):
+        columns[f"{side}_id"] = np.array([p.id for p in chosen], dtype=object)
+        columns[f"{side}_name"] = np.array([p.name for p in chosen], dtype=object)
+        columns[f"{side}_country"] = np.array([p.country for p in chosen], dtype=object)
+    columns["as_of"] = np.array([as_of[i] for i in ok], dtype="datetime64[D]")
+    for key, values in terms.items():
+        picked = np.empty(len(ok), dtype=object)
+        for j, i in enumerate(ok):  # element by element: a tuple value stays one value
+            picked[j] = values[i]
+        columns[key] = picked
+    return Prepared(
+        rows=np.array(ok, dtype=np.int64),
+        columns=columns,
+        locals=local_places,
+        partners=partner_places,
+        errors=["; ".join(e) for e in errors],
     )
-    return frame.astype(object)
 
 
-def _score_frame(
-    eng: Engine, frame: pd.DataFrame, policy: Policy
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Features, normalised values and points for prepared rows."""
-    places = list({p.id: p for p in list(frame["_local"]) + list(frame["_partner"])}.values())
-    facts = gazetteer.location_facts(places)
+def _request_columns(request: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """One proposal (``local``, ``partner``, … and a ``terms`` mapping) as request
+    columns of length one; refuses terms that are not a mapping of known keys."""
+    columns = {
+        k: [request.get(k)] for k in ("local", "partner", "local_country", "partner_country",
+                                      "as_of")
+    }
+    terms = request.get("terms") or {}
+    if not isinstance(terms, Mapping):
+        raise TermError("terms must be a mapping of term keys to values")
+    unknown = [k for k in terms if k not in TERMS]
+    if unknown:
+        raise TermError(f"unknown term {unknown[0]!r}; known terms: {', '.join(TERMS)}")
     for key in TERMS:
-        if key not in frame:
-            frame[key] = None
-    features = build_features(frame, eng.tables, eng.history, facts)
-    features["local_name"] = frame["local_name"]
-    features["partner_name"] = frame["partner_name"]
-    features["local_country"] = frame["local_country"]
-    features["partner_country"] = frame["partner_country"]
-    normaliser = eng.normaliser(policy)
-    norm = normaliser.transform(features)
-    return features, norm, points_frame(norm, policy)
+        value = terms.get(key)
+        columns[key] = [list(value) if isinstance(value, (list, tuple)) else value]
+    return columns
+
+
+@dataclass
+class Scored:
+    """Features (one array per column), normalised values and points (rows × factors,
+    policy order) of prepared rows."""
+
+    features: dict[str, np.ndarray]
+    normalised: np.ndarray
+    points: np.ndarray
+
+
+def _location_columns(places: Sequence[Place]) -> dict[str, np.ndarray]:
+    """Location facts aligned with ``places``, derived once per distinct place."""
+    ids = [p.id for p in places]
+    codes, uniques = pd.factorize(np.array(ids, dtype=object))
+    first = dict(zip(ids, places, strict=True))
+    distinct = [first[pid] for pid in uniques]
+    if hasattr(gazetteer, "location_fact_columns"):
+        facts = gazetteer.location_fact_columns(distinct)
+    else:  # TEMPORARY until places offers the column form
+        df = gazetteer.location_facts(distinct).reindex(list(uniques))
+        facts = {c: df[c].to_numpy(dtype=object) if df[c].dtype == object else df[c].to_numpy()
+                 for c in df.columns}
+    return {name: values[codes] for name, values in facts.items()}
+
+
+def _score(eng: Engine, prep: Prepared, policy: Policy) -> Scored:
+    features = feature_columns(
+        prep.columns, eng.tables, eng.history, _location_columns(prep.locals)
+    )
+    for name in ("local_name", "partner_name", "local_country", "partner_country"):
+        features[name] = prep.columns[name]
+    norm = eng.normaliser(policy).transform_columns(features)
+    return Scored(features=features, normalised=norm, points=points_array(norm, policy))
 
 
 # --- explanation -----------------------------------------------------------------
 
 
 def _sources(eng: Engine, ids: str) -> list[SourceRef]:
-    return [SourceRef(**row) for row in eng.tables.source_rows(ids)]  # type: ignore[arg-type]
+    return list(_source_refs(eng, ids))
+
+
+@lru_cache(maxsize=8192)
+def _source_refs(eng: Engine, ids: str) -> tuple[SourceRef, ...]:
+    """Source references per id list, built once: the same few hundred lists recur in
+    every assessment, and the models are frozen."""
+    return tuple(SourceRef(**row) for row in eng.tables.source_rows(ids))  # type: ignore[arg-type]
 
 
 def _factor_sources(eng: Engine, factor: str, row: Mapping[str, Any]) -> list[SourceRef]:
@@ -329,24 +361,31 @@ def _display_value(value: Any) -> Any:
 
 
 def _mitigations(
-    eng: Engine, policy: Policy, features: pd.DataFrame, points: pd.DataFrame, row: Any
+    eng: Engine, policy: Policy, f: Mapping[str, Any], points: np.ndarray
 ) -> list[Mitigation]:
     """For each controllable term that earns points: the score if it were changed,
     scored through the same normaliser and scorecard as the assessment itself."""
-    before = int(points.loc[row].sum())
+    before = int(points.sum())
+    position = {fid: j for j, fid in enumerate(policy.factor_ids)}
     changes = [
-        t for t in TERMS.values() if t.mitigation is not None and points.at[row, t.factor] > 0
+        t
+        for t in TERMS.values()
+        if t.mitigation is not None and points[position[t.factor]] > 0
     ]
     if not changes:
         return []
-    base = features.loc[row, policy.factor_ids].to_dict()
-    variants = [{**base, t.factor: t.risk(t.good)} for t in changes]
-    variants.append({**base, **{t.factor: t.risk(t.good) for t in changes}})  # all together
-    frame = pd.DataFrame(variants, columns=policy.factor_ids)
-    after = points_frame(eng.normaliser(policy).transform(frame), policy).sum(axis=1).tolist()
+    variants = [{t.factor: t.risk(t.good)} for t in changes]
+    variants.append({t.factor: t.risk(t.good) for t in changes})  # all together
+    columns = {}
+    for fid in policy.factor_ids:
+        values = np.empty(len(variants), dtype=object)
+        for i, variant in enumerate(variants):
+            values[i] = variant.get(fid, f[fid])
+        columns[fid] = values
+    after = points_array(eng.normaliser(policy).transform_columns(columns), policy).sum(axis=1)
     out = [
         Mitigation(term=t.key, change=str(t.mitigation), score_before=before, score_after=int(a))
-        for t, a in zip(changes, after, strict=False)
+        for t, a in zip(changes, after.tolist(), strict=False)
     ]
     out.sort(key=lambda m: (m.score_after, m.term))
     if len(changes) > 1:
@@ -361,20 +400,13 @@ def _mitigations(
     return out
 
 
-def _explain(
-    eng: Engine,
-    policy: Policy,
-    frame: pd.DataFrame,
-    features: pd.DataFrame,
-    norm: pd.DataFrame,
-    points: pd.DataFrame,
-    row: Any,
-) -> Assessment:
-    f = features.loc[row].to_dict()
-    norm_row = norm.loc[row].to_dict()
-    points_row = points.loc[row].to_dict()
+def _explain(eng: Engine, policy: Policy, prep: Prepared, scored: Scored, i: int) -> Assessment:
+    """The full explanation of prepared row ``i``."""
+    f = {name: values[i] for name, values in scored.features.items()}
+    norm_row = scored.normalised[i].tolist()
+    points_row = scored.points[i]
     factors = []
-    for spec in policy.factors:
+    for j, spec in enumerate(policy.factors):
         value = f[spec.id]
         factors.append(
             Factor(
@@ -382,44 +414,44 @@ def _explain(
                 group=spec.group,
                 label=spec.label,
                 value=list(value) if isinstance(value, tuple) else _display_value(value),
-                normalised=round(float(norm_row[spec.id]), 4),
-                points=int(points_row[spec.id]),
+                normalised=round(norm_row[j], 4),
+                points=int(points_row[j]),
                 max_points=spec.max_points,
                 reason=REASONS[spec.id](f, eng.names),
                 imputed=bool(f.get(f"{spec.id}__imputed", False)),
                 sources=_factor_sources(eng, spec.id, f),
             )
         )
-    total = int(sum(points_row.values()))
+    total = int(points_row.sum())
     ranked = sorted((x for x in factors if x.points > 0), key=lambda x: (-x.points, x.id))
     top = [Reason(factor=x.id, points=x.points, reason=x.reason) for x in ranked[:TOP_REASONS]]
     prec = nearest(
         eng.history,
-        local_id=frame.at[row, "local_id"],
-        partner_id=frame.at[row, "partner_id"],
-        local_country=frame.at[row, "local_country"],
-        partner_country=frame.at[row, "partner_country"],
+        local_id=prep.columns["local_id"][i],
+        partner_id=prep.columns["partner_id"][i],
+        local_country=str(f["local_country"]),
+        partner_country=str(f["partner_country"]),
         cutoff=int(f["cutoff"]),
         pair=str(f["pair"]),
     )
     precedents = [
         Precedent(
-            dyad_id=p.dyad_id,
-            local=p.local_place,
-            local_country=p.local_country,
-            partner=p.partner_place,
-            partner_country=p.partner_country,
-            kind=p.kind,
-            status=p.status,
-            established_year=None if pd.isna(p.established_year) else int(p.established_year),
-            ended_year=int(p.ended_year),
-            ended_by=p.ended_by,
-            reason_code=p.reason_code,
-            reason=None if pd.isna(p.reason) else p.reason,
-            similarity=float(p.similarity),
-            sources=_sources(eng, p.sources),
+            dyad_id=p["dyad_id"],
+            local=p["local_place"],
+            local_country=p["local_country"],
+            partner=p["partner_place"],
+            partner_country=p["partner_country"],
+            kind=p["kind"],
+            status=p["status"],
+            established_year=None if pd.isna(p["established_year"]) else int(p["established_year"]),
+            ended_year=int(p["ended_year"]),
+            ended_by=p["ended_by"],
+            reason_code=p["reason_code"],
+            reason=None if pd.isna(p["reason"]) else p["reason"],
+            similarity=float(p["similarity"]),
+            sources=_sources(eng, p["sources"]),
         )
-        for p in prec.itertuples()
+        for p in prec
     ]
     checklist = [
         ChecklistItem(factor=x.id, question=QUESTIONS[x.id])
@@ -439,16 +471,16 @@ def _explain(
     return Assessment(
         score=total,
         band=band_for(total),
-        local=frame.at[row, "_local"],
-        partner=frame.at[row, "_partner"],
-        as_of=frame.at[row, "as_of"].date(),
+        local=prep.locals[i],
+        partner=prep.partners[i],
+        as_of=prep.columns["as_of"][i].item(),
         terms=terms,
         groups={g: sum(x.points for x in factors if x.group == g) for g in GROUPS},
         factors=factors,
         top_reasons=top,
         precedents=precedents,
         checklist=checklist,
-        mitigations=_mitigations(eng, policy, features, points, row),
+        mitigations=_mitigations(eng, policy, f, points_row),
         model=ModelInfo(
             version=eng.artifact.version, policy=policy.label, data_version=eng.tables.version
         ),
@@ -473,25 +505,27 @@ def assess_many(
     eng = engine()
     results: list[Assessment | ValueError] = []
     good: list[int] = []
-    frames = []
+    request: dict[str, list[Any]] = {}
     for i, req in enumerate(requests):  # a request whose terms are not a mapping fails alone
         try:
-            frames.append(_request_frame([req]))
-            good.append(i)
-            results.append(ValueError(""))
+            columns = _request_columns(req)
         except TermError as exc:
             results.append(exc)
+            continue
+        for name, values in columns.items():
+            request.setdefault(name, []).extend(values)
+        good.append(i)
+        results.append(ValueError(""))
     if not good:
         return results
-    frame, errors = _prepare(eng, pd.concat(frames, ignore_index=True))
-    frame.index = [good[i] for i in frame.index]
-    for pos, error in zip(good, errors, strict=True):
+    prep = _prepare(eng, request, len(good))
+    for pos, error in zip(good, prep.errors, strict=True):
         if error:
             results[pos] = ValueError(error)
-    if len(frame):
-        features, norm, points = _score_frame(eng, frame, pol)
-        for row in frame.index:
-            results[row] = _explain(eng, pol, frame, features, norm, points, row)
+    if len(prep.rows):
+        scored = _score(eng, prep, pol)
+        for i, row in enumerate(prep.rows.tolist()):
+            results[good[row]] = _explain(eng, pol, prep, scored, i)
     return results
 
 
@@ -562,8 +596,9 @@ def assess_frame(
         )
     pol = load_policy(policy)
     eng = engine()
-    frame, errors = _prepare(eng, df, parse_as_of(as_of))
     n = len(df)
+    request = {name: df[name].tolist() for name in df.columns if isinstance(name, str)}
+    prep = _prepare(eng, request, n, parse_as_of(as_of))
     cols: dict[str, Any] = {
         name: np.full(n, "", dtype=object)
         for name in ("local_id", "partner_id", "local_resolved", "partner_resolved")
@@ -572,26 +607,22 @@ def assess_frame(
     band = np.full(n, "", dtype=object)
     group_cols = {g: np.full(n, -1, dtype=np.int64) for g in GROUPS}
     reasons = np.full(n, "", dtype=object)
-    if len(frame):
-        features, _norm, points = _score_frame(eng, frame, pol)
-        idx = frame.index.to_numpy()
-        total = points.to_numpy().sum(axis=1)
+    if len(prep.rows):
+        scored = _score(eng, prep, pol)
+        idx = prep.rows
+        total = scored.points.sum(axis=1)
         for side in ("local", "partner"):
-            cols[f"{side}_id"][idx] = frame[f"{side}_id"].to_numpy(dtype=object)
+            cols[f"{side}_id"][idx] = prep.columns[f"{side}_id"]
             cols[f"{side}_resolved"][idx] = (
-                frame[f"{side}_name"].astype(object)
-                + " ("
-                + frame[f"{side}_country"].astype(object)
-                + ")"
-            ).to_numpy(dtype=object)
+                prep.columns[f"{side}_name"] + " (" + prep.columns[f"{side}_country"] + ")"
+            )
         score[idx] = total
         band[idx] = np.array(["low", "moderate", "high", "severe"], dtype=object)[
             np.searchsorted([25, 50, 75], total, side="right")
         ]
-        groups = group_points(points, pol)
-        for g in GROUPS:
-            group_cols[g][idx] = groups[g].to_numpy()
-        reasons[idx] = _top_reason_text(eng, features, points).to_numpy(dtype=object)
+        for g, values in group_totals(scored.points, pol).items():
+            group_cols[g][idx] = values
+        reasons[idx] = _top_reason_text(eng, pol, scored)
     cols["score"] = pd.array(np.where(score >= 0, score, np.nan), dtype="Int64")
     cols["band"] = band
     for g in GROUPS:
@@ -604,33 +635,26 @@ def assess_frame(
         ("policy", pol.label),
     ):
         cols[name] = np.full(n, value, dtype=object)
-    cols["error"] = np.array(errors, dtype=object)
+    cols["error"] = np.array(prep.errors, dtype=object)
     out = object_frame(cols)
     return out.set_axis(df.index)
 
 
-def _top_reason_text(eng: Engine, features: pd.DataFrame, points: pd.DataFrame) -> pd.Series:
+def _top_reason_text(eng: Engine, policy: Policy, scored: Scored) -> np.ndarray:
     """Up to four reasons per row, largest points first, joined by " | ".
 
     A factor's sentence is written only for the rows where it ranks in the top four,
     and once per distinct set of the values it quotes, so a large batch costs about
     as many sentences as it has distinct situations."""
-    values = points.to_numpy()
+    values = scored.points
+    features = scored.features
     n = len(values)
     order = np.argsort(-values, axis=1, kind="stable")[:, :TOP_REASONS]
-    factor_names = np.array(points.columns)
+    factor_names = np.array(policy.factor_ids, dtype=object)
     texts = np.full((n, order.shape[1]), "", dtype=object)
     base = ["local_name", "partner_name", "local_country", "partner_country", "cutoff"]
-    arrays: dict[str, np.ndarray] = {}
-
-    def column(name: str) -> np.ndarray:
-        if name not in arrays:
-            arrays[name] = features[name].to_numpy(dtype=object)
-        return arrays[name]
-
     by_factor = {
-        f: base + [c for c in features.columns if c == f or c.startswith(f"{f}__")]
-        for f in factor_names
+        f: base + [c for c in features if c == f or c.startswith(f"{f}__")] for f in factor_names
     }
     for rank in range(order.shape[1]):
         chosen = factor_names[order[:, rank]]
@@ -640,23 +664,14 @@ def _top_reason_text(eng: Engine, features: pd.DataFrame, points: pd.DataFrame) 
             if not rows.size:
                 continue
             cols = by_factor[factor]
-            keys = zip(
-                *(column(c)[rows].tolist() for c in cols), chosen_pts[rows].tolist(), strict=True
-            )
-            distinct: dict[tuple[Any, ...], int] = {}
-            codes = np.fromiter(
-                (distinct.setdefault(k, len(distinct)) for k in keys),
-                dtype=np.int64,
-                count=len(rows),
-            )
+            codes, uniques = _distinct(*(features[c][rows] for c in cols), chosen_pts[rows])
             fn = REASONS[str(factor)]
             labelled = np.array(
                 [
                     f"{fn(dict(zip(cols, k, strict=False)), eng.names)} ({k[-1]} pts)"
-                    for k in distinct
+                    for k in uniques
                 ],
                 dtype=object,
             )
             texts[rows, rank] = labelled[codes]
-    joined = [" | ".join(t for t in row if t) for row in texts.tolist()]
-    return pd.Series(joined, index=points.index, dtype=object)
+    return np.array([" | ".join(t for t in row if t) for row in texts.tolist()], dtype=object)

@@ -8,8 +8,9 @@ itself is never its own precedent.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
-import pandas as pd
 
 from twinrisk.features.history import History
 
@@ -32,13 +33,14 @@ def nearest(
     cutoff: int,
     pair: str,
     k: int = 3,
-) -> pd.DataFrame:
-    """Up to ``k`` ended dyads with a ``similarity`` column in [0, 1], best first."""
-    e = history.ended
-    years = e["ended_year"].to_numpy(dtype=np.int64)
-    local_ids, partner_ids = e["local_id"].to_numpy(object), e["partner_id"].to_numpy(object)
-    lcs, pcs = e["local_country"].to_numpy(object), e["partner_country"].to_numpy(object)
-    known = (years <= cutoff) & (e["pair"].to_numpy(object) != pair)
+) -> list[dict[str, Any]]:
+    """Up to ``k`` ended dyads as records (the dyad's columns plus ``similarity`` in
+    [0, 1]), best first."""
+    e = history.ended_columns
+    years = e["ended_year"]
+    local_ids, partner_ids = e["local_id"], e["partner_id"]
+    lcs, pcs = e["local_country"], e["partner_country"]
+    known = (years <= cutoff) & (e["pair"] != pair)
     score = (
         WEIGHTS["partner_place"] * ((local_ids == partner_id) | (partner_ids == partner_id))
         + WEIGHTS["local_place"] * ((local_ids == local_id) | (partner_ids == local_id))
@@ -47,7 +49,9 @@ def nearest(
         + WEIGHTS["recency"] * np.exp(-np.clip(cutoff - years, 0, None) / 10.0)
     )
     candidates = np.flatnonzero(known)
-    ids = e["dyad_id"].to_numpy(object)[candidates]
+    ids = e["dyad_id"][candidates]
     order = np.lexsort((ids, -years[candidates], -np.round(score[candidates], 3)))[:k]
-    chosen = candidates[order]
-    return e.iloc[chosen].assign(similarity=np.round(score[chosen], 3))
+    return [
+        {**{name: values[i] for name, values in e.items()}, "similarity": round(float(score[i]), 3)}
+        for i in candidates[order].tolist()
+    ]

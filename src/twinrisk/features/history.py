@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -19,21 +20,21 @@ from twinrisk.data.codes import ENDED_STATUSES
 from twinrisk.data.loaders import Tables
 
 
-def pair_key(a: pd.Series, b: pd.Series) -> pd.Series:
+def pair_key(a: Any, b: Any) -> np.ndarray:
     """An order-free key for two columns of ids (or country codes)."""
-    x = a.astype(str).to_numpy(dtype=object)
-    y = b.astype(str).to_numpy(dtype=object)
+    x = np.asarray(a, dtype=object).astype(str).astype(object)
+    y = np.asarray(b, dtype=object).astype(str).astype(object)
     first = x <= y
-    sep = np.full(len(x), "|", dtype=object)
-    keys = np.where(first, x + sep + y, y + sep + x)
-    return pd.Series(keys, index=a.index, dtype=object)
+    return np.where(first, x + "|" + y, y + "|" + x).astype(object)
 
 
-def cutoff_year(as_of: pd.Series) -> pd.Series:
-    """Last calendar year whose year-only facts are known on ``as_of``."""
-    dates = pd.to_datetime(as_of)
-    year_end = (dates.dt.month == 12) & (dates.dt.day == 31)
-    return (dates.dt.year - 1 + year_end.astype(int)).astype("int64")
+def cutoff_year(as_of_days: np.ndarray) -> np.ndarray:
+    """Last calendar year whose year-only facts are known on each date (days since
+    the epoch): a year counts as known only from its 31 December."""
+    days = np.asarray(as_of_days, dtype="datetime64[D]")
+    year = days.astype("datetime64[Y]")
+    year_end = days == (year + 1).astype("datetime64[D]") - 1
+    return year.astype(np.int64) + 1970 - 1 + year_end.astype(np.int64)
 
 
 def curated_place_id(name: str, country: str) -> str:
@@ -156,6 +157,18 @@ class History:
             events=events,
         )
 
+    @cached_property
+    def ended_columns(self) -> dict[str, np.ndarray]:
+        """The ended dyads as one array per column, for per-proposal look-ups that
+        should not pay for a DataFrame."""
+        out = {}
+        for name, values in self.ended.items():
+            if name == "ended_year":
+                out[name] = values.to_numpy(dtype=np.int64)
+            else:  # missing values as None: equal to themselves, and JSON null
+                out[name] = values.astype(object).where(values.notna(), None).to_numpy(object)
+        return out
+
     def endings(
         self,
         index: dict[str, EndedGroup],
@@ -187,7 +200,13 @@ class History:
 
 def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
     """Codes of each row's tuple of values, and the distinct tuples (hashable values,
-    no missing ones). Hashing runs in pandas' C code, so 100,000 rows cost milliseconds."""
+    no missing ones). Hashing runs in pandas' C code, so 100,000 rows cost milliseconds;
+    a handful of rows (one proposal) take a plain dict, which costs microseconds."""
+    if len(columns[0]) <= 16:
+        seen: dict[tuple[Any, ...], int] = {}
+        keys = zip(*(list(c) for c in columns), strict=True)
+        rows = [seen.setdefault(key, len(seen)) for key in keys]
+        return np.array(rows, dtype=np.int64), list(seen)
     combined = np.zeros(len(columns[0]), dtype=np.int64)
     for column in columns:
         codes, uniques = pd.factorize(column)

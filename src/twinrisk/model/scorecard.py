@@ -13,21 +13,31 @@ from twinrisk.model.policy import GROUPS, Policy
 from twinrisk.model.transforms import FactorNormaliser
 
 
-def points_frame(normalised: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """Integer points per factor (half up), never above the factor's maximum."""
+def points_array(normalised: np.ndarray, policy: Policy) -> np.ndarray:
+    """Integer points per factor (half up), never above the factor's maximum; columns
+    in policy order, as ``FactorNormaliser.transform_columns`` returns them."""
     maxima = np.array([f.max_points for f in policy.factors], dtype=float)
+    pts = np.floor(np.asarray(normalised, dtype=float) * maxima + 0.5).astype(np.int64)
+    return np.minimum(pts, maxima.astype(np.int64))
+
+
+def points_frame(normalised: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """``points_array`` for a frame of normalised values, indexed like it."""
     values = normalised[policy.factor_ids].to_numpy(dtype=float)
-    pts = np.floor(values * maxima + 0.5).astype(np.int64)
     return pd.DataFrame(
-        np.minimum(pts, maxima.astype(np.int64)), index=normalised.index, columns=policy.factor_ids
+        points_array(values, policy), index=normalised.index, columns=policy.factor_ids
     )
 
 
+def group_totals(points: np.ndarray, policy: Policy) -> dict[str, np.ndarray]:
+    """Points per group for each row of ``points_array`` output."""
+    groups = np.array([f.group for f in policy.factors], dtype=object)
+    return {g: points[:, groups == g].sum(axis=1).astype(np.int64) for g in GROUPS}
+
+
 def group_points(points: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    groups = {g: [f.id for f in policy.factors if f.group == g] for g in GROUPS}
-    return pd.DataFrame(
-        {g: points[ids].sum(axis=1) if ids else 0 for g, ids in groups.items()}, index=points.index
-    ).astype("int64")
+    values = points[policy.factor_ids].to_numpy(dtype=np.int64)
+    return pd.DataFrame(group_totals(values, policy), index=points.index)
 
 
 def score(

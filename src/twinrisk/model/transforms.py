@@ -14,12 +14,32 @@ to import scikit-learn and SciPy.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from twinrisk.model.policy import Policy
+
+
+@lru_cache(maxsize=64)
+def _level_index(levels: tuple[str, ...]) -> tuple[pd.Index, dict[str, int]]:
+    return pd.Index(list(levels)), {level: i for i, level in enumerate(levels)}
+
+
+def _level_codes(levels: tuple[str, ...], names: np.ndarray) -> np.ndarray:
+    """Position of each value among the levels (-1 if none): a dict look-up for a
+    few rows, pandas' hash table for many."""
+    index, lookup = _level_index(levels)
+    if len(names) <= 64:
+        return np.fromiter(
+            (lookup.get(v, -1) if isinstance(v, str) else -1 for v in names.tolist()),
+            np.int64,
+            len(names),
+        )
+    return index.get_indexer(names)
 
 
 def _ecdf(reference: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -84,25 +104,34 @@ class FactorNormaliser:
         return self
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame(
+            self.transform_columns(X), index=X.index, columns=self.get_feature_names_out()
+        )
+
+    def transform_columns(self, X: Mapping[str, Any]) -> np.ndarray:
+        """``transform`` on any mapping of column name to array (a DataFrame or a dict),
+        as a float array with one column per factor in policy order: the scorer's own
+        path, so one proposal pays no DataFrame construction."""
         self._check_fitted()
         assert self.policy is not None
-        out = {}
+        columns = []
         for spec in self.policy.factors:
             t = spec.transform
             kind = t["kind"]
             raw = X[spec.id]
             if kind == "levels":
                 levels = t["levels"]
-                codes = pd.Index(list(levels)).get_indexer(raw.to_numpy(dtype=object))
+                names = np.asarray(raw, dtype=object)
+                codes = _level_codes(tuple(levels), names)
                 if (codes < 0).any():
-                    unknown = sorted({str(v) for v in raw.to_numpy(dtype=object)[codes < 0]})
+                    unknown = sorted({str(v) for v in names[codes < 0]})
                     raise ValueError(
                         f"factor {spec.id}: values {unknown} have no level "
                         f"in the policy (levels: {', '.join(levels)})"
                     )
                 norm = np.array(list(levels.values()), dtype=float)[codes]
             else:
-                values = raw.to_numpy(dtype=float)
+                values = np.asarray(raw, dtype=float)
                 if kind == "linear":
                     norm = values / float(t["cap"])
                 elif kind == "ecdf":
@@ -116,8 +145,12 @@ class FactorNormaliser:
                     norm = np.where(np.isnan(values), float(t.get("impute", 1.0)), norm)
                 else:  # pragma: no cover - the policy parser rejects other kinds
                     raise ValueError(kind)
-            out[spec.id] = np.clip(np.nan_to_num(norm, nan=0.0), 0.0, 1.0)
-        return pd.DataFrame(out, index=X.index)
+            columns.append(norm)
+        if not columns:
+            return np.zeros((0, 0))
+        out = np.column_stack(columns)
+        out[np.isnan(out)] = 0.0
+        return np.clip(out, 0.0, 1.0, out=out)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         self._check_fitted()
