@@ -475,3 +475,40 @@ def test_normaliser_follows_the_scikit_learn_protocol() -> None:
     out = pipe.fit(artifact.reference).transform(artifact.reference)
     assert list(out.columns) == list(pipe[-1].get_feature_names_out())
     assert ((out >= 0) & (out <= 1)).all().all()
+
+
+class _Only(dict):  # type: ignore[type-arg]
+    """A row that refuses every column its reason has not declared."""
+
+    def __init__(self, row: dict[str, Any], allowed: tuple[str, ...]) -> None:
+        super().__init__({k: row[k] for k in allowed})
+        self.allowed = allowed
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self.allowed:
+            raise KeyError(f"reason read undeclared column {key!r}")
+        return super().__getitem__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self.allowed else self.__getitem__(key)
+
+
+def test_reasons_read_only_their_declared_columns() -> None:
+    """A batch writes each sentence once per distinct value of READS[factor]; a reason
+    reading anything else would be written from another row's values."""
+    from twinrisk.explain import assess as scoring
+    from twinrisk.explain.reasons import READS, REASONS
+
+    eng = scoring.engine()
+    requests = _random_requests(120, seed=5)
+    request: dict[str, list[Any]] = {}
+    for req in requests:
+        for name, values in scoring._request_columns(req).items():
+            request.setdefault(name, []).extend(values)
+    prep = scoring._prepare(eng, request, len(requests))
+    scored = scoring._score(eng, prep, load_policy(None))
+    assert set(READS) == set(REASONS)
+    for i in range(len(prep.rows)):
+        row = {name: values[i] for name, values in scored.features.items()}
+        for factor, reason in REASONS.items():
+            assert reason(_Only(row, READS[factor]), eng.names) == reason(row, eng.names)

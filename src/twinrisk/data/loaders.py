@@ -8,6 +8,7 @@ score is never computed from a table that breaks its own rules. The data version
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,11 +26,15 @@ def data_version(data_dir: Path | None = None) -> str:
     The hash is recomputed only when a file's name, size or modification time
     changes, so asking for the version on every request costs a few ``stat`` calls."""
     root = Path(data_dir or features_dir())
-    stamps = tuple(
-        (path.name, st.st_size, st.st_mtime_ns)
-        for path in sorted(root.glob("*.csv"))
-        for st in (path.stat(),)
-    )
+    with os.scandir(root) as entries:
+        stamps = tuple(
+            sorted(
+                (e.name, st.st_size, st.st_mtime_ns)
+                for e in entries
+                if e.name.endswith(".csv") and e.is_file()
+                for st in (e.stat(),)
+            )
+        )
     return _hash_tables(root, stamps)
 
 

@@ -34,7 +34,7 @@ from twinrisk.explain.models import (
     band_for,
 )
 from twinrisk.explain.precedents import nearest
-from twinrisk.explain.reasons import PRECEDENT_IDS, REASONS, SOURCE_COLUMNS
+from twinrisk.explain.reasons import PRECEDENT_IDS, READS, REASONS, SOURCE_COLUMNS
 from twinrisk.features.build import feature_columns, object_frame
 from twinrisk.features.history import History, _distinct, curated_place_id
 from twinrisk.features.terms import TERMS, TermError, parse_terms
@@ -652,10 +652,6 @@ def _top_reason_text(eng: Engine, policy: Policy, scored: Scored) -> np.ndarray:
     order = np.argsort(-values, axis=1, kind="stable")[:, :TOP_REASONS]
     factor_names = np.array(policy.factor_ids, dtype=object)
     texts = np.full((n, order.shape[1]), "", dtype=object)
-    base = ["local_name", "partner_name", "local_country", "partner_country", "cutoff"]
-    by_factor = {
-        f: base + [c for c in features if c == f or c.startswith(f"{f}__")] for f in factor_names
-    }
     for rank in range(order.shape[1]):
         chosen = factor_names[order[:, rank]]
         chosen_pts = values[np.arange(n), order[:, rank]]
@@ -663,7 +659,7 @@ def _top_reason_text(eng: Engine, policy: Policy, scored: Scored) -> np.ndarray:
             rows = np.flatnonzero((chosen == factor) & (chosen_pts > 0))
             if not rows.size:
                 continue
-            cols = by_factor[factor]
+            cols = READS[str(factor)]
             codes, uniques = _distinct(*(features[c][rows] for c in cols), chosen_pts[rows])
             fn = REASONS[str(factor)]
             labelled = np.array(

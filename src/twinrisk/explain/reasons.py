@@ -8,6 +8,7 @@ same function writes the reasons of one assessment and the top reasons of a
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -163,23 +164,37 @@ def _with_examples(text: str, examples: str) -> str:
     return f"{text}, e.g. {examples}." if examples else f"{text}."
 
 
+#: the column behind each placeholder of an endings template
+_CONTEXT = {
+    "lc": "local_country",
+    "pc": "partner_country",
+    "local": "local_name",
+    "partner": "partner_name",
+    "before": "cutoff",
+}
+
+
 def _endings(factor: str, none: str, some: str) -> ReasonFn:
-    """A reason for a count of ended ties: the count, then the most recent examples."""
+    """A reason for a count of ended ties: the count, then the most recent examples.
+    Only the placeholders the two templates use are read, so a country-level count is
+    one sentence per pair of states in a batch."""
+    fields = {f for text in (none, some) for _, f, _, _ in string.Formatter().parse(text) if f}
+    used = [name for name in _CONTEXT if name in fields]
 
     def reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
-        context = {
-            "lc": names[r["local_country"]],
-            "pc": names[r["partner_country"]],
-            "local": r["local_name"],
-            "partner": r["partner_name"],
-            "before": _before(r),
-        }
+        context = {}
+        for name in used:
+            value = r[_CONTEXT[name]]
+            context[name] = (
+                names[value] if name in ("lc", "pc") else _before(r) if name == "before" else value
+            )
         n = _n(r[factor])
         if n == 0:
             return none.format(**context)
         return _with_examples(some.format(ties=_ties(n), **context), r[f"{factor}__examples"])
 
     reason.__name__ = factor
+    reason.reads = (*(_CONTEXT[name] for name in used), factor, f"{factor}__examples")  # type: ignore[attr-defined]
     return reason
 
 
@@ -262,6 +277,36 @@ REASONS: dict[str, ReasonFn] = {
     )
 }
 REASONS.update({t.factor: _term_reason(t.factor) for t in TERMS.values()})
+
+
+_LC, _PC, _LOCAL = "local_country", "partner_country", "local_name"
+
+#: the columns each reason reads: a batch writes a factor's sentence once per distinct
+#: combination of these, so a country-level reason is written once per pair of states
+#: however many places share it (tests check no reason reads anything else)
+READS: dict[str, tuple[str, ...]] = {
+    "debt_share": (_LC, _PC, "cutoff", "debt_share", "debt_share__imputed", "debt_share__year"),
+    "debt_distress": (_LC, "debt_distress", "debt_distress__imputed", "debt_distress__date"),
+    "bri_mou": (_LC, _PC, "bri_mou", "bri_mou__status", "bri_mou__year", "bri_mou__exit"),
+    "flagship_project": (
+        _PC, _LOCAL, "flagship_project", "flagship_project__name", "flagship_project__year",
+    ),
+    "partner_finance": (
+        _LC, _PC, "cutoff", "partner_finance", "partner_finance__imputed",
+        "partner_finance__year",
+    ),
+    "port_or_base": (_LOCAL, "port_or_base", "port_or_base__via"),
+    "border_proximity": (_LOCAL, "border_proximity", "border_proximity__which"),
+    "capital": (_LC, _LOCAL, "capital"),
+    "tech_hub": (_LOCAL, "tech_hub"),
+    **{
+        fn.__name__: fn.reads  # type: ignore[attr-defined]
+        for fn in (country_endings, partner_place_endings, partner_retaliation, local_place_endings)
+    },
+    "climate_tension": (_LC, _PC, "climate_tension", "climate_tension__events"),
+    "sanctions": (_LC, _PC, "sanctions", "sanctions__event"),
+    **{t.factor: (f"{t.factor}__given",) for t in TERMS.values()},
+}
 
 
 #: evidence column holding the source ids behind each factor, where the data has one

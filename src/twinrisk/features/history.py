@@ -212,4 +212,4 @@ def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
         codes, uniques = pd.factorize(column)
         combined = combined * (len(uniques) + 1) + codes
     _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-    return inverse.reshape(-1), [tuple(c[i] for c in columns) for i in first.tolist()]
+    return inverse.reshape(-1), list(zip(*(list(c[first]) for c in columns), strict=True))

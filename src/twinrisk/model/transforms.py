@@ -43,8 +43,12 @@ def _level_codes(levels: tuple[str, ...], names: np.ndarray) -> np.ndarray:
 
 
 def _ecdf(reference: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Share of the positive reference values at or below each value; 0 for ≤ 0."""
-    positive = np.sort(reference[np.isfinite(reference) & (reference > 0)])
+    """Share of the positive reference values at or below each value; 0 for ≤ 0.
+    ``reference`` is sorted (``fit`` stores it so), so its positive finite part is a
+    slice found by two binary searches rather than a sort per call."""
+    lo = int(np.searchsorted(reference, 0.0, side="right"))
+    hi = int(np.searchsorted(reference, np.inf, side="left"))
+    positive = reference[lo:hi]
     if positive.size == 0:
         return np.where(values > 0, 1.0, 0.0)
     ranks = np.searchsorted(positive, values, side="right") / positive.size
