@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from twinrisk.model.policy import GROUPS, Policy
-from twinrisk.model.transforms import FactorNormaliser
 
 
 def points_array(normalised: np.ndarray, policy: Policy) -> np.ndarray:
@@ -33,17 +32,3 @@ def group_totals(points: np.ndarray, policy: Policy) -> dict[str, np.ndarray]:
     """Points per group for each row of ``points_array`` output."""
     groups = np.array([f.group for f in policy.factors], dtype=object)
     return {g: points[:, groups == g].sum(axis=1).astype(np.int64) for g in GROUPS}
-
-
-def group_points(points: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    values = points[policy.factor_ids].to_numpy(dtype=np.int64)
-    return pd.DataFrame(group_totals(values, policy), index=points.index)
-
-
-def score(
-    features: pd.DataFrame, normaliser: FactorNormaliser
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Normalised values and points for a feature frame."""
-    assert normaliser.policy is not None
-    norm = normaliser.transform(features)
-    return norm, points_frame(norm, normaliser.policy)
