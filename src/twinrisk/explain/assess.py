@@ -156,17 +156,35 @@ def _country(value: Any, field: str, names: Mapping[str, str]) -> str | None:
 
 
 def _parse_unique(values: Sequence[Any], parse: Any) -> tuple[list[Any], list[str]]:
-    """Apply ``parse`` once per distinct value; return parsed values and error texts."""
-    parsed: dict[Any, tuple[Any, str]] = {}
+    """Apply ``parse`` once per distinct value; return parsed values and error texts.
+
+    Many rows are grouped by pandas' hash table first (a 100,000-row batch has a few
+    distinct dates and codes); a few rows, or unhashable values, go one by one."""
+    if len(values) > 64:
+        try:
+            codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+        except TypeError:  # lists or dicts among the values
+            pass
+        else:
+            parsed, messages = _parse_each(list(uniques), parse)
+            results = np.empty(len(parsed), dtype=object)
+            for i, value in enumerate(parsed):  # element by element: tuples stay whole
+                results[i] = value
+            return results[codes].tolist(), np.array(messages, dtype=object)[codes].tolist()
+    return _parse_each(values, parse)
+
+
+def _parse_each(values: Sequence[Any], parse: Any) -> tuple[list[Any], list[str]]:
+    seen: dict[Any, tuple[Any, str]] = {}
     out, errors = [], []
     for value in values:
         key = value if not isinstance(value, (list, dict)) else repr(value)
-        if key not in parsed:
+        if key not in seen:
             try:
-                parsed[key] = (parse(value), "")
+                seen[key] = (parse(value), "")
             except (ValueError, TermError) as exc:
-                parsed[key] = (None, str(exc))
-        result, error = parsed[key]
+                seen[key] = (None, str(exc))
+        result, error = seen[key]
         out.append(result)
         errors.append(error)
     return out, errors
