@@ -1,9 +1,12 @@
 """The library surface: ``assess`` (one proposal), ``assess_many`` (a list, full
 explanations) and ``assess_frame`` (a DataFrame, one summary row per dyad).
 
-All three run the same steps on one DataFrame: resolve places, build features as
-of each row's date, normalise, score, explain. Scoring one proposal is scoring a
-batch of one; there is no second implementation.
+All three run the same steps on one set of columns: resolve places, build features
+as of each row's date, normalise, score, explain. Scoring one proposal is scoring a
+batch of one; there is no second implementation. The columns are plain numpy arrays
+(a dict per stage) rather than a DataFrame: vectorised work is the same for 100,000
+rows, and one proposal no longer pays pandas' fixed cost per operation (22.7 ms of
+CPU per explained proposal with DataFrames, about 2 ms with arrays).
 """
 
 from __future__ import annotations
