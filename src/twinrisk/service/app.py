@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -76,13 +77,35 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+class WorkerPidMiddleware:
+    """``X-Twinrisk-Worker: <pid>`` on every response: which process answered (only
+    when ``TWINRISK_WORKER_PID_HEADER=1``; for tests of several processes)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        pid = str(os.getpid()).encode()  # read per request: the app is built before fork
+
+        async def send_with_pid(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  (b"x-twinrisk-worker", pid)]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_pid)
+
+
 def _warm_up(st: ServiceState) -> None:
     from twinrisk.service import library
 
     try:
         st.checks.update(library.warm_up())
         st.checks["warm_up"] = "ok"
-        st.ready = True
+        st.mark_ready()
     except Exception as exc:  # the API still answers; /readyz says what failed
         log.exception("warm-up failed")
         st.checks["warm_up"] = f"failing: {type(exc).__name__}: {exc}"[:300]
@@ -107,8 +130,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             threading.Thread(target=_warm_up, args=(st,), name="twinrisk-warm-up",
                              daemon=True).start()
         else:
-            st.ready = True
             st.checks["warm_up"] = "skipped"
+            st.mark_ready()
         yield
 
     app = FastAPI(
@@ -134,6 +157,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     mount_web(app)
 
     app.add_middleware(SecurityHeadersMiddleware)
+    if settings.worker_pid_header:
+        app.add_middleware(WorkerPidMiddleware)
     app.add_middleware(
         BodyLimitMiddleware,
         default_limit=settings.max_body_bytes,

@@ -15,6 +15,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--processes", type=int, default=None, metavar="N",
+                   help="server processes sharing the port (default: TWINRISK_PROCESSES, "
+                        "else one per usable CPU, at most 8); 1 runs a single uvicorn "
+                        "process")
     p.add_argument("--log-level", default="info",
                    choices=("critical", "error", "warning", "info", "debug"))
     p.set_defaults(handler=_serve)
@@ -34,6 +38,10 @@ def _serve(args: argparse.Namespace) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env(host=args.host)
+        processes = args.processes if args.processes is not None else \
+            Settings.processes_from_env()
+        if processes < 1:
+            raise ValueError(f"--processes must be at least 1, not {processes}")
     except (KeyConfigError, ValueError) as exc:
         print(f"twinrisk serve: {exc}", file=sys.stderr)
         return 2
@@ -43,6 +51,10 @@ def _serve(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     app = create_app(settings)
+    if processes > 1:
+        from twinrisk.service import prefork
+
+        return prefork.serve(app, args.host, args.port, processes, log_level=args.log_level)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
                 proxy_headers=False, server_header=False, timeout_graceful_shutdown=10)
     return 0

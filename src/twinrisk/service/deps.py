@@ -25,6 +25,15 @@ class ServiceState:
     worker: Worker
     checks: dict[str, str] = field(default_factory=lambda: {"warm_up": "pending"})
     ready: bool = False
+    #: with several processes (``twinrisk serve --processes N``): the readiness every
+    #: worker shares (a ``prefork.ReadinessBoard``) and this worker's slot on it
+    board: Any = None
+    slot: int = 0
+
+    def mark_ready(self) -> None:
+        self.ready = True
+        if self.board is not None:
+            self.board.mark(self.slot, True)
 
 
 def state(request: Request) -> ServiceState:

@@ -204,7 +204,7 @@ def assess_batch(reqs: Sequence[Mapping[str, Any]], policy: Any) -> list[Any]:
     return final
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """numpy scalars and other stragglers in an explanation, as JSON values."""
     item = getattr(value, "item", None)
     if callable(item):
@@ -216,7 +216,7 @@ def _plain(value: Any) -> Any:
 
 def assessment_json(assessment: Any) -> dict[str, Any]:
     """An Assessment as a JSON-ready dict (what is stored and returned)."""
-    return assessment.model_dump(mode="json", fallback=_plain)
+    return assessment.model_dump(mode="json", fallback=plain)
 
 
 # -- places --------------------------------------------------------------------------------

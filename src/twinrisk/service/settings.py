@@ -11,7 +11,10 @@
 ``TWINRISK_MAX_CSV_ROWS``          data rows per CSV upload (default 50000)
 ``TWINRISK_TIMEOUT_SECONDS``       limit on one assessment's work (default 30)
 ``TWINRISK_BATCH_TIMEOUT_SECONDS`` limit on a batch's work (default 300)
-``TWINRISK_WORKERS``               scoring jobs run at once (default 8)
+``TWINRISK_WORKERS``               scoring jobs run at once, per process (default 8)
+``TWINRISK_PROCESSES``             server processes for ``twinrisk serve`` (default: one per
+                                   usable CPU, at most 8; ``--processes`` overrides it)
+``TWINRISK_WORKER_PID_HEADER``     ``1``: answer with ``X-Twinrisk-Worker: <pid>`` (tests)
 =================================  =========================================================
 """
 
@@ -64,6 +67,8 @@ class Settings:
     workers: int = 8
     #: run the warm-up (load tables, model, gazetteer) in the background at start
     warm_up: bool = True
+    #: add ``X-Twinrisk-Worker: <pid>`` to every response (tests of several processes)
+    worker_pid_header: bool = False
 
     @classmethod
     def from_env(cls, host: str = "127.0.0.1") -> Settings:
@@ -78,7 +83,15 @@ class Settings:
             timeout_seconds=_float("TWINRISK_TIMEOUT_SECONDS", 30.0),
             batch_timeout_seconds=_float("TWINRISK_BATCH_TIMEOUT_SECONDS", 300.0),
             workers=_int("TWINRISK_WORKERS", 8),
+            worker_pid_header=os.environ.get("TWINRISK_WORKER_PID_HEADER", "").strip() == "1",
         )
+
+    @staticmethod
+    def processes_from_env() -> int:
+        """``TWINRISK_PROCESSES``, else one per usable CPU (at most 8)."""
+        from twinrisk.service.prefork import default_processes
+
+        return _int("TWINRISK_PROCESSES", default_processes())
 
     @property
     def loopback(self) -> bool:

@@ -63,6 +63,20 @@ def fresh_out(assessment: Any, stored: StoredAssessment | None) -> AssessmentOut
     return AssessmentOut.model_validate(doc)
 
 
+def fresh_json(assessment: Any, stored: StoredAssessment | None) -> bytes:
+    """``fresh_out(assessment, stored)`` serialised, without the round trip through a
+    dict and a second validation: the library's Assessment is already validated, so its
+    parts go straight into an AssessmentOut and out as JSON (the same bytes)."""
+    fields = dict(assessment)
+    if stored is None:
+        fields.update(id=None, created_at=None, stored=False, decisions=[], links={})
+    else:
+        fields.update(id=stored.id, created_at=stored.created_at, stored=True, decisions=[],
+                      links=links(stored.id))
+    out = AssessmentOut.model_construct(**fields)
+    return AssessmentOut.__pydantic_serializer__.to_json(out, fallback=library.plain)
+
+
 def summary(a: StoredAssessment) -> AssessmentSummary:
     latest = a.latest_decision
     return AssessmentSummary(

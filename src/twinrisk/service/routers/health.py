@@ -32,7 +32,12 @@ async def readyz(request: Request) -> JSONResponse:
         checks["store"] = "ok"
     except Exception as exc:
         checks["store"] = f"failing: {type(exc).__name__}"
+    ready = st.ready
+    if st.board is not None:  # several processes: ready only when every worker is
+        count = st.board.ready_count()
+        checks["workers"] = f"{count}/{st.board.slots} ready"
+        ready = ready and count == st.board.slots
     failing = any(v.startswith("failing") for v in checks.values())
-    status = "failing" if failing else ("ready" if st.ready else "starting")
+    status = "failing" if failing else ("ready" if ready else "starting")
     body = Ready(status=status, checks=checks, version=__version__)  # type: ignore[arg-type]
     return JSONResponse(body.model_dump(), status_code=200 if status == "ready" else 503)
