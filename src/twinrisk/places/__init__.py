@@ -1,8 +1,10 @@
 """Places: which city or province a typed name means, and where it lies.
 
 Resolution (``resolve``, ``resolve_many``) and autocomplete (``search``) run on a
-cached GeoNames index (``gazetteer``); location facts (``location_facts``) on Natural
-Earth geometry (``geo``), imported lazily so resolving a name never loads the geometry.
+cached GeoNames index (``gazetteer``); location facts (``location_fact_columns``,
+``location_facts``) on Natural Earth geometry (``geo``), imported lazily so resolving a
+name never loads the geometry. Resolutions are memoised per typed (name, country) and
+facts per place id and version of the curated tables, both bounded.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from twinrisk.places.gazetteer import (
 )
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from twinrisk.explain.models import Place
@@ -28,6 +31,7 @@ __all__ = [
     "AmbiguousPlace",
     "PlaceError",
     "PlaceNotFound",
+    "location_fact_columns",
     "location_facts",
     "resolve",
     "resolve_many",
@@ -40,3 +44,21 @@ def location_facts(places: Sequence[Place]) -> pd.DataFrame:
     from twinrisk.places.geo import location_facts as _facts
 
     return _facts(places)
+
+
+def location_fact_columns(places: Sequence[Place]) -> dict[str, np.ndarray]:
+    """The facts of ``location_facts`` as one numpy array per column, aligned with
+    ``places`` (repeats included), without building a DataFrame: the cheap form for
+    a few places (a single proposal) and for callers that work on arrays.
+
+    Columns and dtypes (``geo.COLUMN_DTYPES``): ``coast_km``, ``border_km``,
+    ``disputed_border_km`` and ``flagship_year`` float64, NaN where unknown (
+    ``location_facts`` gives ``flagship_year`` as nullable Int64); ``seaport``,
+    ``naval_base``, ``tech_hub`` bool; ``disputed_border``, ``disputed_border_sources``,
+    ``capital`` (national / admin1 / none), ``flagship_project``, ``flagship_financier``,
+    ``curated_sources``, ``seaport_source`` ("curated", "wpi" or "") object arrays of
+    str, "" where there is nothing.
+    """
+    from twinrisk.places.geo import location_fact_columns as _columns
+
+    return _columns(places)

@@ -48,12 +48,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from twinrisk.config import cache_dir, features_dir
 from twinrisk.explain.models import Place
+from twinrisk.places.memo import LRU
 
 INDEX_FORMAT = 4
 CITY, ADMIN1 = 0, 1
@@ -662,20 +663,29 @@ class AmbiguousPlace(PlaceError):
 
 
 def make_place(idx: Index, row: int) -> Place:
-    a1row = int(idx.a1[row])
-    is_city = idx.kind[row] == CITY
-    lat, lon = float(idx.lat[row]), float(idx.lon[row])
-    cc = str(idx.country[row])
-    return Place(
-        id=f"gn:{int(idx.gid[row])}" if is_city else f"a1:{cc}.{idx.a1_codes[row]}",
-        name=idx.names[row],
-        country=cc,
-        admin1=idx.names[a1row] if (is_city and a1row >= 0) else None,
-        lat=None if np.isnan(lat) else round(lat, 5),
-        lon=None if np.isnan(lon) else round(lon, 5),
-        population=int(idx.pop[row]),
-        kind="city" if is_city else "admin1",
-    )
+    return make_places(idx, [row])[0]
+
+
+def make_places(idx: Index, rows: Sequence[int]) -> list[Place]:
+    """The places of index rows (their columns read for all rows at once)."""
+    r = np.asarray(rows, np.int64)
+    names, a1_codes = idx.names, idx.a1_codes
+    out = []
+    for row, is_city, gid, cc, a1row, lat, lon, pop in zip(
+            r.tolist(), (idx.kind[r] == CITY).tolist(), idx.gid[r].tolist(),
+            idx.country[r].tolist(), idx.a1[r].tolist(), idx.lat[r].tolist(),
+            idx.lon[r].tolist(), idx.pop[r].tolist(), strict=True):
+        out.append(Place(
+            id=f"gn:{gid}" if is_city else f"a1:{cc}.{a1_codes[row]}",
+            name=names[row],
+            country=cc,
+            admin1=names[a1row] if (is_city and a1row >= 0) else None,
+            lat=None if lat != lat else round(lat, 5),
+            lon=None if lon != lon else round(lon, 5),
+            population=pop,
+            kind="city" if is_city else "admin1",
+        ))
+    return out
 
 
 def _label(idx: Index, row: int) -> str:
@@ -901,59 +911,234 @@ def _settle(idx: Index, q: _Query, fuzzy: list[tuple[int, float]]) -> int | Plac
     return PlaceNotFound(f"unknown place {shown!r}{hint}", suggestions)
 
 
-def resolve_row(name: str, country: str | None = None) -> int:
-    """The index row meant by ``name`` (optionally within ``country``), or a PlaceError."""
-    idx = get_index()
+def _resolve_one(idx: Index, name: str, country: str | None) -> int | PlaceError:
     got = _exact(idx, name, country)
     if isinstance(got, _Query):
         got = _settle(idx, got, _fuzzy_many(idx, [normalize(got.text)], got.country)[0])
+    return got
+
+
+def resolve_row(name: str, country: str | None = None) -> int:
+    """The index row meant by ``name`` (optionally within ``country``), or a PlaceError."""
+    got = _resolve_one(get_index(), name, country)
     if isinstance(got, PlaceError):
         raise got
     return got
 
 
+#: typed (name, country) pairs whose outcome is kept, per index
+RESOLVE_CACHE_SIZE = 131_072
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """A memoised PlaceError: raised afresh each time (an exception object carries its
+    traceback and context, so one instance is never shared between calls)."""
+
+    kind: type[PlaceError]
+    message: str
+    payload: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, exc: PlaceError) -> _Failure:
+        payload = getattr(exc, "candidates", None) if isinstance(exc, AmbiguousPlace) else (
+            getattr(exc, "suggestions", None))
+        return cls(type(exc), str(exc), tuple(payload or ()))
+
+    def error(self) -> PlaceError:
+        if self.kind is AmbiguousPlace:
+            return AmbiguousPlace(self.message, list(self.payload))
+        if self.kind is PlaceNotFound:
+            return PlaceNotFound(self.message, list(self.payload))
+        return self.kind(self.message)
+
+
+_Outcome = Place | _Failure
+_MEMO_LOCK = threading.Lock()
+
+
+def _memo(idx: Index) -> LRU[tuple[str, str | None], _Outcome]:
+    """Outcomes of resolution by typed (name, country), kept with the index they came
+    from (so a rebuilt index starts afresh)."""
+    memo = idx.memo.get("resolved")
+    if memo is None:
+        with _MEMO_LOCK:
+            memo = idx.memo.setdefault("resolved", LRU(RESOLVE_CACHE_SIZE))
+    return cast("LRU[tuple[str, str | None], _Outcome]", memo)
+
+
+def clear_cache() -> None:
+    """Forget memoised resolutions (benchmarks time resolution itself with it)."""
+    _memo(get_index()).clear()
+
+
 def resolve(name: str, country: str | None = None) -> Place:
-    """The place meant by a typed name; PlaceNotFound / AmbiguousPlace otherwise."""
-    return make_place(get_index(), _resolve_cached(name, country or None))
+    """The place meant by a typed name; PlaceNotFound / AmbiguousPlace otherwise.
 
-
-@lru_cache(maxsize=65536)
-def _resolve_cached(name: str, country: str | None) -> int:
-    return resolve_row(name, country)
+    Outcomes are memoised per (name, country) for the loaded index (bounded, least
+    recently used out first), so a name seen before costs a dictionary look-up.
+    """
+    idx = get_index()
+    memo = _memo(idx)
+    key = (name, country or None)
+    got = memo.get(key)
+    if got is None:
+        one = _resolve_one(idx, name, country or None)
+        got = _Failure.of(one) if isinstance(one, PlaceError) else make_places(idx, [one])[0]
+        memo.put(key, got)
+    if isinstance(got, _Failure):
+        raise got.error()
+    return got
 
 
 def resolve_many(names: Sequence[str], countries: Sequence[str | None]) -> list[Place | PlaceError]:
     """Resolve a column of names; one bad name yields its error, never raises for the rest.
 
-    Each distinct (name, country) is matched once; the names with no exact match are
-    matched fuzzily together, a batch per country (``_fuzzy_many``).
+    Each distinct (name, country) is matched once, and only if not memoised already
+    (``resolve`` and ``resolve_many`` share the memo); exact matches of plain names
+    are decided for all of them at once (``_exact_fast``), the rest one by one; the
+    names with no exact match are matched fuzzily together, a batch per country
+    (``_fuzzy_many``).
     """
     if len(names) != len(countries):
         raise ValueError("names and countries must have the same length")
     idx = get_index()
-    pairs: list[tuple[str, str | None]] = []
-    for name, cc in zip(names, countries, strict=True):
-        n = name if isinstance(name, str) else ""
-        c = cc.strip() if isinstance(cc, str) and cc.strip() else None
-        pairs.append((n, c))
-    result: dict[tuple[str, str | None], Place | PlaceError] = {}
-    pending: dict[tuple[str, str | None], _Query] = {}
-    for pair in dict.fromkeys(pairs):
-        got = _exact(idx, *pair)
-        if isinstance(got, _Query):
-            pending[pair] = got
-        else:
-            result[pair] = got if isinstance(got, PlaceError) else make_place(idx, got)
-    by_country: dict[str | None, dict[str, list[tuple[str, str | None]]]] = {}
-    for pair, q in pending.items():
-        by_country.setdefault(q.country, {}).setdefault(normalize(q.text), []).append(pair)
+    first: dict[tuple[str, str | None], int] = {}
+    where = [first.setdefault(pair, len(first)) for pair in zip(
+        [n if isinstance(n, str) else "" for n in names],
+        [(c.strip() or None) if isinstance(c, str) else None for c in countries],
+        strict=True)]
+    pairs = list(first)
+    memo = _memo(idx)
+    got = memo.get_many(pairs)
+    todo = [i for i, g in enumerate(got) if g is None]
+    if todo:
+        outcomes = _resolve_pairs(idx, [pairs[i] for i in todo])
+        rows = [o for o in outcomes if not isinstance(o, PlaceError)]
+        made = dict(zip(rows, make_places(idx, rows), strict=True))
+        new: list[_Outcome] = [_Failure.of(o) if isinstance(o, PlaceError) else made[o]
+                               for o in outcomes]
+        memo.put_many([pairs[i] for i in todo], new)
+        for i, v in zip(todo, new, strict=True):
+            got[i] = v
+    result = [g.error() if isinstance(g, _Failure) else g for g in got]
+    return [result[i] for i in where]  # type: ignore[misc]
+
+
+def _resolve_pairs(idx: Index, pairs: Sequence[tuple[str, str | None]]
+                   ) -> list[int | PlaceError]:
+    """Outcome (row or error) of each distinct (name, cleaned country) pair."""
+    out: list[int | PlaceError | None] = list(_exact_fast(idx, pairs))
+    pending: dict[int, _Query] = {}
+    for i, r in enumerate(out):
+        if r is None:
+            got = _exact(idx, *pairs[i])
+            if isinstance(got, _Query):
+                pending[i] = got
+            else:
+                out[i] = got
+    by_country: dict[str | None, dict[str, list[int]]] = {}
+    for i, q in pending.items():
+        by_country.setdefault(q.country, {}).setdefault(normalize(q.text), []).append(i)
     for cc, groups in by_country.items():
         keys = list(groups)
         for key, hits in zip(keys, _fuzzy_many(idx, keys, cc), strict=True):
-            for pair in groups[key]:
-                got = _settle(idx, pending[pair], hits)
-                result[pair] = got if isinstance(got, PlaceError) else make_place(idx, got)
-    return [result[p] for p in pairs]
+            for i in groups[key]:
+                out[i] = _settle(idx, pending[i], hits)
+    return cast("list[int | PlaceError]", out)
+
+
+def _country_numbers(idx: Index) -> tuple[np.ndarray, int]:
+    """A small integer per place for its country, and how many countries there are."""
+    got = idx.memo.get("country_numbers")
+    if got is None:
+        uniq, inv = np.unique(idx.country, return_inverse=True)
+        got = (inv.astype(np.int64).ravel(), len(uniq))
+        idx.memo["country_numbers"] = got
+    return cast("tuple[np.ndarray, int]", got)
+
+
+def _exact_fast(idx: Index, pairs: Sequence[tuple[str, str | None]]) -> list[int | None]:
+    """The row of each pair whose plain reading (the text as typed, in the country if
+    one is given) names one clear place, decided for all pairs at once with numpy;
+    None where ``_exact`` must decide: no plain match, an ambiguous one, a kind suffix
+    ("(province)"), an unknown country or an empty name.
+
+    The rule is ``_choose``'s for a plain reading: each candidate row weighs its
+    population (at ``ALTERNATE_WEIGHT`` when matched only by an alternate name); a
+    division gives way to a city of its country weighing ``CITY_OVER_ADMIN1_SHARE`` of
+    it; the heaviest wins, ties to the first found; without a country it must have no
+    rival of ``AMBIGUITY_SHARE`` of its weight and ``AMBIGUITY_MIN_POP``.
+    """
+    out: list[int | None] = [None] * len(pairs)
+    codes = _country_codes()
+    sel: list[int] = []
+    texts: list[str] = []
+    ccs: list[str] = []
+    for i, (name, country) in enumerate(pairs):
+        text = name.strip()
+        if not text or _KIND_SUFFIX.search(text):
+            continue
+        cc = (country.strip().upper() or None) if country else None
+        if cc is not None and cc not in codes:
+            continue
+        sel.append(i)
+        texts.append(text)
+        ccs.append(cc or "")
+    keys = normalize_many(texts)
+    keep = [j for j, k in enumerate(keys) if k]
+    if not keep:
+        return out
+    sel = [sel[j] for j in keep]
+    keys = [keys[j] for j in keep]
+    want_cc = np.array([ccs[j] for j in keep], "<U2")
+    h = key_hashes(keys)
+    lo = np.searchsorted(idx.key_hash, h, "left")
+    cnt = np.searchsorted(idx.key_hash, h, "right") - lo
+    # every index entry of every key: its query, its position, its row and weight
+    qry = np.repeat(np.arange(len(keys)), cnt)
+    ent = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(lo, cnt)
+    row = idx.key_row[ent].astype(np.int64)
+    w = np.maximum(idx.pop[row], 1).astype(np.float64) * np.where(
+        idx.key_primary[ent], 1.0, ALTERNATE_WEIGHT)
+    given = want_cc[qry]
+    ok = (given == "") | (idx.country[row] == given)
+    qry, ent, row, w = qry[ok], ent[ok], row[ok], w[ok]
+    if not len(qry):
+        return out
+    # one candidate per (query, row): its heaviest entry, its first position
+    order = np.lexsort((ent, row, qry))
+    qry, ent, row, w = qry[order], ent[order], row[order], w[order]
+    start = np.ones(len(qry), bool)
+    start[1:] = (qry[1:] != qry[:-1]) | (row[1:] != row[:-1])
+    at = np.flatnonzero(start)
+    weight = np.maximum.reduceat(w, at)
+    qry, row, ent = qry[at], row[at], ent[at]
+    # a division gives way to a heavy enough city of its country among the candidates
+    city = idx.kind[row] == CITY
+    numbers, n_countries = _country_numbers(idx)
+    _, group = np.unique(qry * n_countries + numbers[row], return_inverse=True)
+    group = group.ravel()
+    city_max = np.full(int(group.max()) + 1, -np.inf)
+    np.maximum.at(city_max, group[city], weight[city])
+    stay = city | (city_max[group] < CITY_OVER_ADMIN1_SHARE * weight)
+    qry, row, ent, weight = qry[stay], row[stay], ent[stay], weight[stay]
+    # heaviest first, ties to the first found; without a country, no strong rival
+    order = np.lexsort((ent, -weight, qry))
+    qry, row, weight = qry[order], row[order], weight[order]
+    head = np.ones(len(qry), bool)
+    head[1:] = qry[1:] != qry[:-1]
+    heads = np.flatnonzero(head)
+    top = weight[heads]
+    threshold = np.maximum(AMBIGUITY_SHARE * top, float(AMBIGUITY_MIN_POP))
+    member = np.cumsum(head) - 1
+    rivals = np.bincount(member, weights=(~head & (weight >= threshold[member])),
+                         minlength=len(heads))
+    n_cands = np.diff(np.append(heads, len(qry)))
+    clear = (want_cc[qry[heads]] != "") | (n_cands == 1) | (rivals == 0)
+    for q, r in zip(qry[heads][clear].tolist(), row[heads][clear].tolist(), strict=True):
+        out[sel[q]] = r
+    return out
 
 
 # ------------------------------------------------------------------------- autocomplete

@@ -34,6 +34,7 @@ import pandas as pd
 
 from twinrisk.config import cache_dir, features_dir
 from twinrisk.explain.models import Place
+from twinrisk.places.memo import LRU
 
 EARTH_KM = 6371.0088
 STEP_KM = 2.0
@@ -122,6 +123,15 @@ def build_geometry() -> dict[str, np.ndarray]:
     }
 
 
+def _tree(points: np.ndarray) -> Any:
+    """A KD-tree for nearest-point queries. Sliding-midpoint splits (not balanced median
+    ones) and full nodes: on points along coasts and borders, queries from far away
+    visit a third as many cells; the distances found are the same."""
+    from scipy.spatial import cKDTree
+
+    return cKDTree(points, balanced_tree=False, compact_nodes=False)
+
+
 @dataclass
 class Geometry:
     coast: object  # scipy cKDTree
@@ -139,8 +149,6 @@ def _fingerprint() -> str:
 @lru_cache(maxsize=1)
 def get_geometry() -> Geometry:
     """KD-trees over the cached point arrays (rebuilt when the package changes)."""
-    from scipy.spatial import cKDTree
-
     path = cache_dir() / f"geometry-{_fingerprint()}.npz"
     arrays: dict[str, np.ndarray]
     try:
@@ -156,8 +164,8 @@ def get_geometry() -> Geometry:
         except OSError:
             pass
     return Geometry(
-        coast=cKDTree(arrays["coast"].astype(float)),
-        border=cKDTree(arrays["border"].astype(float)),
+        coast=_tree(arrays["coast"].astype(float)),
+        border=_tree(arrays["border"].astype(float)),
         border_xyz=arrays["border"].astype(float),
         border_a=arrays["border_a"],
         border_b=arrays["border_b"],
@@ -196,8 +204,6 @@ class Disputed:
 @lru_cache(maxsize=4)
 def _disputed(stamp: tuple[str, float, int]) -> Disputed:
     """One KD-tree per curated disputed border, cut from the Natural Earth border."""
-    from scipy.spatial import cKDTree
-
     table = _read_csv("disputed_borders.csv")
     names: list[str] = []
     sources: list[str] = []
@@ -224,7 +230,7 @@ def _disputed(stamp: tuple[str, float, int]) -> Disputed:
         if len(pts):
             names.append(row["name"])
             sources.append(row.get("sources", ""))
-            trees.append(cKDTree(pts))
+            trees.append(_tree(pts))
     return Disputed(names, sources, trees)
 
 
@@ -247,15 +253,13 @@ def _curated(stamp: tuple[str, float, int]) -> pd.DataFrame:
 
 @lru_cache(maxsize=4)
 def _ports(stamp: tuple[str, float, int]) -> object | None:
-    from scipy.spatial import cKDTree
-
     table = _read_csv("ports.csv")
     if table.empty or not {"lat", "lon"} <= set(table.columns):
         return None
     lat = pd.to_numeric(table["lat"], errors="coerce").to_numpy()
     lon = pd.to_numeric(table["lon"], errors="coerce").to_numpy()
     ok = ~(np.isnan(lat) | np.isnan(lon))
-    return cKDTree(_xyz(lat[ok], lon[ok])) if ok.any() else None
+    return _tree(_xyz(lat[ok], lon[ok])) if ok.any() else None
 
 
 # ------------------------------------------------------------------ facts
@@ -264,13 +268,52 @@ COLUMNS = ["coast_km", "border_km", "disputed_border_km", "disputed_border",
            "disputed_border_sources", "capital", "seaport", "naval_base", "tech_hub",
            "flagship_project", "flagship_financier", "flagship_year", "curated_sources",
            "seaport_source"]
+#: dtype of each array ``location_fact_columns`` returns: float64 (NaN where unknown)
+#: for distances and the flagship year, bool for flags, object (Python str) for text
+COLUMN_DTYPES: dict[str, np.dtype[Any]] = {
+    c: np.dtype(float) if c in ("coast_km", "border_km", "disputed_border_km", "flagship_year")
+    else np.dtype(bool) if c in ("seaport", "naval_base", "tech_hub")
+    else np.dtype(object)
+    for c in COLUMNS
+}
+#: places whose facts are kept, per version of the curated tables (their path, mtime and
+#: size): one row, a tuple in ``COLUMNS`` order, per place id
+FACTS_CACHE_SIZE = 131_072
+#: KD-tree queries for this many new places or more run on all CPUs
+PARALLEL_MIN = 4096
 
-_facts_cache: dict[tuple[str, tuple[object, ...]], dict[str, object]] = {}
+Stamps = tuple[tuple[str, float, int], ...]
 
 
-def _derive(places: list[Place]) -> pd.DataFrame:
+@lru_cache(maxsize=2)
+def _facts_cache(stamps: Stamps) -> LRU[str, tuple[Any, ...]]:
+    """The rows computed under one version of the tables (the last two versions kept)."""
+    return LRU(FACTS_CACHE_SIZE)
+
+
+def _stamps() -> Stamps:
+    return (_stamp("places.csv"), _stamp("disputed_borders.csv"), _stamp("ports.csv"))
+
+
+def _query_km(tree: Any, pts: np.ndarray) -> np.ndarray:
+    """Distance (km on the sphere) from each point to the nearest point of ``tree``."""
+    workers = -1 if len(pts) >= PARALLEL_MIN else 1
+    return _chord_to_km(tree.query(pts, workers=workers)[0])
+
+
+def _capital_ids() -> frozenset[str]:
     from twinrisk.places.gazetteer import get_index
 
+    idx = get_index()
+    got = idx.memo.get("capital_ids")
+    if got is None:
+        got = frozenset(f"gn:{int(idx.gid[r])}" for r in idx.capitals)
+        idx.memo["capital_ids"] = got
+    return cast("frozenset[str]", got)
+
+
+def _derive(places: list[Place], stamps: Stamps) -> dict[str, np.ndarray]:
+    """The facts computed from geometry, one array per column, for ``places``."""
     geo = get_geometry()
     lat = np.array([p.lat if p.lat is not None else np.nan for p in places], float)
     lon = np.array([p.lon if p.lon is not None else np.nan for p in places], float)
@@ -279,86 +322,129 @@ def _derive(places: list[Place]) -> pd.DataFrame:
     n = len(places)
     coast = np.full(n, np.nan)
     border = np.full(n, np.nan)
-    coast[ok] = _chord_to_km(geo.coast.query(pts)[0])  # type: ignore[attr-defined]
-    border[ok] = _chord_to_km(geo.border.query(pts)[0])  # type: ignore[attr-defined]
-    disp = _disputed(_stamp("disputed_borders.csv"))
+    coast[ok] = _query_km(geo.coast, pts)
+    border[ok] = _query_km(geo.border, pts)
+    disp = _disputed(stamps[1])
     d_km = np.full(n, np.nan)
     d_idx = np.full(n, -1)
     for j, tree in enumerate(disp.trees):
         d = np.full(n, np.inf)
-        d[ok] = _chord_to_km(tree.query(pts)[0])  # type: ignore[attr-defined]
+        d[ok] = _query_km(tree, pts)
         better = d < np.where(np.isnan(d_km), np.inf, d_km)
         d_km[better], d_idx[better] = d[better], j
-    idx = get_index()
-    capital_ids = {f"gn:{int(idx.gid[r])}" for r in idx.capitals}
-    capital = ["national" if p.id in capital_ids else "none" for p in places]
-    ports = _ports(_stamp("ports.csv"))
+    capital_ids = _capital_ids()
+    ports = _ports(stamps[2])
     wpi = np.zeros(n, bool)
     if ports is not None and ok.any():
-        near = _chord_to_km(ports.query(pts)[0])  # type: ignore[attr-defined]
-        wpi[ok] = near <= PORT_RADIUS_KM
-    return pd.DataFrame({
+        wpi[ok] = _query_km(ports, pts) <= PORT_RADIUS_KM
+    names = np.array(["", *disp.names], dtype=object)
+    sources = np.array(["", *disp.sources], dtype=object)
+    return {
         "coast_km": coast,
         "border_km": border,
         "disputed_border_km": d_km,
-        "disputed_border": [disp.names[j] if j >= 0 else "" for j in d_idx],
-        "disputed_border_sources": [disp.sources[j] if j >= 0 else "" for j in d_idx],
-        "capital": capital,
+        "disputed_border": names[d_idx + 1],
+        "disputed_border_sources": sources[d_idx + 1],
+        "capital": np.array(["national" if p.id in capital_ids else "none" for p in places],
+                            dtype=object),
         "seaport": wpi,
-        "seaport_source": np.where(wpi, "wpi", ""),
-    }, index=[p.id for p in places])
+        "seaport_source": np.where(wpi, "wpi", "").astype(object),
+    }
 
 
-def _merge_curated(frame: pd.DataFrame) -> pd.DataFrame:
-    cur = _curated(_stamp("places.csv"))
-    frame = frame.assign(naval_base=False, tech_hub=False, flagship_project="",
-                         flagship_financier="", flagship_year=np.nan, curated_sources="")
+@lru_cache(maxsize=4)
+def _curated_rows(stamp: tuple[str, float, int]) -> dict[str, dict[str, Any]]:
+    """What ``features/places.csv`` sets, per resolved place id: flags, the flagship
+    project, sources; its seaport flag (then the source is "curated") and its capital
+    level where it gives one of national / admin1 / none."""
+    cur = _curated(stamp)
     if cur.empty:
-        return frame
-    hit = frame.index.intersection(cur.index)
-    if hit.empty:
-        return frame
-    c = cur.loc[hit]
+        return {}
+    ids = cur.index
 
-    def flag(col: str) -> pd.Series:
-        return c.get(col, pd.Series("", index=hit)).astype(str).str.lower().eq("true")
+    def flag(col: str) -> list[bool]:
+        return cur.get(col, pd.Series("", index=ids)).astype(str).str.lower().eq("true").tolist()
 
-    for col in ("naval_base", "tech_hub"):
-        frame.loc[hit, col] = flag(col).to_numpy()
-    if "seaport" in c:
-        frame.loc[hit, "seaport"] = flag("seaport").to_numpy()
-        frame.loc[hit, "seaport_source"] = "curated"
-    if "capital" in c:
-        cap = c["capital"].where(c["capital"].isin(["national", "admin1", "none"]), "")
-        keep = cap.ne("").to_numpy()
-        frame.loc[hit[keep], "capital"] = cap[keep].to_numpy()
+    cols: dict[str, list[Any]] = {"naval_base": flag("naval_base"), "tech_hub": flag("tech_hub")}
+    if "seaport" in cur:
+        cols["seaport"] = flag("seaport")
+        cols["seaport_source"] = ["curated"] * len(ids)
     for col in ("flagship_project", "flagship_financier"):
-        if col in c:
-            frame.loc[hit, col] = c[col].fillna("").to_numpy()
-    if "flagship_year" in c:
-        frame.loc[hit, "flagship_year"] = pd.to_numeric(c["flagship_year"],
-                                                        errors="coerce").to_numpy()
-    if "sources" in c:
-        frame.loc[hit, "curated_sources"] = c["sources"].fillna("").to_numpy()
-    return frame
+        if col in cur:
+            cols[col] = cur[col].fillna("").tolist()
+    if "flagship_year" in cur:
+        cols["flagship_year"] = [float(v) for v in pd.to_numeric(cur["flagship_year"],
+                                                                 errors="coerce").tolist()]
+    if "sources" in cur:
+        cols["curated_sources"] = cur["sources"].fillna("").tolist()
+    capital = (cur["capital"].where(cur["capital"].isin(["national", "admin1", "none"]), "")
+               .tolist() if "capital" in cur else [""] * len(ids))
+    out: dict[str, dict[str, Any]] = {}
+    for i, pid in enumerate(ids.tolist()):
+        row = {c: v[i] for c, v in cols.items()}
+        if capital[i]:
+            row["capital"] = capital[i]
+        out[str(pid)] = row
+    return out
+
+
+#: facts of a place with no row in features/places.csv
+_NOT_CURATED: dict[str, Any] = {"naval_base": False, "tech_hub": False, "flagship_project": "",
+                                "flagship_financier": "", "flagship_year": np.nan,
+                                "curated_sources": ""}
+
+
+def _compute(places: list[Place], stamps: Stamps) -> dict[str, list[Any]]:
+    """Derived facts, then the curated ones over them, for distinct places: one list
+    per column of Python floats, bools and strs."""
+    derived = _derive(places, stamps)
+    n = len(places)
+    cols = {c: derived[c].tolist() if c in derived else [_NOT_CURATED[c]] * n for c in COLUMNS}
+    curated = _curated_rows(stamps[0])
+    if curated:
+        for i, p in enumerate(places):
+            extra = curated.get(p.id)
+            if extra:
+                for c, v in extra.items():
+                    cols[c][i] = v
+    return cols
+
+
+def location_fact_columns(places: Sequence[Place]) -> dict[str, np.ndarray]:
+    """Derived and curated location facts, one array per column of ``COLUMNS``, aligned
+    with ``places`` (repeats included); dtypes as in ``COLUMN_DTYPES``.
+
+    Each place's row is cached per place id and version of the curated tables, so a
+    place seen before costs a dictionary look-up; new places are computed together.
+    """
+    stamps = _stamps()
+    cache = _facts_cache(stamps)
+    ids = [p.id for p in places]
+    rows = cache.get_many(ids)
+    if None in rows:
+        missing = {p.id: p for p, r in zip(places, rows, strict=True) if r is None}
+        cols = _compute(list(missing.values()), stamps)
+        new = list(zip(*(cols[c] for c in COLUMNS), strict=True))
+        cache.put_many(list(missing), new)
+        if len(missing) == len(ids):  # all new and distinct: the columns as computed
+            return {c: np.array(cols[c], COLUMN_DTYPES[c]) for c in COLUMNS}
+        by_id = dict(zip(missing, new, strict=True))
+        rows = [by_id[i] if r is None else r for i, r in zip(ids, rows, strict=True)]
+    if not rows:
+        return {c: np.empty(0, COLUMN_DTYPES[c]) for c in COLUMNS}
+    return {c: np.array(v, COLUMN_DTYPES[c])
+            for c, v in zip(COLUMNS, zip(*rows, strict=True), strict=True)}
 
 
 def location_facts(places: Sequence[Place]) -> pd.DataFrame:
-    """Facts per place id (one row per input place, repeats included), cached per id."""
-    stamps = (_stamp("places.csv"), _stamp("disputed_borders.csv"), _stamp("ports.csv"))
-    ids = [p.id for p in places]
-    missing = {p.id: p for p in places if (p.id, stamps) not in _facts_cache}
-    if missing:
-        new = _merge_curated(_derive(list(missing.values())))
-        for pid, rec in zip(new.index, new.to_dict("records"), strict=True):  # noqa: B905
-            _facts_cache[(str(pid), stamps)] = dict(rec)
-    unique = list(dict.fromkeys(ids))
-    table = pd.DataFrame.from_records([_facts_cache[(i, stamps)] for i in unique], index=unique,
-                                      columns=COLUMNS)
-    out = table.loc[ids] if len(unique) != len(ids) else table
-    out = out.astype({"coast_km": float, "border_km": float, "disputed_border_km": float,
-                      "seaport": bool, "naval_base": bool, "tech_hub": bool,
-                      "flagship_year": "Int64"})
-    out.index.name = "place_id"
-    return out
-
+    """``location_fact_columns`` as a frame indexed by place id (named ``place_id``),
+    one row per input place, repeats included; ``flagship_year`` as nullable Int64."""
+    cols: dict[str, Any] = location_fact_columns(places)
+    if not len(places):
+        out = pd.DataFrame.from_records([], index=[], columns=COLUMNS).astype(
+            {**{c: COLUMN_DTYPES[c] for c in COLUMNS}, "flagship_year": "Int64"})
+        out.index.name = "place_id"
+        return out
+    cols["flagship_year"] = pd.array(cols["flagship_year"], dtype="Int64")
+    return pd.DataFrame(cols, index=pd.Index([p.id for p in places], name="place_id"),
+                        copy=False)

@@ -1,0 +1,248 @@
+"""The fast paths of twinrisk.places: memoised resolution, batched exact matching,
+per-place cached location facts. Each must give what the plain path gives."""
+
+import random
+import statistics
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from twinrisk.explain.models import Place
+from twinrisk.places import (
+    AmbiguousPlace,
+    PlaceNotFound,
+    geo,
+    location_fact_columns,
+    location_facts,
+    resolve,
+    resolve_many,
+)
+from twinrisk.places.gazetteer import _exact, _exact_fast, _Query, clear_cache, get_index
+from twinrisk.places.memo import LRU
+
+# ports, capitals (national, admin1; curated and derived), border and disputed-border
+# places, flagship projects, a division, and places with no curated row
+MIX = [("Hambantota", "LK"), ("Mombasa", "KE"), ("Kiel", "DE"), ("Qingdao", "CN"),
+       ("Prague", "CZ"), ("Düsseldorf", "DE"), ("Bhairahawa", "NP"), ("Leh", "IN"),
+       ("Luleå", "SE"), ("Kiruna", "SE"), ("Fujian", "CN"), ("Stockholm", "SE"),
+       ("Guiyang", "CN"), ("Gothenburg", "SE"), ("Tromsø", "NO")]
+
+
+def _reference_facts(places: list[Place]) -> pd.DataFrame:
+    """The facts as the first, pandas-only implementation computed them (balanced
+    KD-trees, a frame per step), kept here to pin the fast path to the same values."""
+    from scipy.spatial import cKDTree
+
+    g = geo.get_geometry()
+    lat = np.array([p.lat if p.lat is not None else np.nan for p in places], float)
+    lon = np.array([p.lon if p.lon is not None else np.nan for p in places], float)
+    ok = ~(np.isnan(lat) | np.isnan(lon))
+    pts = geo._xyz(lat[ok], lon[ok])
+    n = len(places)
+
+    def km(tree, pts):
+        return geo._chord_to_km(cKDTree(tree.data).query(pts)[0])
+
+    coast, border = np.full(n, np.nan), np.full(n, np.nan)
+    coast[ok], border[ok] = km(g.coast, pts), km(g.border, pts)
+    disp = geo._disputed(geo._stamp("disputed_borders.csv"))
+    d_km, d_idx = np.full(n, np.nan), np.full(n, -1)
+    for j, tree in enumerate(disp.trees):
+        d = np.full(n, np.inf)
+        d[ok] = km(tree, pts)
+        better = d < np.where(np.isnan(d_km), np.inf, d_km)
+        d_km[better], d_idx[better] = d[better], j
+    idx = get_index()
+    capital_ids = {f"gn:{int(idx.gid[r])}" for r in idx.capitals}
+    ports = geo._ports(geo._stamp("ports.csv"))
+    wpi = np.zeros(n, bool)
+    if ports is not None and ok.any():
+        wpi[ok] = km(ports, pts) <= geo.PORT_RADIUS_KM
+    frame = pd.DataFrame({
+        "coast_km": coast, "border_km": border, "disputed_border_km": d_km,
+        "disputed_border": [disp.names[j] if j >= 0 else "" for j in d_idx],
+        "disputed_border_sources": [disp.sources[j] if j >= 0 else "" for j in d_idx],
+        "capital": ["national" if p.id in capital_ids else "none" for p in places],
+        "seaport": wpi, "seaport_source": np.where(wpi, "wpi", ""),
+    }, index=[p.id for p in places])
+    cur = geo._curated(geo._stamp("places.csv"))
+    frame = frame.assign(naval_base=False, tech_hub=False, flagship_project="",
+                         flagship_financier="", flagship_year=np.nan, curated_sources="")
+    hit = frame.index.intersection(cur.index)
+    if not hit.empty:
+        c = cur.loc[hit]
+
+        def flag(col):
+            return c.get(col, pd.Series("", index=hit)).astype(str).str.lower().eq("true")
+
+        for col in ("naval_base", "tech_hub"):
+            frame.loc[hit, col] = flag(col).to_numpy()
+        if "seaport" in c:
+            frame.loc[hit, "seaport"] = flag("seaport").to_numpy()
+            frame.loc[hit, "seaport_source"] = "curated"
+        if "capital" in c:
+            cap = c["capital"].where(c["capital"].isin(["national", "admin1", "none"]), "")
+            keep = cap.ne("").to_numpy()
+            frame.loc[hit[keep], "capital"] = cap[keep].to_numpy()
+        for col in ("flagship_project", "flagship_financier"):
+            if col in c:
+                frame.loc[hit, col] = c[col].fillna("").to_numpy()
+        if "flagship_year" in c:
+            frame.loc[hit, "flagship_year"] = pd.to_numeric(c["flagship_year"],
+                                                            errors="coerce").to_numpy()
+        if "sources" in c:
+            frame.loc[hit, "curated_sources"] = c["sources"].fillna("").to_numpy()
+    out = pd.DataFrame.from_records(frame.to_dict("records"), index=list(frame.index),
+                                    columns=geo.COLUMNS)
+    out = out.astype({"coast_km": float, "border_km": float, "disputed_border_km": float,
+                      "seaport": bool, "naval_base": bool, "tech_hub": bool,
+                      "flagship_year": "Int64"})
+    out.index.name = "place_id"
+    return out
+
+
+def _mix() -> list[Place]:
+    return [resolve(n, c) for n, c in MIX]
+
+
+def _assert_columns_equal(cols: dict, frame: pd.DataFrame) -> None:
+    assert list(cols) == geo.COLUMNS == list(frame.columns)
+    for c in geo.COLUMNS:
+        assert cols[c].dtype == geo.COLUMN_DTYPES[c], c
+        assert len(cols[c]) == len(frame)
+        want = frame[c].to_numpy(dtype=float, na_value=np.nan) if c == "flagship_year" else (
+            frame[c].to_numpy())
+        if cols[c].dtype == float:
+            np.testing.assert_array_equal(cols[c], want, err_msg=c)
+        else:
+            assert cols[c].tolist() == list(want), c
+
+
+def test_fact_columns_match_frame_and_reference():
+    places = _mix()
+    curated = geo._curated(geo._stamp("places.csv"))
+    ids = {p.id for p in places}
+    assert ids & set(curated.index) and ids - set(curated.index)  # both kinds in the mix
+    geo._facts_cache.cache_clear()
+    ref = _reference_facts(places)
+    fresh = location_fact_columns(places)  # computed
+    _assert_columns_equal(fresh, ref)
+    again = places[::-1] + places[:3]  # cached, reordered, repeated
+    cols = location_fact_columns(again)
+    frame = location_facts(again)
+    pd.testing.assert_frame_equal(frame, ref.loc[[p.id for p in again]], check_exact=True)
+    _assert_columns_equal(cols, frame)
+    facts = frame.loc[~frame.index.duplicated()]
+    assert facts.loc[resolve("Hambantota", "LK").id, "flagship_project"]
+    assert facts.loc[resolve("Kiel", "DE").id, ["naval_base", "seaport"]].all()
+    assert facts.loc[resolve("Kiel", "DE").id, "seaport_source"] == "curated"
+    assert facts.loc[resolve("Düsseldorf", "DE").id, "capital"] == "admin1"
+    assert facts.loc[resolve("Stockholm", "SE").id, "capital"] == "national"
+    assert facts.loc[resolve("Leh", "IN").id, "disputed_border"]
+
+
+def test_fact_columns_of_nothing():
+    cols = location_fact_columns([])
+    assert list(cols) == geo.COLUMNS
+    assert all(len(v) == 0 and v.dtype == geo.COLUMN_DTYPES[c] for c, v in cols.items())
+    assert location_facts([]).shape == (0, len(geo.COLUMNS))
+
+
+def test_fact_cache_follows_the_curated_tables(data_copy, use_data):
+    use_data(data_copy)
+    assert "Kiruna" not in (data_copy / "places.csv").read_text(encoding="utf-8")
+    town, leh = resolve("Kiruna", "SE"), resolve("Leh", "IN")
+    before = location_fact_columns([town, leh])
+    assert not before["naval_base"][0] and before["flagship_project"][0] == ""
+    assert before["disputed_border"][1]
+    path = data_copy / "places.csv"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + "Kiruna,SE,city,,true,true,admin1,true,Test port,CN,2020,"
+                    "test_source,\n", encoding="utf-8")
+    after = location_fact_columns([town, leh])
+    assert after["naval_base"][0] and after["tech_hub"][0] and after["seaport"][0]
+    assert (after["flagship_project"][0], after["flagship_financier"][0]) == ("Test port", "CN")
+    assert after["flagship_year"][0] == 2020 and after["capital"][0] == "admin1"
+    assert (after["seaport_source"][0], after["curated_sources"][0]) == ("curated",
+                                                                         "test_source")
+    _assert_columns_equal(after, _reference_facts([town, leh]))
+    borders = data_copy / "disputed_borders.csv"
+    borders.write_text(borders.read_text(encoding="utf-8").splitlines()[0] + "\n",
+                       encoding="utf-8")
+    no_borders = location_fact_columns([town, leh])
+    assert no_borders["disputed_border"].tolist() == ["", ""]
+    assert np.isnan(no_borders["disputed_border_km"]).all()
+    path.write_text(original, encoding="utf-8")
+    restored = location_fact_columns([town])
+    assert not restored["naval_base"][0] and restored["flagship_project"][0] == ""
+
+
+def test_exact_fast_agrees_with_exact():
+    """Wherever the batched exact match decides, the one-by-one path decides the same."""
+    idx = get_index()
+    rng = random.Random(3)
+    rows = rng.sample(range(len(idx.names)), 4000)
+    pairs = [(idx.names[r], str(idx.country[r]) if i % 3 else None) for i, r in enumerate(rows)]
+    pairs += [(n, c) for n in ["Hyderabad", "Victoria", "Springfield", "San Jose", "Paris",
+                               "Guangdong", "Leningrad", "Fujian", "Luleå", "Xi'an", "Prag",
+                               "Guangdong (province)", "Lulea, SE", "", "Nowhereville"]
+              for c in (None, "IN", "AU", "US", "CN", "SE", "XX")]
+    fast = _exact_fast(idx, pairs)
+    decided = 0
+    for (name, cc), got in zip(pairs, fast, strict=True):
+        if got is not None:
+            decided += 1
+            want = _exact(idx, name, cc)
+            assert not isinstance(want, (_Query, Exception)) and want == got, (name, cc)
+    assert decided > 0.8 * len(rows)
+
+
+def test_resolution_memo_keeps_behaviour():
+    clear_cache()
+    p = resolve("Göteborg")
+    assert resolve("Göteborg") is p and resolve_many(["Göteborg"], [None])[0] is p
+    errors = []
+    for _ in range(2):
+        with pytest.raises(AmbiguousPlace) as exc:
+            resolve("Hyderabad")
+        errors.append(exc.value)
+    assert errors[0] is not errors[1] and str(errors[0]) == str(errors[1])
+    assert errors[0].candidates == errors[1].candidates and len(errors[0].candidates) >= 2
+    many = resolve_many(["Luleaa", "Luleaa", "Hyderabad"], [None, None, None])
+    assert isinstance(many[0], PlaceNotFound) and many[0] is many[1]
+    with pytest.raises(PlaceNotFound) as exc:
+        resolve("Luleaa")
+    assert exc.value is not many[0] and str(exc.value) == str(many[0])
+    assert exc.value.suggestions == many[0].suggestions and "Luleå (SE)" in many[0].suggestions
+    exc.value.suggestions.append("changed")  # a caller's change does not reach the memo
+    assert resolve_many(["Luleaa"], [None])[0].suggestions == many[0].suggestions
+    assert isinstance(many[2], AmbiguousPlace)
+
+
+def test_lru_bound_and_order():
+    lru: LRU[str, int] = LRU(2)
+    lru.put("a", 1)
+    lru.put("b", 2)
+    assert lru.get("a") == 1  # a is now the most recent
+    lru.put("c", 3)
+    assert lru.get_many(["a", "b", "c"]) == [1, None, 3] and len(lru) == 2
+    lru.put_many(["d", "e", "f"], [4, 5, 6])
+    assert lru.get_many(["e", "f"]) == [5, 6] and "d" not in lru
+
+
+def _p50_ms(f, n=1000):
+    lat = []
+    for _ in range(n):
+        t = time.perf_counter()
+        f()
+        lat.append(time.perf_counter() - t)
+    return statistics.median(lat) * 1000
+
+
+def test_seen_names_and_places_are_cheap():
+    two = [resolve("Luleå", "SE"), resolve("Xi'an", "CN")]
+    location_fact_columns(two)
+    assert _p50_ms(lambda: resolve("Luleå", "SE")) < 0.05
+    assert _p50_ms(lambda: location_fact_columns(two)) < 0.1
