@@ -1003,12 +1003,7 @@ def resolve_many(names: Sequence[str], countries: Sequence[str | None]) -> list[
     if len(names) != len(countries):
         raise ValueError("names and countries must have the same length")
     idx = get_index()
-    first: dict[tuple[str, str | None], int] = {}
-    where = [first.setdefault(pair, len(first)) for pair in zip(
-        [n if isinstance(n, str) else "" for n in names],
-        [(c.strip() or None) if isinstance(c, str) else None for c in countries],
-        strict=True)]
-    pairs = list(first)
+    pairs, where = _distinct_pairs(names, countries)
     memo = _memo(idx)
     got = memo.get_many(pairs)
     todo = [i for i, g in enumerate(got) if g is None]
@@ -1023,6 +1018,29 @@ def resolve_many(names: Sequence[str], countries: Sequence[str | None]) -> list[
             got[i] = v
     result = [g.error() if isinstance(g, _Failure) else g for g in got]
     return [result[i] for i in where]  # type: ignore[misc]
+
+
+def _distinct_pairs(names: Sequence[Any], countries: Sequence[Any]
+                    ) -> tuple[list[tuple[str, str | None]], list[int]]:
+    """The distinct (name, country) pairs in first-seen order, and which one each input
+    row is. A name that is not text counts as "", a blank country as none. Names and
+    countries are numbered apart and paired as integers: no tuple per row."""
+    name_no: dict[str, int] = {}
+    n = [name_no.setdefault(x if isinstance(x, str) else "", len(name_no)) for x in names]
+    country_no: dict[str | None, int] = {}
+    c = [country_no.setdefault((x.strip() or None) if isinstance(x, str) else None,
+                               len(country_no)) for x in countries]
+    if not n:
+        return [], []
+    k = len(country_no)
+    combined = np.array(n, np.int64) * k + np.array(c, np.int64)
+    uniq, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    name_of, country_of = list(name_no), list(country_no)
+    pairs = [(name_of[u // k], country_of[u % k]) for u in uniq[order].tolist()]
+    return pairs, rank[inverse.ravel()].tolist()
 
 
 def _resolve_pairs(idx: Index, pairs: Sequence[tuple[str, str | None]]

@@ -410,6 +410,39 @@ def _compute(places: list[Place], stamps: Stamps) -> dict[str, list[Any]]:
     return cols
 
 
+def _distinct_columns(places: Sequence[Place]
+                      ) -> tuple[list[str], dict[str, np.ndarray], np.ndarray | None]:
+    """The facts of each distinct place id (first-seen order), one array per column, and
+    where each input place is among them (None when the input has no repeats)."""
+    stamps = _stamps()
+    cache = _facts_cache(stamps)
+    first: dict[str, int] = {}
+    where = [first.setdefault(p.id, len(first)) for p in places]
+    ids = list(first)
+    distinct: Sequence[Place] = places
+    inv = None
+    if len(ids) != len(where):
+        inv = np.array(where, np.intp)
+        slots: list[Place | None] = [None] * len(ids)
+        for p, i in zip(places, where, strict=True):
+            slots[i] = p
+        distinct = cast("list[Place]", slots)
+    rows = cache.get_many(ids)
+    if None in rows:
+        todo = [i for i, r in enumerate(rows) if r is None]
+        cols = _compute([distinct[i] for i in todo], stamps)
+        new = list(zip(*(cols[c] for c in COLUMNS), strict=True))
+        cache.put_many([ids[i] for i in todo], new)
+        if len(todo) == len(ids):  # all new: the columns as computed
+            return ids, {c: np.array(cols[c], COLUMN_DTYPES[c]) for c in COLUMNS}, inv
+        for i, row in zip(todo, new, strict=True):
+            rows[i] = row
+    if not rows:
+        return ids, {c: np.empty(0, COLUMN_DTYPES[c]) for c in COLUMNS}, inv
+    return ids, {c: np.array(v, COLUMN_DTYPES[c])
+                 for c, v in zip(COLUMNS, zip(*rows, strict=True), strict=True)}, inv
+
+
 def location_fact_columns(places: Sequence[Place]) -> dict[str, np.ndarray]:
     """Derived and curated location facts, one array per column of ``COLUMNS``, aligned
     with ``places`` (repeats included); dtypes as in ``COLUMN_DTYPES``.
@@ -417,34 +450,20 @@ def location_fact_columns(places: Sequence[Place]) -> dict[str, np.ndarray]:
     Each place's row is cached per place id and version of the curated tables, so a
     place seen before costs a dictionary look-up; new places are computed together.
     """
-    stamps = _stamps()
-    cache = _facts_cache(stamps)
-    ids = [p.id for p in places]
-    rows = cache.get_many(ids)
-    if None in rows:
-        missing = {p.id: p for p, r in zip(places, rows, strict=True) if r is None}
-        cols = _compute(list(missing.values()), stamps)
-        new = list(zip(*(cols[c] for c in COLUMNS), strict=True))
-        cache.put_many(list(missing), new)
-        if len(missing) == len(ids):  # all new and distinct: the columns as computed
-            return {c: np.array(cols[c], COLUMN_DTYPES[c]) for c in COLUMNS}
-        by_id = dict(zip(missing, new, strict=True))
-        rows = [by_id[i] if r is None else r for i, r in zip(ids, rows, strict=True)]
-    if not rows:
-        return {c: np.empty(0, COLUMN_DTYPES[c]) for c in COLUMNS}
-    return {c: np.array(v, COLUMN_DTYPES[c])
-            for c, v in zip(COLUMNS, zip(*rows, strict=True), strict=True)}
+    _, cols, inv = _distinct_columns(places)
+    return cols if inv is None else {c: v[inv] for c, v in cols.items()}
 
 
 def location_facts(places: Sequence[Place]) -> pd.DataFrame:
     """``location_fact_columns`` as a frame indexed by place id (named ``place_id``),
     one row per input place, repeats included; ``flagship_year`` as nullable Int64."""
-    cols: dict[str, Any] = location_fact_columns(places)
     if not len(places):
         out = pd.DataFrame.from_records([], index=[], columns=COLUMNS).astype(
             {**{c: COLUMN_DTYPES[c] for c in COLUMNS}, "flagship_year": "Int64"})
         out.index.name = "place_id"
         return out
+    ids, arrays, inv = _distinct_columns(places)
+    cols: dict[str, Any] = dict(arrays)
     cols["flagship_year"] = pd.array(cols["flagship_year"], dtype="Int64")
-    return pd.DataFrame(cols, index=pd.Index([p.id for p in places], name="place_id"),
-                        copy=False)
+    out = pd.DataFrame(cols, index=pd.Index(ids, name="place_id"), copy=False)
+    return out if inv is None else out.iloc[inv]
