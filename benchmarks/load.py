@@ -10,12 +10,16 @@ the API and directly in the SQLite file: none may be missing.
 With ``--kill-at S`` the server is SIGKILLed S seconds into the run and restarted
 on the same port and store; the clients keep going (requests refused meanwhile are
 counted as connection errors, never as acknowledged), and the check afterwards
-covers the writes acknowledged before and after the kill.
+covers the writes acknowledged before and after the kill. The server runs with its
+default number of processes (``--processes`` to choose): the SIGKILL hits the
+supervisor, and before the restart the run checks that every worker has gone and
+that nothing answers on the port any more.
 
     python benchmarks/load.py                         # 32 clients x 60 s, own server
     python benchmarks/load.py --kill-at 30            # the same with SIGKILL + restart
     python benchmarks/load.py --clients 8 --duration 8 --kill-at 4 --no-write
     python benchmarks/load.py --url http://127.0.0.1:8000 --no-write   # a running server
+    python benchmarks/load.py --both --processes 1    # the single-process server
 
 Without ``--no-write`` the figures replace this script's section of RESULTS.md
 (``<!-- load:start -->`` … ``<!-- load:end -->``; with --kill-at, ``load-kill``).
@@ -232,6 +236,10 @@ class RunResult:
     downtime: float | None
     ledger: Ledger
     verify: dict[str, Any] = field(default_factory=dict)
+    #: server processes (workers; 1 for a single-process server); None: unknown
+    processes: int | None = None
+    #: after the SIGKILL: workers before it, workers that outlived it, port refused
+    kill_check: dict[str, Any] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -247,8 +255,14 @@ class RunResult:
         return sum(n for (_, code), n in self.ledger.codes.items()
                    if code.isdigit() and int(code) >= 500)
 
+    def orphans(self) -> int:
+        """Workers still alive, or a port still answering, after the SIGKILL."""
+        k = self.kill_check
+        return int(k.get("survivors", 0)) + (0 if k.get("port_refused", True) else 1)
+
     def summary(self) -> dict[str, Any]:
         return {"clients": self.clients, "duration_s": self.duration,
+                "processes": self.processes, **self.kill_check,
                 "elapsed_s": round(self.elapsed, 2), "kill_at_s": self.kill_at,
                 "downtime_s": None if self.downtime is None else round(self.downtime, 2),
                 "requests": self.total, "by_status": self.by_status(),
@@ -382,23 +396,49 @@ def lost(result: RunResult) -> int:
             + v.get("db_missing_assessments", 0) + v.get("db_missing_decisions", 0))
 
 
+def port_refused(port: int) -> bool:
+    """Nothing accepts connections on 127.0.0.1:port."""
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return False
+    except OSError:
+        return True
+
+
 def run_with_server(*, clients: int, duration: float, kill_at: float | None = None,
                     after_restart: float = 0.0, data_dir: Path | None = None, seed: int = SEED,
-                    env: dict[str, str] | None = None) -> RunResult:
+                    env: dict[str, str] | None = None,
+                    processes: int | None = None) -> RunResult:
     """Start ``twinrisk serve`` on a fresh store, drive it, optionally SIGKILL and
-    restart it, then verify every acknowledged write via the API and the file."""
+    restart it, then verify every acknowledged write via the API and the file.
+    ``processes``: the server's ``--processes`` (None: its default)."""
     from twinrisk.service.testing import ServerProcess
 
     with contextlib.ExitStack() as stack:
         if data_dir is None:
             data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(
                 prefix="twinrisk-load-")))
-        server = ServerProcess(data_dir, env=env)
+        server = ServerProcess(data_dir, env=env, processes=processes)
         server.start()
         stack.callback(lambda: server.stop())
+        workers = len(server.workers()) or 1
+        kill_check: dict[str, Any] = {}
+
+        def kill() -> None:
+            """SIGKILL the server (the supervisor when there are several processes);
+            then no worker may be left and nothing may answer on the port."""
+            before = server.workers()
+            survivors = server.kill()
+            kill_check.update(workers_at_kill=len(before), survivors=len(survivors),
+                              port_refused=port_refused(server.port))
+
         result = run_load(server.url, clients=clients, duration=duration, seed=seed,
-                          kill=server.kill, restart=server.start, kill_at=kill_at,
+                          kill=kill, restart=server.start, kill_at=kill_at,
                           after_restart=after_restart)
+        result.processes = workers
+        result.kill_check = kill_check
         if server.proc is None or server.proc.poll() is not None:
             server.start()
         result.verify.update(verify_api(server.url, result.ledger))
@@ -424,7 +464,9 @@ def markdown(results: Iterable[RunResult]) -> list[str]:
              "straight from the SQLite file.", ""]
     for r in results:
         s = r.summary()
-        title = (f"### {r.clients} clients × {r.duration:g} s"
+        procs = ("" if r.processes is None else ", 1 server process" if r.processes == 1
+                 else f", {r.processes} server processes")
+        title = (f"### {r.clients} clients × {r.duration:g} s{procs}"
                  + (f", server SIGKILLed at {r.kill_at:g} s and restarted "
                     f"({r.downtime:.1f} s until ready)" if r.kill_at is not None
                     and r.downtime is not None else ""))
@@ -456,6 +498,14 @@ def markdown(results: Iterable[RunResult]) -> list[str]:
                   f"{s.get('db_missing_assessments')} / {s.get('db_missing_decisions')} missing "
                   f"of {s.get('db_assessments'):,} / {s.get('db_decisions'):,} rows, "
                   f"integrity_check {s.get('db_integrity')}).", ""]
+        if r.kill_check and (r.processes or 1) > 1:
+            k = r.kill_check
+            lines[-1:-1] = [
+                f"After the SIGKILL of the supervisor: {k['workers_at_kill']} workers "
+                f"were running, {k['survivors']} outlived it (each stops on its "
+                "parent-death signal), and the port "
+                + ("refused connections" if k["port_refused"] else "**still answered**")
+                + " until the restart."]
     return lines
 
 
@@ -468,6 +518,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--both", action="store_true",
                     help="a plain run, then a run with the server killed half-way")
     ap.add_argument("--url", help="drive a running server instead (no kill, no DB check)")
+    ap.add_argument("--processes", type=int, default=None,
+                    help="the server's --processes (default: its own default)")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
     ap.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md")
@@ -485,7 +537,8 @@ def main(argv: list[str] | None = None) -> int:
                   + (f", kill at {kill_at:g} s" if kill_at is not None else ""),
                   file=sys.stderr)
             results.append(run_with_server(clients=args.clients, duration=args.duration,
-                                           kill_at=kill_at, seed=args.seed))
+                                           kill_at=kill_at, seed=args.seed,
+                                           processes=args.processes))
     for r in results:
         print(json.dumps(r.summary(), indent=1))
     lines = markdown(results)
@@ -495,7 +548,8 @@ def main(argv: list[str] | None = None) -> int:
                              encoding="utf-8")
     if not args.no_write and not args.url:
         write_section("load", lines)
-    bad = sum(lost(r) for r in results) + sum(r.server_errors() for r in results)
+    bad = (sum(lost(r) for r in results) + sum(r.server_errors() for r in results)
+           + sum(r.orphans() for r in results))
     return 1 if bad else 0
 
 

@@ -1,5 +1,6 @@
-"""A short run of the load generator (benchmarks/load.py) against a real server:
-8 clients, the server SIGKILLed and restarted mid-run; every acknowledged
+"""A short run of the load generator (benchmarks/load.py) against a real server
+with two processes: 8 clients, the server (its supervisor) SIGKILLed and restarted
+mid-run; no worker may outlive the kill or keep the port, every acknowledged
 assessment and decision must be in the store afterwards, and no request may get a
 server error. The full run (32 clients x 60 s, with and without the kill) is
 ``python benchmarks/load.py --both``; its figures are in benchmarks/RESULTS.md."""
@@ -26,9 +27,12 @@ def load_module() -> ModuleType:
 def test_load_with_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
     load = load_module()
     result = load.run_with_server(clients=8, duration=10.0, kill_at=3.0, after_restart=4.0,
-                                  data_dir=tmp_path / "var")
+                                  data_dir=tmp_path / "var", processes=2)
     s = result.summary()
     print(s)
+    assert s["processes"] == 2 and s["workers_at_kill"] == 2, s
+    assert s["survivors"] == 0 and s["port_refused"], s
+    assert result.orphans() == 0
     assert result.server_errors() == 0, s["by_status"]
     assert load.lost(result) == 0, s
     assert s["db_integrity"] == "ok"
