@@ -318,25 +318,9 @@ class Scored:
     points: np.ndarray
 
 
-def _location_columns(places: Sequence[Place]) -> dict[str, np.ndarray]:
-    """Location facts aligned with ``places``, derived once per distinct place."""
-    ids = [p.id for p in places]
-    codes, uniques = pd.factorize(np.array(ids, dtype=object))
-    first = dict(zip(ids, places, strict=True))
-    distinct = [first[pid] for pid in uniques]
-    if hasattr(gazetteer, "location_fact_columns"):
-        facts = gazetteer.location_fact_columns(distinct)
-    else:  # TEMPORARY until places offers the column form
-        df = gazetteer.location_facts(distinct).reindex(list(uniques))
-        facts = {c: df[c].to_numpy(dtype=object) if df[c].dtype == object else df[c].to_numpy()
-                 for c in df.columns}
-    return {name: values[codes] for name, values in facts.items()}
-
-
 def _score(eng: Engine, prep: Prepared, policy: Policy) -> Scored:
-    features = feature_columns(
-        prep.columns, eng.tables, eng.history, _location_columns(prep.locals)
-    )
+    facts = gazetteer.location_fact_columns(prep.locals)  # aligned with the rows
+    features = feature_columns(prep.columns, eng.tables, eng.history, facts)
     for name in ("local_name", "partner_name", "local_country", "partner_country"):
         features[name] = prep.columns[name]
     norm = eng.normaliser(policy).transform_columns(features)
