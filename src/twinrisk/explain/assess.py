@@ -217,15 +217,14 @@ def _prepare(
     on. ``request`` maps column names (local, partner, optional local_country,
     partner_country, as_of and term keys) to ``n`` values. Each distinct value is
     parsed once."""
-    errors: list[list[str]] = [[] for _ in range(n)]
+    errors: dict[int, list[str]] = {}  # only the rows that fail
 
     def column(name: str) -> Sequence[Any]:
         return request[name] if name in request else [None] * n
 
     def note(errs: list[str]) -> None:
-        for i, e in enumerate(errs):
-            if e:
-                errors[i].append(e)
+        for i in [i for i, e in enumerate(errs) if e]:
+            errors.setdefault(i, []).append(errs[i])
 
     fallback = default_as_of or dt.date.today()
     as_of, errs = _parse_unique(
@@ -247,33 +246,36 @@ def _prepare(
             note(errs)
     resolved = {}
     for side in ("local", "partner"):
-        names = ["" if _empty(v) else str(v) for v in column(side)]
-        for i, name in enumerate(names):
-            if not name.strip():
-                errors[i].append(f"{side}: a place name is required")
+        names = [
+            v if type(v) is str else ("" if _empty(v) else str(v)) for v in column(side)
+        ]
+        note([f"{side}: a place name is required" if not v.strip() else "" for v in names])
         resolved[side] = gazetteer.resolve_many(names, countries[side])
     ok: list[int] = []
-    for i in range(n):
-        lp, pp = resolved["local"][i], resolved["partner"][i]
-        if not errors[i]:
-            for field, place in (("local", lp), ("partner", pp)):
-                if isinstance(place, Exception):
-                    errors[i].append(f"{field}: {place}")
-                elif place.country not in eng.names:
-                    errors[i].append(
-                        f"{field}: {place.name} is in {place.country}, a country not in the data"
-                    )
-        if not errors[i] and lp.id == pp.id:  # type: ignore[union-attr]
-            errors[i].append(f"partner: {pp.name} ({pp.country}) is the same place as local")  # type: ignore[union-attr]
-        if not errors[i]:
+    for i, lp, pp in zip(range(n), resolved["local"], resolved["partner"], strict=True):
+        if i in errors:
+            continue
+        problems = [
+            f"{field}: {place}"
+            if isinstance(place, Exception)
+            else f"{field}: {place.name} is in {place.country}, a country not in the data"
+            for field, place in (("local", lp), ("partner", pp))
+            if isinstance(place, Exception) or place.country not in eng.names
+        ]
+        if not problems and lp.id == pp.id:  # type: ignore[union-attr]
+            problems.append(f"partner: {pp.name} ({pp.country}) is the same place as local")  # type: ignore[union-attr]
+        if problems:
+            errors[i] = problems
+        else:
             ok.append(i)
     local_places: list[Place] = [resolved["local"][i] for i in ok]  # type: ignore[misc]
     partner_places: list[Place] = [resolved["partner"][i] for i in ok]  # type: ignore[misc]
     columns: dict[str, np.ndarray] = {}
     for side, chosen in (("local", local_places), ("partner", partner_places)):
-        columns[f"{side}_id"] = np.array([p.id for p in chosen], dtype=object)
-        columns[f"{side}_name"] = np.array([p.name for p in chosen], dtype=object)
-        columns[f"{side}_country"] = np.array([p.country for p in chosen], dtype=object)
+        fields = np.array([(p.id, p.name, p.country) for p in chosen], dtype=object)
+        fields = fields.reshape(len(chosen), 3)
+        for j, name in enumerate(("id", "name", "country")):
+            columns[f"{side}_{name}"] = fields[:, j].copy()
     columns["as_of"] = np.array([as_of[i] for i in ok], dtype="datetime64[D]")
     for key, values in terms.items():
         picked = np.empty(len(ok), dtype=object)
@@ -285,7 +287,7 @@ def _prepare(
         columns=columns,
         locals=local_places,
         partners=partner_places,
-        errors=["; ".join(e) for e in errors],
+        errors=["; ".join(errors[i]) if i in errors else "" for i in range(n)],
     )
 
 
