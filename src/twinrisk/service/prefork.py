@@ -208,7 +208,16 @@ class Supervisor:
                         how, f" in {delay:g} s" if delay else "")
             self.pending[slot] = time.monotonic() + delay
 
+    def _on_stop(self, signum: int, frame: Any) -> None:
+        self.stopping = True
+
     def run(self) -> int:
+        # The signals are blocked and taken with sigtimedwait. Native threads started
+        # before (OpenBLAS's) do not block them, so a signal may land on one of them:
+        # with a handler it only sets `stopping` (seen within a second) instead of the
+        # default action killing the supervisor without stopping its workers.
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, self._on_stop)
         old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, HANDLED)
         try:
             gc.collect()
@@ -221,6 +230,7 @@ class Supervisor:
                 info = signal.sigtimedwait(HANDLED, 1.0)
                 if info is not None and info.si_signo in (signal.SIGTERM, signal.SIGINT):
                     self.stopping = True
+                if self.stopping:
                     break
                 self.reap()
                 now = time.monotonic()
@@ -283,6 +293,9 @@ def serve(app: Any, host: str, port: int, processes: int, log_level: str = "info
         except Exception:  # each worker repeats the warm-up and /readyz says what failed
             log.exception("warm-up before forking failed")
     st.store.engine.dispose()
+    others = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+    if others:  # a fork copies only this thread: a lock another one holds stays held
+        log.warning("threads running before the fork: %s", ", ".join(others))
     log.info("warmed up in %.2f s; forking %d workers", time.perf_counter() - t0, processes)
     try:
         sock = listen(host, port)
