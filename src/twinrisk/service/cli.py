@@ -50,10 +50,15 @@ def _serve(args: argparse.Namespace) -> int:
               "TWINRISK_API_KEYS (or TWINRISK_API_KEY_FILE), or use --host 127.0.0.1",
               file=sys.stderr)
         return 2
+    from twinrisk.service import prefork
+
+    if processes > 1 and not prefork.supported():
+        logging.getLogger("twinrisk.service").warning(
+            "several processes need fork and sigtimedwait, which this platform lacks; "
+            "serving with one process")
+        processes = 1
     app = create_app(settings)
     if processes > 1:
-        from twinrisk.service import prefork
-
         return prefork.serve(app, args.host, args.port, processes, log_level=args.log_level)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
                 proxy_headers=False, server_header=False, timeout_graceful_shutdown=10)

@@ -58,6 +58,11 @@ HANDLED = (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD)
 
 # -- how many -------------------------------------------------------------------------------
 
+def supported() -> bool:
+    """Fork and sigtimedwait are there (Linux and most Unixes; not Windows or macOS)."""
+    return hasattr(os, "fork") and hasattr(signal, "sigtimedwait")
+
+
 def _cgroup_cpus() -> float | None:
     """The CPU quota of a cgroup v2 container (``cpu.max``), in CPUs; None if unlimited."""
     try:
@@ -85,8 +90,9 @@ def usable_cpus() -> int:
 
 
 def default_processes() -> int:
-    """One process per usable CPU (scoring is CPU-bound), at most MAX_DEFAULT_PROCESSES."""
-    return min(usable_cpus(), MAX_DEFAULT_PROCESSES)
+    """One process per usable CPU (scoring is CPU-bound), at most MAX_DEFAULT_PROCESSES;
+    1 where the supervisor cannot run."""
+    return min(usable_cpus(), MAX_DEFAULT_PROCESSES) if supported() else 1
 
 
 # -- shared readiness -----------------------------------------------------------------------
