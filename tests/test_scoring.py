@@ -512,3 +512,37 @@ def test_reasons_read_only_their_declared_columns() -> None:
         row = {name: values[i] for name, values in scored.features.items()}
         for factor, reason in REASONS.items():
             assert reason(_Only(row, READS[factor]), eng.names) == reason(row, eng.names)
+
+
+def test_proposals_scored_together_equal_each_alone() -> None:
+    """``assess_each`` (how the service scores concurrent requests) gives every
+    proposal the Assessment, or the typed error, that ``assess`` gives it alone."""
+    from twinrisk.explain.assess import AsOfError, CountryError, assess, assess_each
+    from twinrisk.features.terms import TermError
+    from twinrisk.places import PlaceError
+
+    good = _random_requests(12, seed=11)
+    bad = [
+        {"local": "Nowhere-on-earth", "partner": "Beijing", "local_country": "SE",
+         "partner_country": "CN"},
+        {"local": "Luleå", "partner": "Xi'an", "local_country": "SE", "partner_country": "CN",
+         "as_of": "2999-01-01"},
+        {"local": "Luleå", "partner": "Xi'an", "local_country": "XX", "partner_country": "CN"},
+        {"local": "Luleå", "partner": "Xi'an", "local_country": "SE", "partner_country": "CN",
+         "terms": {"no_such_term": True}},
+    ]
+    requests = good[:6] + bad + good[6:]
+    together = assess_each(requests)
+    for request, result in zip(requests, together, strict=True):
+        try:
+            alone: Any = assess(**request)
+        except ValueError as exc:
+            alone = exc
+        assert type(result) is type(alone)
+        if isinstance(alone, Assessment):
+            assert result.model_dump() == alone.model_dump()  # type: ignore[union-attr]
+        else:
+            assert str(result) == str(alone)
+    kinds = [type(r) for r in together[6:10]]
+    assert issubclass(kinds[0], PlaceError) and getattr(together[6], "field", None) == "local"
+    assert kinds[1:] == [AsOfError, CountryError, TermError]

@@ -367,47 +367,70 @@ def _display_value(value: Any) -> Any:
     return value
 
 
-def _mitigations(
-    eng: Engine, policy: Policy, f: Mapping[str, Any], points: np.ndarray
-) -> list[Mitigation]:
-    """For each controllable term that earns points: the score if it were changed,
-    scored through the same normaliser and scorecard as the assessment itself."""
-    before = int(points.sum())
+def _mitigations(eng: Engine, policy: Policy, scored: Scored) -> list[list[Mitigation]]:
+    """Per row: for each controllable term that earns points, the score if it were
+    changed (and all of them together), scored through the same normaliser and
+    scorecard as the assessment itself. The variants of every row go through one
+    ``transform_columns`` call."""
     position = {fid: j for j, fid in enumerate(policy.factor_ids)}
-    changes = [
-        t
-        for t in TERMS.values()
-        if t.mitigation is not None and points[position[t.factor]] > 0
-    ]
-    if not changes:
-        return []
-    variants = [{t.factor: t.risk(t.good)} for t in changes]
-    variants.append({t.factor: t.risk(t.good) for t in changes})  # all together
+    controllable = [t for t in TERMS.values() if t.mitigation is not None]
+    plans: list[list[Any]] = []
+    base_rows: list[int] = []
+    overrides: list[dict[str, Any]] = []
+    for i, points in enumerate(scored.points):
+        changes = [t for t in controllable if points[position[t.factor]] > 0]
+        plans.append(changes)
+        if changes:
+            for t in changes:
+                base_rows.append(i)
+                overrides.append({t.factor: t.risk(t.good)})
+            base_rows.append(i)  # all together
+            overrides.append({t.factor: t.risk(t.good) for t in changes})
+    out: list[list[Mitigation]] = [[] for _ in plans]
+    if not base_rows:
+        return out
+    rows = np.array(base_rows, dtype=np.int64)
     columns = {}
     for fid in policy.factor_ids:
-        values = np.empty(len(variants), dtype=object)
-        for i, variant in enumerate(variants):
-            values[i] = variant.get(fid, f[fid])
+        values = scored.features[fid][rows].astype(object)
+        for k, override in enumerate(overrides):
+            if fid in override:
+                values[k] = override[fid]
         columns[fid] = values
     after = points_array(eng.normaliser(policy).transform_columns(columns), policy).sum(axis=1)
-    out = [
-        Mitigation(term=t.key, change=str(t.mitigation), score_before=before, score_after=int(a))
-        for t, a in zip(changes, after.tolist(), strict=False)
-    ]
-    out.sort(key=lambda m: (m.score_after, m.term))
-    if len(changes) > 1:
-        out.append(
-            Mitigation(
-                term="all",
-                change="all of the changes above together",
-                score_before=before,
-                score_after=int(after[-1]),
+    k = 0
+    for i, changes in enumerate(plans):
+        if not changes:
+            continue
+        before = int(scored.points[i].sum())
+        scores = after[k : k + len(changes) + 1].tolist()
+        k += len(changes) + 1
+        items = [
+            Mitigation(term=t.key, change=str(t.mitigation), score_before=before, score_after=a)
+            for t, a in zip(changes, scores, strict=False)
+        ]
+        items.sort(key=lambda m: (m.score_after, m.term))
+        if len(changes) > 1:
+            items.append(
+                Mitigation(
+                    term="all",
+                    change="all of the changes above together",
+                    score_before=before,
+                    score_after=scores[-1],
+                )
             )
-        )
+        out[i] = items
     return out
 
 
-def _explain(eng: Engine, policy: Policy, prep: Prepared, scored: Scored, i: int) -> Assessment:
+def _explain(
+    eng: Engine,
+    policy: Policy,
+    prep: Prepared,
+    scored: Scored,
+    i: int,
+    mitigations: list[Mitigation],
+) -> Assessment:
     """The full explanation of prepared row ``i``."""
     f = {name: values[i] for name, values in scored.features.items()}
     norm_row = scored.normalised[i].tolist()
@@ -487,7 +510,7 @@ def _explain(eng: Engine, policy: Policy, prep: Prepared, scored: Scored, i: int
         top_reasons=top,
         precedents=precedents,
         checklist=checklist,
-        mitigations=_mitigations(eng, policy, f, points_row),
+        mitigations=mitigations,
         model=ModelInfo(
             version=eng.artifact.version, policy=policy.label, data_version=eng.tables.version
         ),
@@ -503,13 +526,18 @@ def assess_many(
     *,
     policy: Policy | Mapping[str, Any] | str | Path | None = None,
 ) -> list[Assessment | ValueError]:
-    """Full explanations for many proposals; a failed one is returned as its error.
+    """Full explanations for many proposals; a failed one is returned as its error
+    (every problem of the row in one message).
 
     Each request is a mapping with ``local``, ``partner`` and optionally
     ``local_country``, ``partner_country``, ``as_of`` and ``terms``.
     """
-    pol = load_policy(policy)
-    eng = engine()
+    return _assess_requests(engine(), load_policy(policy), requests)
+
+
+def _assess_requests(
+    eng: Engine, pol: Policy, requests: Sequence[Mapping[str, Any]]
+) -> list[Assessment | ValueError]:
     results: list[Assessment | ValueError] = []
     good: list[int] = []
     request: dict[str, list[Any]] = {}
@@ -531,9 +559,53 @@ def assess_many(
             results[pos] = ValueError(error)
     if len(prep.rows):
         scored = _score(eng, prep, pol)
+        mitigations = _mitigations(eng, pol, scored)
         for i, row in enumerate(prep.rows.tolist()):
-            results[good[row]] = _explain(eng, pol, prep, scored, i)
+            results[good[row]] = _explain(eng, pol, prep, scored, i, mitigations[i])
     return results
+
+
+def _checked(eng: Engine, request: Mapping[str, Any]) -> dict[str, Any]:
+    """The proposal with its country codes normalised, or the typed error ``assess``
+    documents for its first bad field."""
+    parse_as_of(request.get("as_of"))
+    parse_terms(request.get("terms"))
+    countries = {
+        side: _country(request.get(f"{side}_country"), f"{side}_country", eng.names)
+        for side in ("local", "partner")
+    }
+    for side in ("local", "partner"):
+        try:
+            gazetteer.resolve(request.get(side), countries[side])  # type: ignore[arg-type]
+        except gazetteer.PlaceError as exc:
+            exc.field = side  # type: ignore[attr-defined]  # which input failed, for callers
+            raise
+    return {**request, "local_country": countries["local"], "partner_country": countries["partner"]}
+
+
+def assess_each(
+    requests: Sequence[Mapping[str, Any]],
+    *,
+    policy: Policy | Mapping[str, Any] | str | Path | None = None,
+) -> list[Assessment | ValueError]:
+    """``assess`` for proposals that arrive together, in one run of the pipeline:
+    each result is the Assessment, or the typed error ``assess`` would raise for that
+    proposal alone. The service scores concurrent requests this way, because every
+    stage is vectorised: sixteen proposals in one run cost a fraction of sixteen runs.
+    A bad policy raises ``PolicyError`` for all of them."""
+    pol = load_policy(policy)
+    eng = engine()
+    results: list[Assessment | ValueError | None] = [None] * len(requests)
+    checked: list[tuple[int, dict[str, Any]]] = []
+    for i, request in enumerate(requests):
+        try:
+            checked.append((i, _checked(eng, request)))
+        except ValueError as exc:
+            results[i] = exc
+    scored = _assess_requests(eng, pol, [request for _, request in checked])
+    for (i, _), result in zip(checked, scored, strict=True):
+        results[i] = result
+    return results  # type: ignore[return-value]
 
 
 def assess(
@@ -553,30 +625,18 @@ def assess(
     ``TermError`` for an unreadable term, ``AsOfError`` for a bad date,
     ``CountryError`` for an unknown country and ``PolicyError`` for a bad policy.
     """
-    pol = load_policy(policy)
-    eng = engine()
-    parse_as_of(as_of)
-    parse_terms(terms)
-    lcc = _country(local_country, "local_country", eng.names)
-    pcc = _country(partner_country, "partner_country", eng.names)
-    for field, name, country in (("local", local, lcc), ("partner", partner, pcc)):
-        try:
-            gazetteer.resolve(name, country)  # raise the typed place errors
-        except gazetteer.PlaceError as exc:
-            exc.field = field  # type: ignore[attr-defined]  # which input failed, for callers
-            raise
-    result = assess_many(
+    result = assess_each(
         [
             {
                 "local": local,
                 "partner": partner,
-                "local_country": lcc,
-                "partner_country": pcc,
+                "local_country": local_country,
+                "partner_country": partner_country,
                 "as_of": as_of,
                 "terms": terms,
             }
         ],
-        policy=pol,
+        policy=policy,
     )[0]
     if isinstance(result, Exception):
         raise result
