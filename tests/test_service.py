@@ -178,10 +178,10 @@ def test_404_405_and_unknown_id_are_problems(client: TestClient) -> None:
 
 def test_unexpected_errors_are_500_problems(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(req: Any) -> Any:
+    def boom(reqs: Any) -> Any:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(library, "assess_one", boom)
+    monkeypatch.setattr(library, "assess_together", boom)
     with TestClient(create_app(Settings(warm_up=False, database_url=f"sqlite:///{tmp_path}/x.db")),
                     raise_server_exceptions=False) as c:
         doc = assert_problem(c.post("/v1/assessments", json=LULEA_XIAN), 500, "unexpected")
@@ -189,11 +189,11 @@ def test_unexpected_errors_are_500_problems(tmp_path: Path,
 
 
 def test_timeout_is_a_503_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def slow(req: Any) -> Any:
+    def slow(reqs: Any) -> Any:
         time.sleep(1.0)
         raise AssertionError("not reached in time")
 
-    monkeypatch.setattr(library, "assess_one", slow)
+    monkeypatch.setattr(library, "assess_together", slow)
     with make_client(tmp_path, timeout_seconds=0.1) as c:
         r = c.post("/v1/assessments", json=LULEA_XIAN)
         doc = assert_problem(r, 503, "did not finish within 0.1 s")
@@ -562,3 +562,47 @@ def test_examples_validate_against_the_models() -> None:
         resp_model.model_validate(doc["response"]["body"])
         if resp_model is Problem:
             assert doc["response"]["content_type"] == PROBLEM
+
+
+def test_concurrent_proposals_are_scored_together_each_with_its_own_answer() -> None:
+    """The Coalescer runs waiting proposals as one batch; each caller still gets its own
+    result, its own error, and its own time limit."""
+    import anyio
+
+    from twinrisk.service.limits import Coalescer, Worker
+    from twinrisk.service.problems import ProblemError
+
+    def double(items: list[Any]) -> list[Any]:
+        time.sleep(0.05)  # long enough for the other callers to queue behind the first
+        return [ValueError(f"bad {i}") if i % 5 == 4 else i * 2 for i in items]
+
+    async def main() -> tuple[list[Any], Coalescer]:
+        coalescer = Coalescer(Worker(2), double, max_batch=8)
+        results: list[Any] = [None] * 20
+
+        async def one(i: int) -> None:
+            try:
+                results[i] = await coalescer.submit(i, timeout=5)
+            except ValueError as exc:
+                results[i] = exc
+
+        async with anyio.create_task_group() as tg:
+            for i in range(20):
+                tg.start_soon(one, i)
+        return results, coalescer
+
+    results, coalescer = anyio.run(main)
+    for i, r in enumerate(results):
+        if i % 5 == 4:
+            assert isinstance(r, ValueError) and str(r) == f"bad {i}"
+        else:
+            assert r == i * 2
+    assert sum(size * n for size, n in coalescer.runs.items()) == 20
+    assert max(coalescer.runs) > 1 and max(coalescer.runs) <= 8  # batched, within the cap
+
+    async def late() -> None:
+        coalescer = Coalescer(Worker(1), double)
+        await coalescer.submit(1, timeout=0.01)
+
+    with pytest.raises(ProblemError, match="did not finish within 0.01 s"):
+        anyio.run(late)

@@ -430,6 +430,7 @@ def _explain(
     scored: Scored,
     i: int,
     mitigations: list[Mitigation],
+    precedents_of_row: list[dict[str, Any]],
 ) -> Assessment:
     """The full explanation of prepared row ``i``."""
     f = {name: values[i] for name, values in scored.features.items()}
@@ -455,15 +456,6 @@ def _explain(
     total = int(points_row.sum())
     ranked = sorted((x for x in factors if x.points > 0), key=lambda x: (-x.points, x.id))
     top = [Reason(factor=x.id, points=x.points, reason=x.reason) for x in ranked[:TOP_REASONS]]
-    prec = nearest(
-        eng.history,
-        local_id=prep.columns["local_id"][i],
-        partner_id=prep.columns["partner_id"][i],
-        local_country=str(f["local_country"]),
-        partner_country=str(f["partner_country"]),
-        cutoff=int(f["cutoff"]),
-        pair=str(f["pair"]),
-    )
     precedents = [
         Precedent(
             dyad_id=p["dyad_id"],
@@ -481,7 +473,7 @@ def _explain(
             similarity=float(p["similarity"]),
             sources=_sources(eng, p["sources"]),
         )
-        for p in prec
+        for p in precedents_of_row
     ]
     checklist = [
         ChecklistItem(factor=x.id, question=QUESTIONS[x.id])
@@ -560,8 +552,20 @@ def _assess_requests(
     if len(prep.rows):
         scored = _score(eng, prep, pol)
         mitigations = _mitigations(eng, pol, scored)
+        f = scored.features
+        precedents = nearest(
+            eng.history,
+            local_id=prep.columns["local_id"],
+            partner_id=prep.columns["partner_id"],
+            local_country=prep.columns["local_country"],
+            partner_country=prep.columns["partner_country"],
+            cutoff=f["cutoff"],
+            pair=f["pair"],
+        )
         for i, row in enumerate(prep.rows.tolist()):
-            results[good[row]] = _explain(eng, pol, prep, scored, i, mitigations[i])
+            results[good[row]] = _explain(
+                eng, pol, prep, scored, i, mitigations[i], precedents[i]
+            )
     return results
 
 

@@ -43,9 +43,12 @@ QUESTIONS = {
 QUESTIONS.update({t.factor: t.question for t in TERMS.values()})
 
 
+_TERM_FACTORS = frozenset(t.factor for t in TERMS.values())
+
+
 def triggered(factor: str, points: int, max_points: int, imputed: bool) -> bool:
     if max_points <= 0:
         return False
-    if factor in {t.factor for t in TERMS.values()} and imputed:
+    if factor in _TERM_FACTORS and imputed:
         return True
     return points * 2 >= max_points and points > 0

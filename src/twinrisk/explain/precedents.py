@@ -26,32 +26,43 @@ WEIGHTS = {
 def nearest(
     history: History,
     *,
-    local_id: str,
-    partner_id: str,
-    local_country: str,
-    partner_country: str,
-    cutoff: int,
-    pair: str,
+    local_id: np.ndarray,
+    partner_id: np.ndarray,
+    local_country: np.ndarray,
+    partner_country: np.ndarray,
+    cutoff: np.ndarray,
+    pair: np.ndarray,
     k: int = 3,
-) -> list[dict[str, Any]]:
-    """Up to ``k`` ended dyads as records (the dyad's columns plus ``similarity`` in
-    [0, 1]), best first."""
+) -> list[list[dict[str, Any]]]:
+    """For each proposal (one per position of the arrays): up to ``k`` ended dyads as
+    records (the dyad's columns plus ``similarity`` in [0, 1]), best first. All
+    proposals are matched against all ended dyads in one array operation."""
     e = history.ended_columns
-    years = e["ended_year"]
-    local_ids, partner_ids = e["local_id"], e["partner_id"]
-    lcs, pcs = e["local_country"], e["partner_country"]
-    known = (years <= cutoff) & (e["pair"] != pair)
-    score = (
-        WEIGHTS["partner_place"] * ((local_ids == partner_id) | (partner_ids == partner_id))
-        + WEIGHTS["local_place"] * ((local_ids == local_id) | (partner_ids == local_id))
-        + WEIGHTS["local_country"] * ((lcs == local_country) | (pcs == local_country))
-        + WEIGHTS["partner_country"] * ((lcs == partner_country) | (pcs == partner_country))
-        + WEIGHTS["recency"] * np.exp(-np.clip(cutoff - years, 0, None) / 10.0)
+    years = e["ended_year"][None, :]
+    local_ids, partner_ids = e["local_id"][None, :], e["partner_id"][None, :]
+    lcs, pcs = e["local_country"][None, :], e["partner_country"][None, :]
+    col = lambda values: np.asarray(values)[:, None]  # noqa: E731 - rows against dyads
+    lid, pid, lc, pc, cut = (
+        col(local_id), col(partner_id), col(local_country), col(partner_country), col(cutoff)
     )
-    candidates = np.flatnonzero(known)
-    ids = e["dyad_id"][candidates]
-    order = np.lexsort((ids, -years[candidates], -np.round(score[candidates], 3)))[:k]
-    return [
-        {**{name: values[i] for name, values in e.items()}, "similarity": round(float(score[i]), 3)}
-        for i in candidates[order].tolist()
-    ]
+    known = (years <= cut) & (e["pair"][None, :] != col(pair))
+    score = (
+        WEIGHTS["partner_place"] * ((local_ids == pid) | (partner_ids == pid))
+        + WEIGHTS["local_place"] * ((local_ids == lid) | (partner_ids == lid))
+        + WEIGHTS["local_country"] * ((lcs == lc) | (pcs == lc))
+        + WEIGHTS["partner_country"] * ((lcs == pc) | (pcs == pc))
+        + WEIGHTS["recency"] * np.exp(-np.clip(cut - years, 0, None) / 10.0)
+    )
+    ids = e["dyad_id"]
+    out = []
+    for row in range(score.shape[0]):
+        candidates = np.flatnonzero(known[row])
+        s = np.round(score[row, candidates], 3)
+        order = np.lexsort((ids[candidates], -e["ended_year"][candidates], -s))[:k]
+        out.append(
+            [
+                {**{name: values[i] for name, values in e.items()}, "similarity": float(s[j])}
+                for j, i in zip(order.tolist(), candidates[order].tolist(), strict=True)
+            ]
+        )
+    return out

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from twinrisk import __version__
 from twinrisk.service.deps import ServiceState
-from twinrisk.service.limits import BodyLimitMiddleware, Worker
+from twinrisk.service.limits import BodyLimitMiddleware, Coalescer, Worker
 from twinrisk.service.problems import PROBLEM_MEDIA_TYPE, install_handlers
 from twinrisk.service.settings import Settings
 from twinrisk.store import Store
@@ -122,7 +122,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         log.error("no API keys configured and bound to %s: every call will be refused (401); "
                   "set TWINRISK_API_KEYS or TWINRISK_API_KEY_FILE", settings.host)
     store = store or Store.open(settings.database_url)
-    st = ServiceState(settings=settings, store=store, worker=Worker(settings.workers))
+    from twinrisk.service import library
+
+    worker = Worker(settings.workers)
+    st = ServiceState(settings=settings, store=store, worker=worker,
+                      scorer=Coalescer(worker, library.assess_together))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -10,7 +10,7 @@ from fastapi import Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from twinrisk.service.auth import COOKIE_NAME, presented_key
-from twinrisk.service.limits import Worker
+from twinrisk.service.limits import Coalescer, Worker
 from twinrisk.service.problems import ProblemError
 from twinrisk.service.settings import Settings
 from twinrisk.store import Store
@@ -23,6 +23,8 @@ class ServiceState:
     settings: Settings
     store: Store
     worker: Worker
+    #: single proposals go through it, so concurrent ones are scored together
+    scorer: Coalescer
     checks: dict[str, str] = field(default_factory=lambda: {"warm_up": "pending"})
     ready: bool = False
     #: with several processes (``twinrisk serve --processes N``): the readiness every

@@ -5,6 +5,7 @@ problem documents. Imports are lazy so the app starts fast."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -141,19 +142,42 @@ def _request_mapping(req: Mapping[str, Any]) -> dict[str, Any]:
 
 def assess_one(req: Mapping[str, Any]) -> Any:
     """One proposal (the request body as a dict) -> Assessment, or a ProblemError."""
-    import twinrisk
+    result = assess_together([req])[0]
+    if isinstance(result, BaseException):
+        raise result
+    return result
 
-    m = _request_mapping(req)
-    policy = policy_argument(req.get("policy"))
-    try:
-        return twinrisk.assess(m["local"], m["partner"], local_country=m["local_country"],
-                               partner_country=m["partner_country"], as_of=m["as_of"],
-                               terms=m["terms"], policy=policy)
-    except Exception as exc:
-        problem = to_problem(exc, field_hint=_place_field(exc, m))
-        if problem is None:
-            raise
-        raise problem from exc
+
+def assess_together(reqs: Sequence[Mapping[str, Any]]) -> list[Any]:
+    """Proposals that arrived together (request bodies as dicts), scored in one run of
+    the pipeline per policy: each result is the Assessment, or the ProblemError that
+    proposal alone would get."""
+    from twinrisk.explain.assess import assess_each
+
+    groups: dict[str, list[int]] = {}
+    for i, req in enumerate(reqs):
+        key = json.dumps(req.get("policy"), sort_keys=True, default=str)
+        groups.setdefault(key, []).append(i)
+    out: list[Any] = [None] * len(reqs)
+    for members in groups.values():
+        mappings = [_request_mapping(reqs[i]) for i in members]
+        try:
+            policy = policy_argument(reqs[members[0]].get("policy"))
+            results: list[Any] = assess_each(mappings, policy=policy)
+        except Exception as exc:  # a bad policy: every proposal that named it
+            problem = exc if isinstance(exc, ProblemError) else to_problem(exc)
+            if problem is None:
+                raise
+            results = [problem] * len(members)
+        for i, m, result in zip(members, mappings, results, strict=True):
+            if isinstance(result, ProblemError) or not isinstance(result, BaseException):
+                out[i] = result
+                continue
+            problem = to_problem(result, field_hint=_place_field(result, m))
+            if problem is None:
+                raise result
+            out[i] = problem
+    return out
 
 
 def _place_field(exc: BaseException, m: Mapping[str, Any]) -> str | None:

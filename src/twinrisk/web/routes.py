@@ -176,8 +176,8 @@ def mount_web(app: FastAPI) -> None:
         error: dict[str, Any] | None = None
         try:
             req = AssessmentRequest.model_validate(body)
-            assessment = await st.worker.run(library.assess_one, req.model_dump(mode="python"),
-                                             timeout=st.settings.timeout_seconds)
+            assessment = await st.scorer.submit(req.model_dump(mode="python"),
+                                                timeout=st.settings.timeout_seconds)
         except ValidationError as exc:
             detail, _ = validation_detail(list(exc.errors()))  # type: ignore[arg-type]
             error = {"detail": detail.replace("1 problem in the request: ", "")}

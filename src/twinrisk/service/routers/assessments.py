@@ -67,8 +67,7 @@ async def create_assessment(body: AssessmentRequest, request: Request) -> Respon
     # bytes match what FastAPI's own validation and serialisation would send).
     st = state(request)
     req = body.model_dump(mode="python")
-    assessment = await st.worker.run(library.assess_one, req,
-                                     timeout=st.settings.timeout_seconds)
+    assessment = await st.scorer.submit(req, timeout=st.settings.timeout_seconds)
     if body.dry_run:
         return Response(fresh_json(assessment, None), status_code=200,
                         media_type="application/json")
