@@ -344,17 +344,27 @@ def _source_refs(eng: Engine, ids: str) -> tuple[SourceRef, ...]:
 
 
 def _factor_sources(eng: Engine, factor: str, row: Mapping[str, Any]) -> list[SourceRef]:
+    """The sources behind a factor's value: its evidence column's ids, or for a count
+    of ended ties the sources of the ties it names (at most eight)."""
+    key = tuple(row.get(column) for column in SOURCE_COLUMNS.get(factor, ()))
+    precedents = row.get(PRECEDENT_IDS[factor]) if factor in PRECEDENT_IDS else None
+    return list(_evidence_sources(eng, key, precedents))
+
+
+@lru_cache(maxsize=16384)
+def _evidence_sources(
+    eng: Engine, evidence: tuple[Any, ...], precedent_ids: Any
+) -> tuple[SourceRef, ...]:
     ids: list[str] = []
-    for column in SOURCE_COLUMNS.get(factor, []):
-        value = row.get(column)
+    for value in evidence:
         if isinstance(value, str) and value:
             ids.extend(value.split(";"))
-    if factor in PRECEDENT_IDS:
+    if precedent_ids is not None:
         dyad_sources = eng.dyad_sources
-        for dyad_id in str(row.get(PRECEDENT_IDS[factor]) or "").split(";"):
+        for dyad_id in str(precedent_ids or "").split(";"):
             if dyad_id in dyad_sources:
                 ids.extend(dyad_sources[dyad_id].split(";"))
-    return _sources(eng, ";".join(ids[:8]))
+    return _source_refs(eng, ";".join(ids[:8]))
 
 
 def _display_value(value: Any) -> Any:
