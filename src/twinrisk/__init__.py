@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["assess", "assess_frame", "assess_many", "__version__"]
+__all__ = ["assess", "assess_each", "assess_frame", "assess_many", "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from twinrisk.explain.assess import assess, assess_frame, assess_many
+    from twinrisk.explain.assess import assess, assess_each, assess_frame, assess_many
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("assess", "assess_frame", "assess_many"):
+    if name in __all__ and name != "__version__":
         from twinrisk.explain import assess as _assess
 
         return getattr(_assess, name)
