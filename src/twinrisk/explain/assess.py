@@ -313,11 +313,12 @@ def _request_columns(request: Mapping[str, Any]) -> dict[str, list[Any]]:
 @dataclass
 class Scored:
     """Features (one array per column), normalised values and points (rows × factors,
-    policy order) of prepared rows."""
+    policy order) of prepared rows, and the points per group."""
 
     features: dict[str, np.ndarray]
     normalised: np.ndarray
     points: np.ndarray
+    groups: dict[str, np.ndarray]
 
 
 def _score(eng: Engine, prep: Prepared, policy: Policy) -> Scored:
@@ -326,7 +327,10 @@ def _score(eng: Engine, prep: Prepared, policy: Policy) -> Scored:
     for name in ("local_name", "partner_name", "local_country", "partner_country"):
         features[name] = prep.columns[name]
     norm = eng.normaliser(policy).transform_columns(features)
-    return Scored(features=features, normalised=norm, points=points_array(norm, policy))
+    points = points_array(norm, policy)
+    return Scored(
+        features=features, normalised=norm, points=points, groups=group_totals(points, policy)
+    )
 
 
 # --- explanation -----------------------------------------------------------------
@@ -369,7 +373,7 @@ def _evidence_sources(
 
 def _display_value(value: Any) -> Any:
     if isinstance(value, (np.floating, float)):
-        return None if np.isnan(value) else round(float(value), 2)
+        return None if value != value else round(float(value), 2)  # NaN is not itself
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, np.bool_):
@@ -507,7 +511,7 @@ def _explain(
         partner=prep.partners[i],
         as_of=prep.columns["as_of"][i].item(),
         terms=terms,
-        groups={g: sum(x.points for x in factors if x.group == g) for g in GROUPS},
+        groups={g: int(totals[i]) for g, totals in scored.groups.items()},
         factors=factors,
         top_reasons=top,
         precedents=precedents,
@@ -701,7 +705,7 @@ def assess_frame(
         band[idx] = np.array(["low", "moderate", "high", "severe"], dtype=object)[
             np.searchsorted([25, 50, 75], total, side="right")
         ]
-        for g, values in group_totals(scored.points, pol).items():
+        for g, values in scored.groups.items():
             group_cols[g][idx] = values
         reasons[idx] = _top_reason_text(eng, pol, scored)
     cols["score"] = pd.array(np.where(score >= 0, score, np.nan), dtype="Int64")
