@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -53,50 +53,47 @@ PAGE_CSP = (b"default-src 'self'; img-src 'self' data:; style-src 'self'; script
 DOCS_CSP = b"frame-ancestors 'none'"
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+Headers = list[tuple[bytes, bytes]]
+
+
+class ResponseHeadersMiddleware:
+    """Adds headers to every HTTP response: ``add(scope, headers)`` returns the list to
+    send. One ASGI wrapper for the security headers and the test-only worker pid."""
+
+    def __init__(self, app: ASGIApp, add: Callable[[Scope, Headers], Headers]) -> None:
         self.app = app
+        self.add = add
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = scope.get("path", "")
-        csp = DOCS_CSP if path in ("/docs", "/redoc") else PAGE_CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                names = {h[0].lower() for h in headers}
-                headers.extend(h for h in SECURITY_HEADERS if h[0] not in names)
-                if b"content-security-policy" not in names:
-                    headers.append((b"content-security-policy", csp))
+                headers = self.add(scope, list(message.get("headers", [])))
                 message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
-class WorkerPidMiddleware:
-    """``X-Twinrisk-Worker: <pid>`` on every response: which process answered (only
-    when ``TWINRISK_WORKER_PID_HEADER=1``; for tests of several processes)."""
+def security_headers(scope: Scope, headers: Headers) -> Headers:
+    """The fixed security headers and a content security policy, unless the response
+    set its own."""
+    csp = DOCS_CSP if scope.get("path", "") in ("/docs", "/redoc") else PAGE_CSP
+    names = {h[0].lower() for h in headers}
+    headers.extend(h for h in SECURITY_HEADERS if h[0] not in names)
+    if b"content-security-policy" not in names:
+        headers.append((b"content-security-policy", csp))
+    return headers
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        pid = str(os.getpid()).encode()  # read per request: the app is built before fork
-
-        async def send_with_pid(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []),
-                                                  (b"x-twinrisk-worker", pid)]}
-            await send(message)
-
-        await self.app(scope, receive, send_with_pid)
+def worker_pid_header(scope: Scope, headers: Headers) -> Headers:
+    """``X-Twinrisk-Worker: <pid>``: which process answered (only when
+    ``TWINRISK_WORKER_PID_HEADER=1``; for tests of several processes). The pid is read
+    per request because the app is built before the fork."""
+    return [*headers, (b"x-twinrisk-worker", str(os.getpid()).encode())]
 
 
 def _warm_up(st: ServiceState) -> None:
@@ -160,9 +157,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     mount_web(app)
 
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(ResponseHeadersMiddleware, add=security_headers)
     if settings.worker_pid_header:
-        app.add_middleware(WorkerPidMiddleware)
+        app.add_middleware(ResponseHeadersMiddleware, add=worker_pid_header)
     app.add_middleware(
         BodyLimitMiddleware,
         default_limit=settings.max_body_bytes,
