@@ -546,3 +546,28 @@ def test_proposals_scored_together_equal_each_alone() -> None:
     kinds = [type(r) for r in together[6:10]]
     assert issubclass(kinds[0], PlaceError) and getattr(together[6], "field", None) == "local"
     assert kinds[1:] == [AsOfError, CountryError, TermError]
+
+
+def test_every_mitigation_is_the_score_of_the_changed_proposal() -> None:
+    """A mitigation promises a score; re-scoring the proposal with the term changed (or
+    all of them, for "all") must give exactly that score."""
+    from twinrisk.explain.assess import assess_each
+
+    requests = _random_requests(40, seed=23)
+    checked = 0
+    for request, result in zip(requests, assess_each(requests), strict=True):
+        if not isinstance(result, Assessment):
+            continue
+        changed_all: dict[str, Any] = {}
+        for m in result.mitigations:
+            if m.term == "all":
+                continue
+            good = TERMS[m.term].good
+            changed_all[m.term] = list(good) if isinstance(good, tuple) else good
+        for m in result.mitigations:
+            change = changed_all if m.term == "all" else {m.term: changed_all[m.term]}
+            again = twinrisk.assess(**{**request, "terms": {**(request["terms"] or {}), **change}})
+            assert again.score == m.score_after, (request, m)
+            assert m.score_before == result.score
+            checked += 1
+    assert checked >= 20  # the random proposals do earn term points

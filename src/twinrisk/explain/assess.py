@@ -383,45 +383,37 @@ def _display_value(value: Any) -> Any:
 
 def _mitigations(eng: Engine, policy: Policy, scored: Scored) -> list[list[Mitigation]]:
     """Per row: for each controllable term that earns points, the score if it were
-    changed (and all of them together), scored through the same normaliser and
-    scorecard as the assessment itself. The variants of every row go through one
-    ``transform_columns`` call."""
+    changed (and all of them together).
+
+    A factor's points depend on its own value only (the normaliser maps each column by
+    itself and the scorecard rounds each factor alone), so changing terms moves the
+    score by exactly the points of the changed factors. The points each term earns at
+    its good value are scored once per run, through the same normaliser and scorecard
+    as the assessment; a test re-scores every mitigated proposal to hold this."""
+    out: list[list[Mitigation]] = [[] for _ in range(len(scored.points))]
+    if not out:
+        return out
     position = {fid: j for j, fid in enumerate(policy.factor_ids)}
     controllable = [t for t in TERMS.values() if t.mitigation is not None]
-    plans: list[list[Any]] = []
-    base_rows: list[int] = []
-    overrides: list[dict[str, Any]] = []
-    for i, points in enumerate(scored.points):
+    good_row = {fid: scored.features[fid][:1] for fid in policy.factor_ids}
+    for t in controllable:
+        good_row[t.factor] = np.array([t.risk(t.good)], dtype=float)
+    good_points = points_array(eng.normaliser(policy).transform_columns(good_row), policy)[0]
+    for i, points in enumerate(scored.points.tolist()):
         changes = [t for t in controllable if points[position[t.factor]] > 0]
-        plans.append(changes)
-        if changes:
-            for t in changes:
-                base_rows.append(i)
-                overrides.append({t.factor: t.risk(t.good)})
-            base_rows.append(i)  # all together
-            overrides.append({t.factor: t.risk(t.good) for t in changes})
-    out: list[list[Mitigation]] = [[] for _ in plans]
-    if not base_rows:
-        return out
-    rows = np.array(base_rows, dtype=np.int64)
-    columns = {}
-    for fid in policy.factor_ids:
-        values = scored.features[fid][rows].astype(object)
-        for k, override in enumerate(overrides):
-            if fid in override:
-                values[k] = override[fid]
-        columns[fid] = values
-    after = points_array(eng.normaliser(policy).transform_columns(columns), policy).sum(axis=1)
-    k = 0
-    for i, changes in enumerate(plans):
         if not changes:
             continue
-        before = int(scored.points[i].sum())
-        scores = after[k : k + len(changes) + 1].tolist()
-        k += len(changes) + 1
+        before = sum(points)
+        saved = {t.key: points[position[t.factor]] - int(good_points[position[t.factor]])
+                 for t in changes}
         items = [
-            Mitigation(term=t.key, change=str(t.mitigation), score_before=before, score_after=a)
-            for t, a in zip(changes, scores, strict=False)
+            Mitigation(
+                term=t.key,
+                change=str(t.mitigation),
+                score_before=before,
+                score_after=before - saved[t.key],
+            )
+            for t in changes
         ]
         items.sort(key=lambda m: (m.score_after, m.term))
         if len(changes) > 1:
@@ -430,7 +422,7 @@ def _mitigations(eng: Engine, policy: Policy, scored: Scored) -> list[list[Mitig
                     term="all",
                     change="all of the changes above together",
                     score_before=before,
-                    score_after=scores[-1],
+                    score_after=before - sum(saved.values()),
                 )
             )
         out[i] = items
