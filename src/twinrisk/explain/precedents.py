@@ -14,6 +14,11 @@ import numpy as np
 
 from twinrisk.features.history import History
 
+#: what an explanation shows of a precedent
+RECORD_COLUMNS = (
+    "dyad_id", "local_place", "local_country", "partner_place", "partner_country", "kind",
+    "status", "established_year", "ended_year", "ended_by", "reason_code", "reason", "sources",
+)
 WEIGHTS = {
     "partner_place": 0.30,
     "local_place": 0.15,
@@ -33,11 +38,13 @@ def nearest(
     cutoff: np.ndarray,
     pair: np.ndarray,
     k: int = 3,
+    columns: tuple[str, ...] = RECORD_COLUMNS,
 ) -> list[list[dict[str, Any]]]:
     """For each proposal (one per position of the arrays): up to ``k`` ended dyads as
-    records (the dyad's columns plus ``similarity`` in [0, 1]), best first. All
+    records (``columns`` of the dyad plus ``similarity`` in [0, 1]), best first. All
     proposals are matched against all ended dyads in one array operation."""
     e = history.ended_columns
+    kept = {name: e[name] for name in columns}
     years = e["ended_year"][None, :]
     local_ids, partner_ids = e["local_id"][None, :], e["partner_id"][None, :]
     lcs, pcs = e["local_country"][None, :], e["partner_country"][None, :]
@@ -61,7 +68,7 @@ def nearest(
         order = np.lexsort((ids[candidates], -e["ended_year"][candidates], -s))[:k]
         out.append(
             [
-                {**{name: values[i] for name, values in e.items()}, "similarity": float(s[j])}
+                {**{name: values[i] for name, values in kept.items()}, "similarity": float(s[j])}
                 for j, i in zip(order.tolist(), candidates[order].tolist(), strict=True)
             ]
         )
