@@ -14,9 +14,14 @@ threads it has. With N > 1 the supervisor (the process ``twinrisk serve`` starte
    SIGINT stops every worker gracefully (uvicorn finishes requests in flight, up to
    10 s), then the supervisor exits.
 
-A SIGKILLed supervisor cannot clean up: each worker asks the kernel for SIGTERM when
+A SIGKILLed supervisor cannot clean up: each worker asks the kernel for SIGKILL when
 its parent dies (``prctl(PR_SET_PDEATHSIG)``; a watchdog thread polling the parent
-where that call is missing), so no orphan keeps serving the port.
+where that call is missing), so no orphan keeps serving the port. SIGKILL, not a
+graceful SIGTERM: a killed supervisor means the service crashed, and its workers go
+with it at once, as on a power loss. Requests in flight get a broken connection (the
+client retries); every write that was acknowledged is committed already. (With
+SIGTERM here, a worker under load occasionally left a request waiting on a worker
+thread for the whole 10 s grace and uvicorn then answered it 500.)
 
 Readiness is shared through an anonymous shared memory page (one byte per worker
 slot): a worker sets its byte after its own warm-up, the supervisor clears it when
@@ -114,16 +119,16 @@ class ReadinessBoard:
 # -- the worker ------------------------------------------------------------------------------
 
 def _die_with_parent(parent: int) -> None:
-    """SIGTERM this process when its parent dies (Linux), else a watchdog thread."""
+    """SIGKILL this process when its parent dies (Linux), else a watchdog thread."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0) != 0:
+        if libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
     except (OSError, AttributeError):
         def watch() -> None:
             while os.getppid() == parent:
                 time.sleep(1.0)
-            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), signal.SIGKILL)
 
         threading.Thread(target=watch, name="twinrisk-parent-watch", daemon=True).start()
     if os.getppid() != parent:  # the parent died before the request took effect

@@ -23,13 +23,22 @@ from typing import Any
 
 
 def process_gone(pid: int) -> bool:
-    """True once ``pid`` has exited (a zombie nobody reaped counts as gone: it holds no
-    socket and runs no code)."""
+    """True once ``pid`` has exited: every one of its threads is dead or a zombie (a
+    zombie nobody reaped counts as gone: it holds no socket and runs no code). The
+    leader alone is not enough: after a SIGKILL it can turn zombie while other threads
+    are still exiting and the sockets they share are still open."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
     except OSError:
         return True
-    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    for task in tasks:
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue
+        if stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X"):
+            return False
+    return True
 
 
 def children(pid: int) -> list[int]:
