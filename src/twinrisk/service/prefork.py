@@ -21,7 +21,8 @@ graceful SIGTERM: a killed supervisor means the service crashed, and its workers
 with it at once, as on a power loss. Requests in flight get a broken connection (the
 client retries); every write that was acknowledged is committed already. (With
 SIGTERM here, a worker under load occasionally left a request waiting on a worker
-thread for the whole 10 s grace and uvicorn then answered it 500.)
+thread for the whole 10 s grace and uvicorn then answered it 500; a SIGTERM to the
+supervisor, which stops the workers itself, showed no such stall.)
 
 Readiness is shared through an anonymous shared memory page (one byte per worker
 slot): a worker sets its byte after its own warm-up, the supervisor clears it when
