@@ -197,18 +197,9 @@ def _place_field(exc: BaseException, m: Mapping[str, Any]) -> str | None:
 def assess_batch(reqs: Sequence[Mapping[str, Any]], policy: Any) -> list[Any]:
     """Many proposals under one policy, in one pipeline run: each result is an
     Assessment or a ProblemError."""
-    import twinrisk.explain.assess as explain_assess
+    from twinrisk.explain.assess import assess_many
 
-    assess_many = getattr(explain_assess, "assess_many", None)
     pol = policy_argument(policy)
-    if assess_many is None:  # pragma: no cover - the library before assess_many existed
-        out: list[Any] = []
-        for r in reqs:
-            try:
-                out.append(assess_one({**r, "policy": policy}))
-            except ProblemError as p:
-                out.append(p)
-        return out
     try:
         results = assess_many([_request_mapping(r) for r in reqs], policy=pol)
     except Exception as exc:  # a bad policy fails the whole batch
