@@ -396,17 +396,6 @@ def lost(result: RunResult) -> int:
             + v.get("db_missing_assessments", 0) + v.get("db_missing_decisions", 0))
 
 
-def port_refused(port: int) -> bool:
-    """Nothing accepts connections on 127.0.0.1:port."""
-    import socket
-
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=2):
-            return False
-    except OSError:
-        return True
-
-
 def run_with_server(*, clients: int, duration: float, kill_at: float | None = None,
                     after_restart: float = 0.0, data_dir: Path | None = None, seed: int = SEED,
                     env: dict[str, str] | None = None,
@@ -414,7 +403,7 @@ def run_with_server(*, clients: int, duration: float, kill_at: float | None = No
     """Start ``twinrisk serve`` on a fresh store, drive it, optionally SIGKILL and
     restart it, then verify every acknowledged write via the API and the file.
     ``processes``: the server's ``--processes`` (None: its default)."""
-    from twinrisk.service.testing import ServerProcess
+    from twinrisk.service.testing import ServerProcess, port_refused
 
     with contextlib.ExitStack() as stack:
         if data_dir is None:

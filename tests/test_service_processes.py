@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 
 from twinrisk.service import library, prefork
 from twinrisk.service.routers.common import fresh_json, fresh_out
-from twinrisk.service.testing import ServerProcess, process_gone
+from twinrisk.service.testing import ServerProcess, port_refused, process_gone
 
 BODY = {"local": {"name": "Luleå", "country": "SE"}, "partner": {"name": "Xi'an", "country": "CN"}}
 PAIRS = [("Luleå", "SE", "Xi'an", "CN"), ("Kiel", "DE", "Qingdao", "CN"),
@@ -36,14 +35,6 @@ def pids_answering(server: ServerProcess, tries: int = 200) -> set[int]:
     """Worker pids seen over fresh connections (each request opens its own)."""
     with ThreadPoolExecutor(8) as pool:
         return set(pool.map(lambda _: worker_pid(server), range(tries)))
-
-
-def refused(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=2):
-            return False
-    except OSError:
-        return True
 
 
 @pytest.fixture
@@ -89,7 +80,7 @@ def test_sigterm_stops_every_worker(server: ServerProcess) -> None:
     server.proc.send_signal(signal.SIGTERM)
     assert server.proc.wait(timeout=30) == 0
     assert all(process_gone(p) for p in workers)
-    assert refused(server.port)
+    assert port_refused(server.port)
 
 
 def test_sigkilled_supervisor_leaves_no_worker_serving(server: ServerProcess) -> None:
@@ -98,7 +89,7 @@ def test_sigkilled_supervisor_leaves_no_worker_serving(server: ServerProcess) ->
     survivors = server.kill()  # waits for the workers too; returns those that outlived it
     assert survivors == [], survivors
     assert all(process_gone(p) for p in workers)
-    assert refused(server.port)
+    assert port_refused(server.port)
     # and it starts again on the same port and store
     server.start()
     status, doc = server.request("GET", "/readyz")

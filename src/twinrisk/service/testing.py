@@ -41,6 +41,15 @@ def process_gone(pid: int) -> bool:
     return True
 
 
+def port_refused(port: int) -> bool:
+    """Nothing accepts connections on 127.0.0.1:port (no worker kept the socket)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            return False
+    except OSError:
+        return True
+
+
 def children(pid: int) -> list[int]:
     """Direct child processes of ``pid`` (Linux /proc)."""
     out: list[int] = []
