@@ -169,12 +169,10 @@ def _country_index(tables: Tables) -> tuple[dict[str, int], dict[str, np.ndarray
 
 
 def _rows_of(keys: np.ndarray, pos: dict[str, int]) -> np.ndarray:
-    """Row positions of ``keys`` in a lookup (``len(pos)`` for unknown keys), hashing
+    """Row positions of ``keys`` in a lookup (``len(pos)`` for unknown keys), looking up
     each distinct key once."""
-    if len(keys) <= 64:  # a few proposals: plain look-ups beat building a hash table
-        return np.fromiter((pos.get(k, len(pos)) for k in keys.tolist()), np.int64, len(keys))
-    codes, uniques = pd.factorize(keys)
-    rows = np.fromiter((pos.get(k, len(pos)) for k in uniques), np.int64, len(uniques))
+    codes, uniques = _distinct(keys)
+    rows = np.fromiter((pos.get(k, len(pos)) for (k,) in uniques), np.int64, len(uniques))
     return rows[codes]
 
 
