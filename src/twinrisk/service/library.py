@@ -76,7 +76,7 @@ def _place_json(place: Any) -> dict[str, Any]:
     return dump(mode="json") if dump else {"name": str(place)}
 
 
-def to_problem(exc: BaseException, *, field_hint: str | None = None) -> ProblemError | None:
+def to_problem(exc: BaseException) -> ProblemError | None:
     """The problem for an input error raised by the library; None if it is not one."""
     types = _error_types()
     message = str(exc)
@@ -91,7 +91,8 @@ def to_problem(exc: BaseException, *, field_hint: str | None = None) -> ProblemE
                                  "in the log", slug="data-unavailable",
                             title="Scoring unavailable", headers={"Retry-After": "60"})
     if _is(exc, "place", types):
-        field = field_hint or _field_of(message) or "place"
+        # the library names the failing side on the error (``field``: local or partner)
+        field = getattr(exc, "field", None) or _field_of(message) or "place"
         if not message.startswith(field):
             message = f"{field}: {message}"
         if _is(exc, "ambiguous", types):
@@ -169,29 +170,15 @@ def assess_together(reqs: Sequence[Mapping[str, Any]]) -> list[Any]:
             if problem is None:
                 raise
             results = [problem] * len(members)
-        for i, m, result in zip(members, mappings, results, strict=True):
+        for i, result in zip(members, results, strict=True):
             if isinstance(result, ProblemError) or not isinstance(result, BaseException):
                 out[i] = result
                 continue
-            problem = to_problem(result, field_hint=_place_field(result, m))
+            problem = to_problem(result)
             if problem is None:
                 raise result
             out[i] = problem
     return out
-
-
-def _place_field(exc: BaseException, m: Mapping[str, Any]) -> str | None:
-    """Which side a place error is about: the local name if it fails alone, else partner."""
-    types = _error_types()
-    if not _is(exc, "place", types):
-        return None
-    from twinrisk import places
-
-    try:
-        places.resolve(m["local"], (m["local_country"] or "").upper() or None)
-    except Exception:
-        return "local"
-    return "partner"
 
 
 def assess_batch(reqs: Sequence[Mapping[str, Any]], policy: Any) -> list[Any]:
