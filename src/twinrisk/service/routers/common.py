@@ -53,13 +53,17 @@ def stored_out(a: StoredAssessment) -> AssessmentOut:
     return AssessmentOut.model_validate(doc)
 
 
+def _record_fields(stored: StoredAssessment | None) -> dict[str, Any]:
+    """What an answer adds to the library's Assessment: its record, if it was stored."""
+    if stored is None:
+        return {"id": None, "created_at": None, "stored": False, "decisions": [], "links": {}}
+    return {"id": stored.id, "created_at": stored.created_at, "stored": True, "decisions": [],
+            "links": links(stored.id)}
+
+
 def fresh_out(assessment: Any, stored: StoredAssessment | None) -> AssessmentOut:
     doc = library.assessment_json(assessment)
-    if stored is None:
-        doc.update(id=None, created_at=None, stored=False, decisions=[], links={})
-    else:
-        doc.update(id=stored.id, created_at=stored.created_at, stored=True, decisions=[],
-                   links=links(stored.id))
+    doc.update(_record_fields(stored))
     return AssessmentOut.model_validate(doc)
 
 
@@ -67,13 +71,7 @@ def fresh_json(assessment: Any, stored: StoredAssessment | None) -> bytes:
     """``fresh_out(assessment, stored)`` serialised, without the round trip through a
     dict and a second validation: the library's Assessment is already validated, so its
     parts go straight into an AssessmentOut and out as JSON (the same bytes)."""
-    fields = dict(assessment)
-    if stored is None:
-        fields.update(id=None, created_at=None, stored=False, decisions=[], links={})
-    else:
-        fields.update(id=stored.id, created_at=stored.created_at, stored=True, decisions=[],
-                      links=links(stored.id))
-    out = AssessmentOut.model_construct(**fields)
+    out = AssessmentOut.model_construct(**dict(assessment), **_record_fields(stored))
     return AssessmentOut.__pydantic_serializer__.to_json(out, fallback=library.plain)
 
 
