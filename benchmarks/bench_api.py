@@ -43,8 +43,14 @@ from load import PAIRS, Http, percentile, write_section  # noqa: E402
 
 from twinrisk.service.testing import ServerProcess  # noqa: E402
 
-GOALS = {"p50_ms": 10.0, "p99_ms": 50.0, "share_of_floor": 0.30, "rss_mb": 500.0,
-         "ready_s": 5.0, "cli_s": 2.5}
+GOALS = {
+    "p50_ms": 10.0,
+    "p99_ms": 50.0,
+    "share_of_floor": 0.30,
+    "rss_mb": 500.0,
+    "ready_s": 5.0,
+    "cli_s": 2.5,
+}
 
 
 def _kb_fields(path: str, names: tuple[str, ...]) -> dict[str, float]:
@@ -98,16 +104,26 @@ def bodies(n: int = 40, seed: int = 8) -> list[dict[str, Any]]:
     out = []
     for i in range(n):
         local, lc, partner, pc = PAIRS[i % len(PAIRS)]
-        out.append({"local": {"name": local, "country": lc},
-                    "partner": {"name": partner, "country": pc},
-                    "terms": {"exit_clause": rng.random() < 0.5,
-                              "text_published": rng.random() < 0.5},
-                    "dry_run": True})
+        out.append(
+            {
+                "local": {"name": local, "country": lc},
+                "partner": {"name": partner, "country": pc},
+                "terms": {"exit_clause": rng.random() < 0.5, "text_published": rng.random() < 0.5},
+                "dry_run": True,
+            }
+        )
     return out
 
 
-def measure(url: str, method: str, path: str, payloads: list[Any] | None, clients: int,
-            duration: float, min_requests: int = 0) -> dict[str, Any]:
+def measure(
+    url: str,
+    method: str,
+    path: str,
+    payloads: list[Any] | None,
+    clients: int,
+    duration: float,
+    min_requests: int = 0,
+) -> dict[str, Any]:
     """``clients`` threads, each with a keep-alive connection, for ``duration`` seconds
     (or until ``min_requests`` have completed, whichever is later)."""
     host, port = url.split("//")[1].split(":")
@@ -141,11 +157,16 @@ def measure(url: str, method: str, path: str, payloads: list[Any] | None, client
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - start
-    return {"clients": clients, "requests": len(latencies), "errors": len(errors),
-            "seconds": elapsed, "rps": len(latencies) / elapsed,
-            "p50_ms": percentile(latencies, 0.5) * 1000,
-            "p99_ms": percentile(latencies, 0.99) * 1000,
-            "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan")}
+    return {
+        "clients": clients,
+        "requests": len(latencies),
+        "errors": len(errors),
+        "seconds": elapsed,
+        "rps": len(latencies) / elapsed,
+        "p50_ms": percentile(latencies, 0.5) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
+    }
 
 
 def time_to_ready(runs: int, processes: int | None) -> list[float]:
@@ -165,17 +186,31 @@ CLI_ARGS = ["assess", "Luleå", "Xi'an", "--local-country", "SE", "--partner-cou
 
 def cli_cold(runs: int) -> tuple[list[float], str]:
     exe = Path(sys.executable).parent / "twinrisk"
-    cmd = [str(exe), *CLI_ARGS] if exe.exists() else [sys.executable, "-m", "twinrisk.cli",
-                                                        *CLI_ARGS]
+    cmd = (
+        [str(exe), *CLI_ARGS] if exe.exists() else [sys.executable, "-m", "twinrisk.cli", *CLI_ARGS]
+    )
     subprocess.run(cmd, check=True, capture_output=True)  # build any first-use cache
     hyperfine = shutil.which("hyperfine")
     if hyperfine:
         with tempfile.TemporaryDirectory() as tmp:
             export = Path(tmp) / "h.json"
             quoted = " ".join("'" + a.replace("'", "'\\''") + "'" for a in cmd)
-            subprocess.run([hyperfine, "--warmup", "1", "--runs", str(runs), "--export-json",
-                            str(export), "--style", "none", quoted], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [
+                    hyperfine,
+                    "--warmup",
+                    "1",
+                    "--runs",
+                    str(runs),
+                    "--export-json",
+                    str(export),
+                    "--style",
+                    "none",
+                    quoted,
+                ],
+                check=True,
+                capture_output=True,
+            )
             times = json.loads(export.read_text())["results"][0]["times"]
         return [float(t) for t in times], "hyperfine"
     times = []
@@ -202,21 +237,32 @@ def bench_server(processes: int | None, duration: float, starts: int) -> dict[st
         workers = len(server.workers()) or 1
         payloads = bodies()
         # warm-up: every body once per worker, then the floor
-        measure(server.url, "POST", "/v1/assessments", payloads, 4, 0,
-                len(payloads) * workers)
+        measure(server.url, "POST", "/v1/assessments", payloads, 4, 0, len(payloads) * workers)
         measure(server.url, "GET", "/healthz", None, 4, 1.0)
         mem_warm = tree_memory(pid)
         for clients in (1, 32):
             print(f"  {clients} client(s) ...", file=sys.stderr)
-            runs[("floor", clients)] = measure(server.url, "GET", "/healthz", None, clients,
-                                               duration)
-            runs[("assess", clients)] = measure(server.url, "POST", "/v1/assessments",
-                                                payloads, clients, duration,
-                                                min_requests=2 * clients)
+            runs[("floor", clients)] = measure(
+                server.url, "GET", "/healthz", None, clients, duration
+            )
+            runs[("assess", clients)] = measure(
+                server.url,
+                "POST",
+                "/v1/assessments",
+                payloads,
+                clients,
+                duration,
+                min_requests=2 * clients,
+            )
         mem_after = tree_memory(pid)
         server.stop()
-    return {"processes": workers, "ready": ready, "runs": runs, "mem_warm": mem_warm,
-            "mem_after": mem_after}
+    return {
+        "processes": workers,
+        "ready": ready,
+        "runs": runs,
+        "mem_warm": mem_warm,
+        "mem_after": mem_after,
+    }
 
 
 def server_lines(title: str, r: dict[str, Any], *, multi: bool) -> list[str]:
@@ -225,18 +271,25 @@ def server_lines(title: str, r: dict[str, Any], *, multi: bool) -> list[str]:
     share = a32["rps"] / f32["rps"]
     ready, warm, after = r["ready"], r["mem_warm"], r["mem_after"]
     ready_med = statistics.median(ready)
-    lines = [title, "", "| endpoint | clients | requests | errors | throughput | p50 | p99 |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        title,
+        "",
+        "| endpoint | clients | requests | errors | throughput | p50 | p99 |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for (name, clients), x in runs.items():
-        label = ("`POST /v1/assessments` (dry run)" if name == "assess"
-                 else "`GET /healthz` (floor)")
-        lines.append(f"| {label} | {clients} | {x['requests']:,} | {x['errors']} | "
-                     f"{x['rps']:,.1f}/s | {x['p50_ms']:.1f} ms | {x['p99_ms']:.1f} ms |")
+        label = "`POST /v1/assessments` (dry run)" if name == "assess" else "`GET /healthz` (floor)"
+        lines.append(
+            f"| {label} | {clients} | {x['requests']:,} | {x['errors']} | "
+            f"{x['rps']:,.1f}/s | {x['p50_ms']:.1f} ms | {x['p99_ms']:.1f} ms |"
+        )
     # one process: its RSS, as before; several: the PSS sum (shared pages counted once)
     judged = max(warm["pss"], after["pss"]) if multi else max(warm["rss"], after["rss"])
     procs = f"{after['processes']:.0f} processes" if multi else "1 process"
     lines += [
-        "", "| measure | figure | goal | |", "|---|---|---|---|",
+        "",
+        "| measure | figure | goal | |",
+        "|---|---|---|---|",
         f"| assessment p50 at 32 clients | {a32['p50_ms']:.0f} ms | ≤ {GOALS['p50_ms']:g} ms "
         f"| {mark(a32['p50_ms'] <= GOALS['p50_ms'])} |",
         f"| assessment p99 at 32 clients | {a32['p99_ms']:.0f} ms | ≤ {GOALS['p99_ms']:g} ms "
@@ -246,13 +299,21 @@ def server_lines(title: str, r: dict[str, Any], *, multi: bool) -> list[str]:
         f"{mark(share >= GOALS['share_of_floor'])} |",
         f"| server memory after warm-up, {procs}: "
         + ("**PSS sum** (RSS sum)" if multi else "**RSS** (PSS)")
-        + " | " + (f"**{warm['pss']:.0f} MB** ({warm['rss']:.0f} MB)" if multi
-                   else f"**{warm['rss']:.0f} MB** ({warm['pss']:.0f} MB)")
+        + " | "
+        + (
+            f"**{warm['pss']:.0f} MB** ({warm['rss']:.0f} MB)"
+            if multi
+            else f"**{warm['rss']:.0f} MB** ({warm['pss']:.0f} MB)"
+        )
         + f" | ≤ {GOALS['rss_mb']:g} MB | {mark(judged <= GOALS['rss_mb'])} |",
-        "| … after the runs: " + ("PSS sum (RSS sum; sum of peaks)" if multi
-                                  else "RSS (PSS; peak)") + " | "
-        + (f"{after['pss']:.0f} MB ({after['rss']:.0f} MB; {after['peak']:.0f} MB)" if multi
-           else f"{after['rss']:.0f} MB ({after['pss']:.0f} MB; {after['peak']:.0f} MB)")
+        "| … after the runs: "
+        + ("PSS sum (RSS sum; sum of peaks)" if multi else "RSS (PSS; peak)")
+        + " | "
+        + (
+            f"{after['pss']:.0f} MB ({after['rss']:.0f} MB; {after['peak']:.0f} MB)"
+            if multi
+            else f"{after['rss']:.0f} MB ({after['pss']:.0f} MB; {after['peak']:.0f} MB)"
+        )
         + " | | |",
         f"| start to ready (`/readyz` 200), median of {len(ready)} | {ready_med:.2f} s "
         f"(runs: {', '.join(f'{t:.2f}' for t in ready)}) | ≤ {GOALS['ready_s']:g} s | "
@@ -264,11 +325,16 @@ def server_lines(title: str, r: dict[str, Any], *, multi: bool) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--duration", type=float, default=15.0,
-                    help="seconds per measurement (default 15)")
-    ap.add_argument("--processes", type=int, default=None,
-                    help="processes of the multi-process server (default: the server's "
-                         "own default, TWINRISK_PROCESSES or one per usable CPU)")
+    ap.add_argument(
+        "--duration", type=float, default=15.0, help="seconds per measurement (default 15)"
+    )
+    ap.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        help="processes of the multi-process server (default: the server's "
+        "own default, TWINRISK_PROCESSES or one per usable CPU)",
+    )
     ap.add_argument("--quick", action="store_true", help="short runs, one start")
     ap.add_argument("--no-write", action="store_true", help="print only")
     args = ap.parse_args(argv)
@@ -288,23 +354,29 @@ def main(argv: list[str] | None = None) -> int:
 
     n = multi["processes"]
     lines = [
-        "## api (benchmarks/bench_api.py)", "",
+        "## api (benchmarks/bench_api.py)",
+        "",
         f"`twinrisk serve` on 127.0.0.1 (uvicorn; TWINRISK_WORKERS=8 scoring threads per "
         f"process), fresh SQLite store, on a machine with {usable_cpus()} usable CPUs; "
         "clients are threads in another process on the same machine (so they share the "
         "CPUs with the server), one keep-alive connection each. Assessments are dry runs "
         f"over {len(bodies())} varied proposals (10 dyads × terms); the floor is "
-        f"`GET /healthz` in the same server and run. {duration:g} s per row.", "",
+        f"`GET /healthz` in the same server and run. {duration:g} s per row.",
+        "",
         "Memory is summed over the server's process tree. With several processes the "
         "goal is read against the **PSS sum** (Pss from /proc/<pid>/smaps_rollup: pages "
         "the workers share copy-on-write with the supervisor are split among them, so "
         "the sum counts them once); the RSS sum counts every shared page once per "
-        "process and overstates it.", "",
-        *server_lines("### one process (`twinrisk serve --processes 1`)", single,
-                      multi=False),
-        *server_lines(f"### {n} processes (`twinrisk serve`, the default here: supervisor "
-                      f"+ {n} workers)", multi, multi=True),
-        "| measure | figure | goal | |", "|---|---|---|---|",
+        "process and overstates it.",
+        "",
+        *server_lines("### one process (`twinrisk serve --processes 1`)", single, multi=False),
+        *server_lines(
+            f"### {n} processes (`twinrisk serve`, the default here: supervisor + {n} workers)",
+            multi,
+            multi=True,
+        ),
+        "| measure | figure | goal | |",
+        "|---|---|---|---|",
         f"| `twinrisk assess` cold process, median of {len(cli)} ({cli_how}) | "
         f"{cli_med:.2f} s (min {min(cli):.2f}) | ≤ {GOALS['cli_s']:g} s | "
         f"{mark(cli_med <= GOALS['cli_s'])} |",

@@ -32,8 +32,11 @@ import pandas as pd
 RESULTS = Path(__file__).parent / "RESULTS.md"
 START, END = "<!-- batch:start -->", "<!-- batch:end -->"
 SEED = 20261123
-TERM_VALUES = {"exit_clause": ["", "true", "false"], "text_published": ["", "true"],
-               "sensitive_domains": ["", "culture", "technology,students", "ports"]}
+TERM_VALUES = {
+    "exit_clause": ["", "true", "false"],
+    "text_published": ["", "true"],
+    "sensitive_domains": ["", "culture", "technology,students", "ports"],
+}
 
 
 def sample_dyads(n: int, seed: int = SEED) -> pd.DataFrame:
@@ -59,11 +62,15 @@ def sample_dyads(n: int, seed: int = SEED) -> pd.DataFrame:
     chinese = cities[country[cities] == "CN"]
     local = rng.choice(cities, n)
     partner = np.where(rng.random(n) < 0.6, rng.choice(chinese, n), rng.choice(cities, n))
-    df = pd.DataFrame({
-        "id": np.arange(1, n + 1).astype(str),
-        "local": names[local], "local_country": country[local],
-        "partner": names[partner], "partner_country": country[partner],
-    })
+    df = pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1).astype(str),
+            "local": names[local],
+            "local_country": country[local],
+            "partner": names[partner],
+            "partner_country": country[partner],
+        }
+    )
     for col, values in TERM_VALUES.items():
         df[col] = rng.choice(values, n)
     df.attrs["source"] = source
@@ -80,8 +87,11 @@ def pandas_roundtrip(path: Path, out: Path) -> float:
 def run_cli(args: list[str]) -> tuple[float, float | None, str]:
     """Wall seconds, peak RSS in MB (None if unknown) and stdout of ``twinrisk …``."""
     exe = Path(sys.executable).with_name("twinrisk")
-    cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else
-                                                         ["-m", "twinrisk.cli"]), *args]
+    cmd = [
+        str(exe) if exe.exists() else sys.executable,
+        *([] if exe.exists() else ["-m", "twinrisk.cli"]),
+        *args,
+    ]
     timer = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
     if timer:
         cmd = [timer, "-v", *cmd]
@@ -102,8 +112,7 @@ def run_cli(args: list[str]) -> tuple[float, float | None, str]:
     return wall, peak, proc.stdout.strip()
 
 
-def null_scorer(df: pd.DataFrame, *, as_of: object = None, policy: object = None
-                ) -> pd.DataFrame:
+def null_scorer(df: pd.DataFrame, *, as_of: object = None, policy: object = None) -> pd.DataFrame:
     """A scorer that does no work, to time the batch layer alone."""
     from twinrisk.batch.core import RESULT_COLUMNS
 
@@ -130,8 +139,12 @@ def per_dyad_assess(df: pd.DataFrame, n: int) -> tuple[float, int]:
     for rec in df.head(n).to_dict("records"):
         t = time.perf_counter()
         try:
-            twinrisk.assess(rec["local"], rec["partner"], local_country=rec["local_country"],
-                            partner_country=rec["partner_country"])
+            twinrisk.assess(
+                rec["local"],
+                rec["partner"],
+                local_country=rec["local_country"],
+                partner_country=rec["partner_country"],
+            )
             ok += 1
         except ValueError:
             pass
@@ -143,7 +156,7 @@ def write_section(lines: list[str]) -> None:
     body = "\n".join([START, *lines, END])
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     if START in text and END in text:
-        text = text[: text.index(START)] + body + text[text.index(END) + len(END):]
+        text = text[: text.index(START)] + body + text[text.index(END) + len(END) :]
     else:
         text = text.rstrip("\n") + "\n\n" + body + "\n"
     RESULTS.write_text(text, encoding="utf-8")
@@ -175,25 +188,44 @@ def main() -> None:
         scored = twinrisk.assess_frame(df)
         score_s = time.perf_counter() - t
         failed = int((scored["error"] != "").sum())
-        print(f"assess_frame on {len(df):,} dyads: {score_s:.2f} s "
-              f"({len(df) / score_s:,.0f} dyads/s); failed rows {failed:,}")
-        print(f"pandas read + write of the same CSV: {pandas_s:.2f} s "
-              f"(scoring = {score_s / pandas_s:.1f}x)")
+        print(
+            f"assess_frame on {len(df):,} dyads: {score_s:.2f} s "
+            f"({len(df) / score_s:,.0f} dyads/s); failed rows {failed:,}"
+        )
+        print(
+            f"pandas read + write of the same CSV: {pandas_s:.2f} s "
+            f"(scoring = {score_s / pandas_s:.1f}x)"
+        )
 
         layer_s = batch_layer(src, tmp)
-        print(f"batch layer alone (read, neutralise, write CSV, summary; no-op scorer): "
-              f"{layer_s:.2f} s")
+        print(
+            f"batch layer alone (read, neutralise, write CSV, summary; no-op scorer): "
+            f"{layer_s:.2f} s"
+        )
 
-        cli_s, cli_rss, cli_out = run_cli(["batch", str(src), "-o", str(tmp / "out.csv"),
-                                           "--report", str(tmp / "summary.html"), "-q"])
-        print(f"twinrisk batch end to end (cold process, with --report): {cli_s:.2f} s, "
-              f"peak RSS {cli_rss or float('nan'):.0f} MB: {cli_out}")
+        cli_s, cli_rss, cli_out = run_cli(
+            [
+                "batch",
+                str(src),
+                "-o",
+                str(tmp / "out.csv"),
+                "--report",
+                str(tmp / "summary.html"),
+                "-q",
+            ]
+        )
+        print(
+            f"twinrisk batch end to end (cold process, with --report): {cli_s:.2f} s, "
+            f"peak RSS {cli_rss or float('nan'):.0f} MB: {cli_out}"
+        )
 
         per_dyad_s, per_ok = per_dyad_assess(df, args.per_dyad)
         batch_per_dyad = score_s / len(df)
         speedup = per_dyad_s / batch_per_dyad
-        print(f"assess() per dyad: {per_dyad_s * 1000:.1f} ms ({per_ok}/{args.per_dyad} scored); "
-              f"batch per dyad {batch_per_dyad * 1000:.3f} ms; speed-up {speedup:.0f}x")
+        print(
+            f"assess() per dyad: {per_dyad_s * 1000:.1f} ms ({per_ok}/{args.per_dyad} scored); "
+            f"batch per dyad {batch_per_dyad * 1000:.3f} ms; speed-up {speedup:.0f}x"
+        )
 
         million = None
         if not args.no_million:
@@ -203,11 +235,22 @@ def main() -> None:
                 for r in range(reps):
                     part = df.iloc[: max(0, min(len(df), args.million - r * len(df)))]
                     part.to_csv(fh, index=False, header=(r == 0))
-            m_s, m_rss, m_out = run_cli(["batch", str(big), "-o", str(tmp / "million_out.csv"),
-                                         "--report", str(tmp / "million.html"), "-q"])
+            m_s, m_rss, m_out = run_cli(
+                [
+                    "batch",
+                    str(big),
+                    "-o",
+                    str(tmp / "million_out.csv"),
+                    "--report",
+                    str(tmp / "million.html"),
+                    "-q",
+                ]
+            )
             million = (m_s, m_rss, m_out)
-            print(f"{args.million:,} rows through twinrisk batch: {m_s:.1f} s, "
-                  f"peak RSS {m_rss or float('nan'):.0f} MB: {m_out}")
+            print(
+                f"{args.million:,} rows through twinrisk batch: {m_s:.1f} s, "
+                f"peak RSS {m_rss or float('nan'):.0f} MB: {m_out}"
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -238,11 +281,16 @@ def main() -> None:
     ]
     if million is not None:
         m_s, m_rss, m_out = million
-        lines.append(f"| {args.million:,} rows through `twinrisk batch` (chunks of 50,000, "
-                     f"with `--report`) | {m_s:.0f} s, peak RSS {m_rss or 0:.0f} MB | ≤ 1.5 GB | "
-                     f"{mark(m_rss is not None and m_rss <= 1536)} |")
-    lines += ["", "Scoring time is the lead's `assess_frame`; the batch layer adds reading, "
-              "formula neutralisation, writing and the summary (compare the end-to-end row)."]
+        lines.append(
+            f"| {args.million:,} rows through `twinrisk batch` (chunks of 50,000, "
+            f"with `--report`) | {m_s:.0f} s, peak RSS {m_rss or 0:.0f} MB | ≤ 1.5 GB | "
+            f"{mark(m_rss is not None and m_rss <= 1536)} |"
+        )
+    lines += [
+        "",
+        "Scoring time is the lead's `assess_frame`; the batch layer adds reading, "
+        "formula neutralisation, writing and the summary (compare the end-to-end row).",
+    ]
     print("\n".join(lines))
     if not args.no_write:
         write_section(lines)

@@ -29,10 +29,18 @@ SNIPPET = "import twinrisk.places as p; p.resolve('Prague')"
 #: column-wise index build and the batched fuzzy matching (2026-11-23); ours before the
 #: memoised resolution, batched exact matching and cached fact columns (commit e71f677,
 #: this script with --no-write, 2026-11-27, same machine)
-BEFORE = {"cold": "10.86 s", "batch": "6.72 s", "seen": "0.0048 ms", "facts2": "1.73 ms",
-          "cols2": "– (no such function)", "dyads_new": "3.29 s (2.14 + 1.15)",
-          "dyads_seen": "2.09 s (2.00 + 0.09)", "facts100k": "0.144 s", "rss": "331 MB",
-          "rss_dyads": "483 MB"}
+BEFORE = {
+    "cold": "10.86 s",
+    "batch": "6.72 s",
+    "seen": "0.0048 ms",
+    "facts2": "1.73 ms",
+    "cols2": "– (no such function)",
+    "dyads_new": "3.29 s (2.14 + 1.15)",
+    "dyads_seen": "2.09 s (2.00 + 0.09)",
+    "facts100k": "0.144 s",
+    "rss": "331 MB",
+    "rss_dyads": "483 MB",
+}
 
 
 def _run(code: str) -> float:
@@ -114,17 +122,46 @@ def main() -> None:
             resolve(n)
         fuzzy.append((time.perf_counter() - t) * 1000)
     rng = random.Random(4)
-    base = ["Prague", "prag ", "GÖTEBORG", "Xi'an", "Hyderabad", "Bangalore", "Lulea, SE",
-            "Nowhereville", "Gotheburg", "Guangdong (province)", "Aurangabad"]
-    names = [rng.choice(base) + ("" if rng.random() < 0.7 else f" {rng.randint(1, 400)}")
-             for _ in range(10_000)]
+    base = [
+        "Prague",
+        "prag ",
+        "GÖTEBORG",
+        "Xi'an",
+        "Hyderabad",
+        "Bangalore",
+        "Lulea, SE",
+        "Nowhereville",
+        "Gotheburg",
+        "Guangdong (province)",
+        "Aurangabad",
+    ]
+    names = [
+        rng.choice(base) + ("" if rng.random() < 0.7 else f" {rng.randint(1, 400)}")
+        for _ in range(10_000)
+    ]
     _clear_caches()
     t = time.perf_counter()
     out = resolve_many(names, [None] * len(names))
     batch = time.perf_counter() - t
     search("warm")
-    prefixes = ["a", "s", "ber", "gothen", "guang", "pra", "new", "san", "lon", "par", "mos",
-                "xi", "bangal", "lule", "kol", "hyder"]
+    prefixes = [
+        "a",
+        "s",
+        "ber",
+        "gothen",
+        "guang",
+        "pra",
+        "new",
+        "san",
+        "lon",
+        "par",
+        "mos",
+        "xi",
+        "bangal",
+        "lule",
+        "kol",
+        "hyder",
+    ]
     ac = []
     for q in prefixes * 20:
         t = time.perf_counter()
@@ -169,8 +206,7 @@ def main() -> None:
         f"| {BEFORE['facts100k']} |",
         f"| peak resident memory (this process, incl. geometry) | {rss:.0f} MB | ≤ 300 MB "
         f"| {BEFORE['rss']} |",
-        f"| `resolve` of a name seen before, p50 | {seen:.4f} ms | ≤ 0.05 ms "
-        f"| {BEFORE['seen']} |",
+        f"| `resolve` of a name seen before, p50 | {seen:.4f} ms | ≤ 0.05 ms | {BEFORE['seen']} |",
         f"| `location_fact_columns` of 2 places seen before, p50 | {cols2} | ≤ 0.1 ms "
         f"| {BEFORE['cols2']} |",
         f"| `location_facts` (DataFrame) of 2 places seen before, p50 | {facts2:.2f} ms | "
@@ -203,7 +239,7 @@ def main() -> None:
         return
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     if START in old and END in old:
-        new = old[: old.index(START)] + text + old[old.index(END) + len(END):]
+        new = old[: old.index(START)] + text + old[old.index(END) + len(END) :]
     else:
         new = old.rstrip("\n") + "\n\n" + text + "\n"
     RESULTS.write_text(new, encoding="utf-8")

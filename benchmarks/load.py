@@ -50,22 +50,35 @@ SEED = 20261123
 
 #: real dyads (local, country, partner, country) the gazetteer resolves
 PAIRS = [
-    ("Luleå", "SE", "Xi'an", "CN"), ("Kiel", "DE", "Qingdao", "CN"),
-    ("Linköping", "SE", "Guangzhou", "CN"), ("Prague", "CZ", "Shanghai", "CN"),
-    ("Bangalore", "IN", "Chengdu", "CN"), ("Gothenburg", "SE", "Shanghai", "CN"),
-    ("Hamburg", "DE", "Shanghai", "CN"), ("Lyon", "FR", "Guangzhou", "CN"),
-    ("Turku", "FI", "Tianjin", "CN"), ("Aarhus", "DK", "Harbin", "CN"),
+    ("Luleå", "SE", "Xi'an", "CN"),
+    ("Kiel", "DE", "Qingdao", "CN"),
+    ("Linköping", "SE", "Guangzhou", "CN"),
+    ("Prague", "CZ", "Shanghai", "CN"),
+    ("Bangalore", "IN", "Chengdu", "CN"),
+    ("Gothenburg", "SE", "Shanghai", "CN"),
+    ("Hamburg", "DE", "Shanghai", "CN"),
+    ("Lyon", "FR", "Guangzhou", "CN"),
+    ("Turku", "FI", "Tianjin", "CN"),
+    ("Aarhus", "DK", "Harbin", "CN"),
 ]
 #: names that fail (counted as 422s, never acknowledged)
 BAD_PAIRS = [("Qwxzplk", None, "Xi'an", "CN"), ("Springfield", None, "Qingdao", "CN")]
 PLACE_QUERIES = ["Lul", "Xi'an", "Kiel", "Shang", "Guangzhou", "Prag", "Turku", "Chengdu"]
 DECISIONS = ("approve", "approve_with_conditions", "reject", "defer")
 #: operation -> weight in the mix
-MIX = {"assess_dry": 25, "assess_store": 15, "batch": 8, "read_one": 20, "read_list": 10,
-       "places": 5, "decision": 17}
+MIX = {
+    "assess_dry": 25,
+    "assess_store": 15,
+    "batch": 8,
+    "read_one": 20,
+    "read_list": 10,
+    "places": 5,
+    "decision": 17,
+}
 
 
 # -- shared helpers (also used by bench_api.py) ---------------------------------------------
+
 
 def percentile(values: list[float], q: float) -> float:
     if not values:
@@ -83,7 +96,7 @@ def write_section(name: str, lines: list[str]) -> None:
     body = "\n".join([start, *lines, end])
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     if start in text and end in text:
-        text = text[: text.index(start)] + body + text[text.index(end) + len(end):]
+        text = text[: text.index(start)] + body + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip("\n") + "\n\n" + body + "\n"
     RESULTS.write_text(text, encoding="utf-8")
@@ -120,6 +133,7 @@ class Http:
 
 
 # -- the run ---------------------------------------------------------------------------------
+
 
 @dataclass
 class Ledger:
@@ -169,9 +183,12 @@ def _proposal(rng: random.Random, bad_share: float = 0.08) -> dict[str, Any]:
     if pc:
         body["partner"]["country"] = pc
     if rng.random() < 0.5:
-        body["terms"] = {"exit_clause": rng.random() < 0.5,
-                         "sensitive_domains": rng.sample(["schools", "technology", "ports",
-                                                          "culture", "trade"], 2)}
+        body["terms"] = {
+            "exit_clause": rng.random() < 0.5,
+            "sensitive_domains": rng.sample(
+                ["schools", "technology", "ports", "culture", "trade"], 2
+            ),
+        }
     if rng.random() < 0.2:
         body["as_of"] = f"{rng.randint(2012, 2024)}-06-30"
     return body
@@ -195,8 +212,11 @@ def one_request(op: str, http_: Http, rng: random.Random, ledger: Ledger) -> Non
             method, path = "GET", f"/v1/assessments/{aid}"
         else:
             method, path = "POST", f"/v1/assessments/{aid}/decision"
-            body = {"decision": rng.choice(DECISIONS), "notes": f"load {rng.random():.6f}",
-                    "decided_by": "load generator"}
+            body = {
+                "decision": rng.choice(DECISIONS),
+                "notes": f"load {rng.random():.6f}",
+                "decided_by": "load generator",
+            }
     elif op == "read_list":
         method, path = "GET", "/v1/assessments?limit=20&offset=" + str(rng.randint(0, 50))
     else:
@@ -252,8 +272,9 @@ class RunResult:
         return dict(sorted(out.items()))
 
     def server_errors(self) -> int:
-        return sum(n for (_, code), n in self.ledger.codes.items()
-                   if code.isdigit() and int(code) >= 500)
+        return sum(
+            n for (_, code), n in self.ledger.codes.items() if code.isdigit() and int(code) >= 500
+        )
 
     def orphans(self) -> int:
         """Workers still alive, or a port still answering, after the SIGKILL."""
@@ -261,23 +282,38 @@ class RunResult:
         return int(k.get("survivors", 0)) + (0 if k.get("port_refused", True) else 1)
 
     def summary(self) -> dict[str, Any]:
-        return {"clients": self.clients, "duration_s": self.duration,
-                "processes": self.processes, **self.kill_check,
-                "elapsed_s": round(self.elapsed, 2), "kill_at_s": self.kill_at,
-                "downtime_s": None if self.downtime is None else round(self.downtime, 2),
-                "requests": self.total, "by_status": self.by_status(),
-                "server_errors": self.server_errors(),
-                "acknowledged_assessments": len(self.ledger.assessments),
-                "acknowledged_decisions": len(self.ledger.decisions),
-                "vanished_on_read": len(self.ledger.vanished),
-                "writes_after_restart": None if self.ledger.writes_at_restart is None
-                else self.ledger.writes - self.ledger.writes_at_restart, **self.verify}
+        return {
+            "clients": self.clients,
+            "duration_s": self.duration,
+            "processes": self.processes,
+            **self.kill_check,
+            "elapsed_s": round(self.elapsed, 2),
+            "kill_at_s": self.kill_at,
+            "downtime_s": None if self.downtime is None else round(self.downtime, 2),
+            "requests": self.total,
+            "by_status": self.by_status(),
+            "server_errors": self.server_errors(),
+            "acknowledged_assessments": len(self.ledger.assessments),
+            "acknowledged_decisions": len(self.ledger.decisions),
+            "vanished_on_read": len(self.ledger.vanished),
+            "writes_after_restart": None
+            if self.ledger.writes_at_restart is None
+            else self.ledger.writes - self.ledger.writes_at_restart,
+            **self.verify,
+        }
 
 
-def run_load(base_url: str, *, clients: int = 32, duration: float = 60.0, seed: int = SEED,
-             kill: Callable[[], object] | None = None,
-             restart: Callable[[], object] | None = None,
-             kill_at: float | None = None, after_restart: float = 0.0) -> RunResult:
+def run_load(
+    base_url: str,
+    *,
+    clients: int = 32,
+    duration: float = 60.0,
+    seed: int = SEED,
+    kill: Callable[[], object] | None = None,
+    restart: Callable[[], object] | None = None,
+    kill_at: float | None = None,
+    after_restart: float = 0.0,
+) -> RunResult:
     """Drive the server at ``base_url``; with ``kill_at``, call ``kill()`` then
     ``restart()`` that many seconds in (``restart`` returns when the server is ready),
     and keep going at least ``after_restart`` seconds after it is back."""
@@ -320,8 +356,10 @@ def run_load(base_url: str, *, clients: int = 32, duration: float = 60.0, seed: 
         finally:
             back.set()
 
-    threads = [threading.Thread(target=client, args=(i,), name=f"load-{i}", daemon=True)
-               for i in range(clients)]
+    threads = [
+        threading.Thread(target=client, args=(i,), name=f"load-{i}", daemon=True)
+        for i in range(clients)
+    ]
     if kill_at is not None:
         threads.append(threading.Thread(target=killer, name="load-killer", daemon=True))
     for t in threads:
@@ -330,11 +368,18 @@ def run_load(base_url: str, *, clients: int = 32, duration: float = 60.0, seed: 
         t.join()
     if failures:
         raise RuntimeError("the server could not be restarted") from failures[0]
-    return RunResult(clients=clients, duration=duration, elapsed=time.monotonic() - start,
-                     kill_at=kill_at, downtime=downtime[0] if downtime else None, ledger=ledger)
+    return RunResult(
+        clients=clients,
+        duration=duration,
+        elapsed=time.monotonic() - start,
+        kill_at=kill_at,
+        downtime=downtime[0] if downtime else None,
+        ledger=ledger,
+    )
 
 
 # -- the durability check ------------------------------------------------------------------
+
 
 def verify_api(base_url: str, ledger: Ledger, workers: int = 8) -> dict[str, Any]:
     """Every acknowledged assessment readable with its score, and every acknowledged
@@ -363,13 +408,15 @@ def verify_api(base_url: str, ledger: Ledger, workers: int = 8) -> dict[str, Any
             if doc["score"] != ledger.assessments[aid] or doc["id"] != aid:
                 wrong.append(aid)
             have = {(d["seq"], d["decision"]) for d in doc["decisions"]}
-            lost_decisions.extend(seq for seq, dec in wanted.get(aid, ()) if (seq, dec)
-                                  not in have)
+            lost_decisions.extend(seq for seq, dec in wanted.get(aid, ()) if (seq, dec) not in have)
 
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(check, list(ledger.assessments)))
-    return {"api_missing_assessments": len(missing), "api_changed_assessments": len(wrong),
-            "api_missing_decisions": len(lost_decisions)}
+    return {
+        "api_missing_assessments": len(missing),
+        "api_changed_assessments": len(wrong),
+        "api_missing_decisions": len(lost_decisions),
+    }
 
 
 def verify_db(db_path: Path, ledger: Ledger) -> dict[str, Any]:
@@ -377,29 +424,47 @@ def verify_db(db_path: Path, ledger: Ledger) -> dict[str, Any]:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         ids = {r[0] for r in conn.execute("SELECT id FROM assessments")}
-        decisions = {int(r[0]): (r[1], r[2])
-                     for r in conn.execute("SELECT seq, assessment_id, decision FROM decisions")}
+        decisions = {
+            int(r[0]): (r[1], r[2])
+            for r in conn.execute("SELECT seq, assessment_id, decision FROM decisions")
+        }
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
     finally:
         conn.close()
-    return {"db_missing_assessments": len(set(ledger.assessments) - ids),
-            "db_missing_decisions": sum(1 for seq, v in ledger.decisions.items()
-                                        if decisions.get(seq) != v),
-            "db_assessments": len(ids), "db_decisions": len(decisions),
-            "db_integrity": integrity}
+    return {
+        "db_missing_assessments": len(set(ledger.assessments) - ids),
+        "db_missing_decisions": sum(
+            1 for seq, v in ledger.decisions.items() if decisions.get(seq) != v
+        ),
+        "db_assessments": len(ids),
+        "db_decisions": len(decisions),
+        "db_integrity": integrity,
+    }
 
 
 def lost(result: RunResult) -> int:
     v = result.verify
-    return (len(result.ledger.vanished) + v.get("api_missing_assessments", 0)
-            + v.get("api_changed_assessments", 0) + v.get("api_missing_decisions", 0)
-            + v.get("db_missing_assessments", 0) + v.get("db_missing_decisions", 0))
+    return (
+        len(result.ledger.vanished)
+        + v.get("api_missing_assessments", 0)
+        + v.get("api_changed_assessments", 0)
+        + v.get("api_missing_decisions", 0)
+        + v.get("db_missing_assessments", 0)
+        + v.get("db_missing_decisions", 0)
+    )
 
 
-def run_with_server(*, clients: int, duration: float, kill_at: float | None = None,
-                    after_restart: float = 0.0, data_dir: Path | None = None, seed: int = SEED,
-                    env: dict[str, str] | None = None,
-                    processes: int | None = None) -> RunResult:
+def run_with_server(
+    *,
+    clients: int,
+    duration: float,
+    kill_at: float | None = None,
+    after_restart: float = 0.0,
+    data_dir: Path | None = None,
+    seed: int = SEED,
+    env: dict[str, str] | None = None,
+    processes: int | None = None,
+) -> RunResult:
     """Start ``twinrisk serve`` on a fresh store, drive it, optionally SIGKILL and
     restart it, then verify every acknowledged write via the API and the file.
     ``processes``: the server's ``--processes`` (None: its default)."""
@@ -407,8 +472,9 @@ def run_with_server(*, clients: int, duration: float, kill_at: float | None = No
 
     with contextlib.ExitStack() as stack:
         if data_dir is None:
-            data_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(
-                prefix="twinrisk-load-")))
+            data_dir = Path(
+                stack.enter_context(tempfile.TemporaryDirectory(prefix="twinrisk-load-"))
+            )
         server = ServerProcess(data_dir, env=env, processes=processes)
         server.start()
         stack.callback(lambda: server.stop())
@@ -420,12 +486,22 @@ def run_with_server(*, clients: int, duration: float, kill_at: float | None = No
             then no worker may be left and nothing may answer on the port."""
             before = server.workers()
             survivors = server.kill()
-            kill_check.update(workers_at_kill=len(before), survivors=len(survivors),
-                              port_refused=port_refused(server.port))
+            kill_check.update(
+                workers_at_kill=len(before),
+                survivors=len(survivors),
+                port_refused=port_refused(server.port),
+            )
 
-        result = run_load(server.url, clients=clients, duration=duration, seed=seed,
-                          kill=kill, restart=server.start, kill_at=kill_at,
-                          after_restart=after_restart)
+        result = run_load(
+            server.url,
+            clients=clients,
+            duration=duration,
+            seed=seed,
+            kill=kill,
+            restart=server.start,
+            kill_at=kill_at,
+            after_restart=after_restart,
+        )
         result.processes = workers
         result.kill_check = kill_check
         if server.proc is None or server.proc.poll() is not None:
@@ -438,55 +514,78 @@ def run_with_server(*, clients: int, duration: float, kill_at: float | None = No
 
 # -- report -------------------------------------------------------------------------------
 
+
 def fmt_ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds == seconds else "–"
 
 
 def markdown(results: Iterable[RunResult]) -> list[str]:
     results = list(results)
-    lines = ["## load (benchmarks/load.py)", "",
-             "Clients are threads on the same machine, one keep-alive connection each, on "
-             "127.0.0.1; seeded mix: " + ", ".join(f"{k} {v} %" for k, v in MIX.items())
-             + " (8 % of single proposals and 20 % of batch items name places that do not "
-             "resolve, so some 422s are expected). A batch is 4 proposals, stored. "
-             "Afterwards every acknowledged write is read back through the API and "
-             "straight from the SQLite file.", ""]
+    lines = [
+        "## load (benchmarks/load.py)",
+        "",
+        "Clients are threads on the same machine, one keep-alive connection each, on "
+        "127.0.0.1; seeded mix: "
+        + ", ".join(f"{k} {v} %" for k, v in MIX.items())
+        + " (8 % of single proposals and 20 % of batch items name places that do not "
+        "resolve, so some 422s are expected). A batch is 4 proposals, stored. "
+        "Afterwards every acknowledged write is read back through the API and "
+        "straight from the SQLite file.",
+        "",
+    ]
     for r in results:
         s = r.summary()
-        procs = ("" if r.processes is None else ", 1 server process" if r.processes == 1
-                 else f", {r.processes} server processes")
-        title = (f"### {r.clients} clients × {r.duration:g} s{procs}"
-                 + (f", server SIGKILLed at {r.kill_at:g} s and restarted "
-                    f"({r.downtime:.1f} s until ready)" if r.kill_at is not None
-                    and r.downtime is not None else ""))
-        lines += [title, "",
-                  "| operation | requests | responses by status | p50 | p99 |",
-                  "|---|---|---|---|---|"]
+        procs = (
+            ""
+            if r.processes is None
+            else ", 1 server process"
+            if r.processes == 1
+            else f", {r.processes} server processes"
+        )
+        title = f"### {r.clients} clients × {r.duration:g} s{procs}" + (
+            f", server SIGKILLed at {r.kill_at:g} s and restarted ({r.downtime:.1f} s until ready)"
+            if r.kill_at is not None and r.downtime is not None
+            else ""
+        )
+        lines += [
+            title,
+            "",
+            "| operation | requests | responses by status | p50 | p99 |",
+            "|---|---|---|---|---|",
+        ]
         for op in MIX:
             codes = {c: n for (o, c), n in r.ledger.codes.items() if o == op}
             if not codes:
                 continue
             lat = r.ledger.latency.get(op, [])
-            lines.append(f"| {op} | {sum(codes.values()):,} | "
-                         + ", ".join(f"{c}: {n:,}" for c, n in sorted(codes.items()))
-                         + f" | {fmt_ms(percentile(lat, 0.5))} | {fmt_ms(percentile(lat, 0.99))} |")
+            lines.append(
+                f"| {op} | {sum(codes.values()):,} | "
+                + ", ".join(f"{c}: {n:,}" for c, n in sorted(codes.items()))
+                + f" | {fmt_ms(percentile(lat, 0.5))} | {fmt_ms(percentile(lat, 0.99))} |"
+            )
         verdict = "**none lost**" if lost(r) == 0 else f"**{lost(r)} LOST**"
-        lines += ["",
-                  f"{s['requests']:,} requests in {s['elapsed_s']:.1f} s "
-                  f"({s['requests'] / max(s['elapsed_s'], 1e-9):.1f}/s); by status "
-                  + ", ".join(f"{c}: {n:,}" for c, n in s["by_status"].items())
-                  + f"; server errors (5xx): {s['server_errors']}.",
-                  f"Acknowledged writes: {s['acknowledged_assessments']:,} assessments and "
-                  f"{s['acknowledged_decisions']:,} decisions"
-                  + (f" ({s['writes_after_restart']:,} of them after the restart)"
-                     if s["writes_after_restart"] is not None else "")
-                  + "; after the run "
-                  f"{verdict} (API: {s.get('api_missing_assessments')} assessments and "
-                  f"{s.get('api_missing_decisions')} decisions missing, "
-                  f"{s.get('api_changed_assessments')} changed; SQLite file: "
-                  f"{s.get('db_missing_assessments')} / {s.get('db_missing_decisions')} missing "
-                  f"of {s.get('db_assessments'):,} / {s.get('db_decisions'):,} rows, "
-                  f"integrity_check {s.get('db_integrity')}).", ""]
+        lines += [
+            "",
+            f"{s['requests']:,} requests in {s['elapsed_s']:.1f} s "
+            f"({s['requests'] / max(s['elapsed_s'], 1e-9):.1f}/s); by status "
+            + ", ".join(f"{c}: {n:,}" for c, n in s["by_status"].items())
+            + f"; server errors (5xx): {s['server_errors']}.",
+            f"Acknowledged writes: {s['acknowledged_assessments']:,} assessments and "
+            f"{s['acknowledged_decisions']:,} decisions"
+            + (
+                f" ({s['writes_after_restart']:,} of them after the restart)"
+                if s["writes_after_restart"] is not None
+                else ""
+            )
+            + "; after the run "
+            f"{verdict} (API: {s.get('api_missing_assessments')} assessments and "
+            f"{s.get('api_missing_decisions')} decisions missing, "
+            f"{s.get('api_changed_assessments')} changed; SQLite file: "
+            f"{s.get('db_missing_assessments')} / {s.get('db_missing_decisions')} missing "
+            f"of {s.get('db_assessments'):,} / {s.get('db_decisions'):,} rows, "
+            f"integrity_check {s.get('db_integrity')}).",
+            "",
+        ]
         if r.kill_check and (r.processes or 1) > 1:
             k = r.kill_check
             lines[-1:-1] = [
@@ -494,7 +593,8 @@ def markdown(results: Iterable[RunResult]) -> list[str]:
                 f"were running, {k['survivors']} outlived it (each stops on its "
                 "parent-death signal), and the port "
                 + ("refused connections" if k["port_refused"] else "**still answered**")
-                + " until the restart."]
+                + " until the restart."
+            ]
     return lines
 
 
@@ -502,13 +602,24 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--duration", type=float, default=60.0, help="seconds")
-    ap.add_argument("--kill-at", type=float, default=None,
-                    help="SIGKILL the server this many seconds in, then restart it")
-    ap.add_argument("--both", action="store_true",
-                    help="a plain run, then a run with the server killed half-way")
+    ap.add_argument(
+        "--kill-at",
+        type=float,
+        default=None,
+        help="SIGKILL the server this many seconds in, then restart it",
+    )
+    ap.add_argument(
+        "--both",
+        action="store_true",
+        help="a plain run, then a run with the server killed half-way",
+    )
     ap.add_argument("--url", help="drive a running server instead (no kill, no DB check)")
-    ap.add_argument("--processes", type=int, default=None,
-                    help="the server's --processes (default: its own default)")
+    ap.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        help="the server's --processes (default: its own default)",
+    )
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--json", type=Path, help="also write the figures as JSON here")
     ap.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md")
@@ -522,23 +633,33 @@ def main(argv: list[str] | None = None) -> int:
     else:
         kills = [None, args.duration / 2] if args.both else [args.kill_at]
         for kill_at in kills:
-            print(f"load: {args.clients} clients x {args.duration:g} s"
-                  + (f", kill at {kill_at:g} s" if kill_at is not None else ""),
-                  file=sys.stderr)
-            results.append(run_with_server(clients=args.clients, duration=args.duration,
-                                           kill_at=kill_at, seed=args.seed,
-                                           processes=args.processes))
+            print(
+                f"load: {args.clients} clients x {args.duration:g} s"
+                + (f", kill at {kill_at:g} s" if kill_at is not None else ""),
+                file=sys.stderr,
+            )
+            results.append(
+                run_with_server(
+                    clients=args.clients,
+                    duration=args.duration,
+                    kill_at=kill_at,
+                    seed=args.seed,
+                    processes=args.processes,
+                )
+            )
     for r in results:
         print(json.dumps(r.summary(), indent=1))
     lines = markdown(results)
     print("\n".join(lines))
     if args.json:
-        args.json.write_text(json.dumps([r.summary() for r in results], indent=1),
-                             encoding="utf-8")
+        args.json.write_text(json.dumps([r.summary() for r in results], indent=1), encoding="utf-8")
     if not args.no_write and not args.url:
         write_section("load", lines)
-    bad = (sum(lost(r) for r in results) + sum(r.server_errors() for r in results)
-           + sum(r.orphans() for r in results))
+    bad = (
+        sum(lost(r) for r in results)
+        + sum(r.server_errors() for r in results)
+        + sum(r.orphans() for r in results)
+    )
     return 1 if bad else 0
 
 

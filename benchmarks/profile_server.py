@@ -83,20 +83,38 @@ def main() -> int:
             measure(server.url, "POST", "/v1/assessments", bodies(), 8, 2)  # warm
             out = Path(tmp) / "raw.txt"
             sampler = subprocess.Popen(
-                [spy, "record", "-p", str(pid), "-d", str(int(args.seconds)), "-r", "200",
-                 "-f", "raw", "-o", str(out), "--nonblocking"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [
+                    spy,
+                    "record",
+                    "-p",
+                    str(pid),
+                    "-d",
+                    str(int(args.seconds)),
+                    "-r",
+                    "200",
+                    "-f",
+                    "raw",
+                    "-o",
+                    str(out),
+                    "--nonblocking",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             before, t0 = cpu_seconds(pid), time.perf_counter()
-            run = measure(server.url, "POST", "/v1/assessments", bodies(), args.clients,
-                          args.seconds + 1)
+            run = measure(
+                server.url, "POST", "/v1/assessments", bodies(), args.clients, args.seconds + 1
+            )
             used, wall = cpu_seconds(pid) - before, time.perf_counter() - t0
             sampler.wait()
         finally:
             server.stop()
-        print(f"{run['requests']:,} dry-run assessments at {args.clients} clients: "
-              f"{run['rps']:,.0f}/s, p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms; "
-              f"server CPU {used / run['requests'] * 1000:.2f} ms per request, "
-              f"{used / wall:.2f} cores busy")
+        print(
+            f"{run['requests']:,} dry-run assessments at {args.clients} clients: "
+            f"{run['rps']:,.0f}/s, p50 {run['p50_ms']:.1f} ms, p99 {run['p99_ms']:.1f} ms; "
+            f"server CPU {used / run['requests'] * 1000:.2f} ms per request, "
+            f"{used / wall:.2f} cores busy"
+        )
         summarise(out.read_text(), args.top)
     return 0
 

@@ -35,13 +35,30 @@ def _read(path: str) -> str:
 
 
 def machine() -> dict[str, str]:
-    cpu = next((line.split(":", 1)[1].strip() for line in _read("/proc/cpuinfo").splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
-    mem_kb = next((int(line.split()[1]) for line in _read("/proc/meminfo").splitlines()
-                   if line.startswith("MemTotal:")), 0)
-    os_name = next((line.split("=", 1)[1].strip().strip('"')
-                    for line in _read("/etc/os-release").splitlines()
-                    if line.startswith("PRETTY_NAME=")), platform.system())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in _read("/proc/cpuinfo").splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+    mem_kb = next(
+        (
+            int(line.split()[1])
+            for line in _read("/proc/meminfo").splitlines()
+            if line.startswith("MemTotal:")
+        ),
+        0,
+    )
+    os_name = next(
+        (
+            line.split("=", 1)[1].strip().strip('"')
+            for line in _read("/etc/os-release").splitlines()
+            if line.startswith("PRETTY_NAME=")
+        ),
+        platform.system(),
+    )
     try:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
@@ -57,11 +74,20 @@ def machine() -> dict[str, str]:
 
 def git_commit() -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, check=True,
-                              capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=ROOT, check=True, capture_output=True,
-                               text=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + (" with uncommitted changes" if dirty else "")
@@ -71,7 +97,7 @@ def write_header(lines: list[str]) -> None:
     body = "\n".join([START, *lines, END])
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     if START in text and END in text:
-        text = text[: text.index(START)] + body + text[text.index(END) + len(END):]
+        text = text[: text.index(START)] + body + text[text.index(END) + len(END) :]
     else:  # right under the title
         title, _, rest = text.partition("\n")
         if not title.startswith("# "):
@@ -82,8 +108,12 @@ def write_header(lines: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--only", action="append", default=[],
-                    help="run only these (bench name without bench_, or 'load')")
+    ap.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="run only these (bench name without bench_, or 'load')",
+    )
     ap.add_argument("--skip", action="append", default=[], help="skip these")
     ap.add_argument("--load-clients", type=int, default=32)
     ap.add_argument("--load-duration", type=float, default=60.0)
@@ -93,41 +123,58 @@ def main(argv: list[str] | None = None) -> int:
         (p.stem.removeprefix("bench_"), [sys.executable, str(p)])
         for p in sorted(HERE.glob("bench_*.py"))
     ]
-    jobs.append(("load", [sys.executable, str(HERE / "load.py"), "--both",
-                          "--clients", str(args.load_clients),
-                          "--duration", f"{args.load_duration:g}"]))
-    jobs = [(n, c) for n, c in jobs
-            if (not args.only or n in args.only) and n not in args.skip]
+    jobs.append(
+        (
+            "load",
+            [
+                sys.executable,
+                str(HERE / "load.py"),
+                "--both",
+                "--clients",
+                str(args.load_clients),
+                "--duration",
+                f"{args.load_duration:g}",
+            ],
+        )
+    )
+    jobs = [(n, c) for n, c in jobs if (not args.only or n in args.only) and n not in args.skip]
 
     started = time.strftime("%Y-%m-%d %H:%M %Z")
     outcomes: list[str] = []
     failed = 0
     for name, cmd in jobs:
-        print(f"== {name}: {' '.join(Path(c).name if c.endswith('.py') else c for c in cmd)}",
-              flush=True)
+        print(
+            f"== {name}: {' '.join(Path(c).name if c.endswith('.py') else c for c in cmd)}",
+            flush=True,
+        )
         t0 = time.perf_counter()
         rc = subprocess.run(cmd, cwd=ROOT).returncode
         took = time.perf_counter() - t0
         failed += rc != 0
-        outcomes.append(f"`{Path(cmd[1]).name}` {'ok' if rc == 0 else f'**exit {rc}**'} "
-                        f"({took:.0f} s)")
+        outcomes.append(
+            f"`{Path(cmd[1]).name}` {'ok' if rc == 0 else f'**exit {rc}**'} ({took:.0f} s)"
+        )
 
     m = machine()
-    write_header([
-        "## machine and run", "",
-        "| | |", "|---|---|",
-        f"| CPU | {m['cpu']} |",
-        f"| cores | {m['cores']} |",
-        f"| RAM | {m['ram']} |",
-        f"| Python | {m['python']} |",
-        f"| OS | {m['os']} |",
-        f"| date | {started} |",
-        f"| commit | {git_commit()} |",
-        "",
-        "Rewritten by `python benchmarks/run_all.py` (`make bench`); each section below is "
-        "written by its own script. This run: " + "; ".join(outcomes) + ".",
-        "",
-    ])
+    write_header(
+        [
+            "## machine and run",
+            "",
+            "| | |",
+            "|---|---|",
+            f"| CPU | {m['cpu']} |",
+            f"| cores | {m['cores']} |",
+            f"| RAM | {m['ram']} |",
+            f"| Python | {m['python']} |",
+            f"| OS | {m['os']} |",
+            f"| date | {started} |",
+            f"| commit | {git_commit()} |",
+            "",
+            "Rewritten by `python benchmarks/run_all.py` (`make bench`); each section below is "
+            "written by its own script. This run: " + "; ".join(outcomes) + ".",
+            "",
+        ]
+    )
     print(f"rewrote {RESULTS}")
     return 1 if failed else 0
 

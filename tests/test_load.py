@@ -26,8 +26,14 @@ def load_module() -> ModuleType:
 
 def test_load_with_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
     load = load_module()
-    result = load.run_with_server(clients=8, duration=10.0, kill_at=3.0, after_restart=4.0,
-                                  data_dir=tmp_path / "var", processes=2)
+    result = load.run_with_server(
+        clients=8,
+        duration=10.0,
+        kill_at=3.0,
+        after_restart=4.0,
+        data_dir=tmp_path / "var",
+        processes=2,
+    )
     s = result.summary()
     print(s)
     assert s["processes"] == 2 and s["workers_at_kill"] == 2, s
@@ -42,6 +48,9 @@ def test_load_with_sigkill_loses_no_acknowledged_write(tmp_path: Path) -> None:
     assert s["writes_after_restart"] and s["writes_after_restart"] > 0, s
     ok = sum(n for code, n in s["by_status"].items() if code.startswith("2"))
     assert ok >= 10, s["by_status"]
-    unexpected = {c: n for c, n in s["by_status"].items()
-                  if c not in ("200", "201", "422", "connection-error")}
+    unexpected = {
+        c: n
+        for c, n in s["by_status"].items()
+        if c not in ("200", "201", "422", "connection-error")
+    }
     assert not unexpected, s["by_status"]

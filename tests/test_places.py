@@ -28,15 +28,25 @@ from twinrisk.places.gazetteer import (
 )
 
 ALIASES = [
-    ("Bangalore", "Bengaluru", "IN"), ("Bengaluru", "Bengaluru", "IN"),
-    ("Xian", "Xi’an", "CN"), ("Xi'an", "Xi’an", "CN"),
-    ("Göteborg", "Gothenburg", "SE"), ("Gothenburg", "Gothenburg", "SE"),
-    ("Chittagong", "Chattogram", "BD"), ("Chattogram", "Chattogram", "BD"),
-    ("Bhairahawa", "Siddharthanagar", "NP"), ("Siddharthanagar", "Siddharthanagar", "NP"),
-    ("Linzhi", "Nyingchi", "CN"), ("Nyingchi", "Nyingchi", "CN"),
-    ("Calcutta", "Kolkata", "IN"), ("Kolkata", "Kolkata", "IN"),
-    ("Praha", "Prague", "CZ"), ("Prag", "Prague", "CZ"), ("Prague", "Prague", "CZ"),
-    ("Lulea", "Luleå", "SE"), ("Luleå", "Luleå", "SE"),
+    ("Bangalore", "Bengaluru", "IN"),
+    ("Bengaluru", "Bengaluru", "IN"),
+    ("Xian", "Xi’an", "CN"),
+    ("Xi'an", "Xi’an", "CN"),
+    ("Göteborg", "Gothenburg", "SE"),
+    ("Gothenburg", "Gothenburg", "SE"),
+    ("Chittagong", "Chattogram", "BD"),
+    ("Chattogram", "Chattogram", "BD"),
+    ("Bhairahawa", "Siddharthanagar", "NP"),
+    ("Siddharthanagar", "Siddharthanagar", "NP"),
+    ("Linzhi", "Nyingchi", "CN"),
+    ("Nyingchi", "Nyingchi", "CN"),
+    ("Calcutta", "Kolkata", "IN"),
+    ("Kolkata", "Kolkata", "IN"),
+    ("Praha", "Prague", "CZ"),
+    ("Prag", "Prague", "CZ"),
+    ("Prague", "Prague", "CZ"),
+    ("Lulea", "Luleå", "SE"),
+    ("Luleå", "Luleå", "SE"),
 ]
 
 
@@ -47,19 +57,31 @@ def test_aliases(typed, name, cc):
     assert p.id.startswith("gn:") and p.lat is not None and p.population
 
 
-@pytest.mark.parametrize(("typed", "cc", "code"), [
-    ("Fujian", None, "a1:CN.07"), ("Tamil Nadu", None, "a1:IN.25"), ("Gujarat", None, "a1:IN.09"),
-    ("Victoria", "AU", "a1:AU.07"), ("Guangdong", None, "a1:CN.30"),
-    ("Guangdong (province)", None, "a1:CN.30"), ("Victoria (state)", None, "a1:AU.07"),
-])
+@pytest.mark.parametrize(
+    ("typed", "cc", "code"),
+    [
+        ("Fujian", None, "a1:CN.07"),
+        ("Tamil Nadu", None, "a1:IN.25"),
+        ("Gujarat", None, "a1:IN.09"),
+        ("Victoria", "AU", "a1:AU.07"),
+        ("Guangdong", None, "a1:CN.30"),
+        ("Guangdong (province)", None, "a1:CN.30"),
+        ("Victoria (state)", None, "a1:AU.07"),
+    ],
+)
 def test_provinces(typed, cc, code):
     p = resolve(typed, cc)
     assert p.kind == "admin1" and p.id == code and p.lat is not None
 
 
-@pytest.mark.parametrize(("typed", "countries"), [
-    ("Hyderabad", {"IN", "PK"}), ("Aurangabad", {"IN"}), ("Bharatpur", {"IN", "NP"}),
-])
+@pytest.mark.parametrize(
+    ("typed", "countries"),
+    [
+        ("Hyderabad", {"IN", "PK"}),
+        ("Aurangabad", {"IN"}),
+        ("Bharatpur", {"IN", "NP"}),
+    ],
+)
 def test_ambiguous(typed, countries):
     with pytest.raises(AmbiguousPlace) as exc:
         resolve(typed)
@@ -101,14 +123,31 @@ def test_location_facts():
 def test_cli():
     ok = subprocess.run(
         [sys.executable, "-m", "twinrisk.cli", "places", "resolve", "Prag", "--json"],
-        capture_output=True, text=True)
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0 and json.loads(ok.stdout)["country"] == "CZ"
-    bad = subprocess.run([sys.executable, "-m", "twinrisk.cli", "places", "resolve", "Hyderabad"],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "twinrisk.cli", "places", "resolve", "Hyderabad"],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode != 0 and "ambiguous" in bad.stderr
     found = subprocess.run(
-        [sys.executable, "-m", "twinrisk.cli", "places", "search", "lule", "--country", "SE",
-         "--json"], capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "twinrisk.cli",
+            "places",
+            "search",
+            "lule",
+            "--country",
+            "SE",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert found.returncode == 0 and json.loads(found.stdout)[0]["name"] == "Luleå"
 
 
@@ -145,15 +184,25 @@ def test_curated_aliases_point_at_their_place():
     assert resolve("Bath and North East Somerset", "GB").name == "Bath"
 
 
-@pytest.mark.parametrize(("typed", "cc", "code"), [
-    ("Utrecht Province", "NL", "a1:NL.09"), ("Province of Utrecht", None, "a1:NL.09"),
-    ("Leningrad Oblast", None, "a1:RU.42"), ("Leningrad Region", "RU", "a1:RU.42"),
-    ("Tula Oblast", None, "a1:RU.76"), ("Sverdlovsk Oblast", None, "a1:RU.71"),
-    ("Primorsky Krai", None, "a1:RU.59"), ("Altay Krai", None, "a1:RU.04"),
-    ("Republic of Tatarstan", None, "a1:RU.73"), ("Lviv Oblast", None, "a1:UA.15"),
-    ("Vitebsk Oblast", None, "a1:BY.07"), ("Stockholm County", None, "a1:SE.26"),
-    ("Sichuan Province", None, "a1:CN.32"), ("Okayama Prefecture", "JP", "a1:JP.31"),
-])
+@pytest.mark.parametrize(
+    ("typed", "cc", "code"),
+    [
+        ("Utrecht Province", "NL", "a1:NL.09"),
+        ("Province of Utrecht", None, "a1:NL.09"),
+        ("Leningrad Oblast", None, "a1:RU.42"),
+        ("Leningrad Region", "RU", "a1:RU.42"),
+        ("Tula Oblast", None, "a1:RU.76"),
+        ("Sverdlovsk Oblast", None, "a1:RU.71"),
+        ("Primorsky Krai", None, "a1:RU.59"),
+        ("Altay Krai", None, "a1:RU.04"),
+        ("Republic of Tatarstan", None, "a1:RU.73"),
+        ("Lviv Oblast", None, "a1:UA.15"),
+        ("Vitebsk Oblast", None, "a1:BY.07"),
+        ("Stockholm County", None, "a1:SE.26"),
+        ("Sichuan Province", None, "a1:CN.32"),
+        ("Okayama Prefecture", "JP", "a1:JP.31"),
+    ],
+)
 def test_division_kind_words_without_parentheses(typed, cc, code):
     p = resolve(typed, cc)
     assert (p.kind, p.id) == ("admin1", code)
@@ -170,17 +219,20 @@ def test_kind_word_must_fit():
     assert resolve("Leningrad").name == "Saint Petersburg"  # a city beats its namesake
 
 
-@pytest.mark.parametrize(("typed", "cc", "name", "admin1", "country"), [
-    ("Columbus, Indiana", "US", "Columbus", "Indiana", "US"),
-    ("Columbus, IN", "US", "Columbus", "Indiana", "US"),
-    ("Columbus, Ohio", None, "Columbus", "Ohio", "US"),
-    ("Portland, Maine", None, "Portland", "Maine", "US"),
-    ("Portland, Oregon", None, "Portland", "Oregon", "US"),
-    ("Hyderabad, Sindh", None, "Hyderabad", "Sindh", "PK"),
-    ("Paris, France", None, "Paris", "Île-de-France", "FR"),
-    ("Portland, OR", None, "Portland", "Oregon", "US"),  # GeoNames admin-1 codes
-    ("Springfield, IL", None, "Springfield", "Illinois", "US"),  # IL: not Israel here
-])
+@pytest.mark.parametrize(
+    ("typed", "cc", "name", "admin1", "country"),
+    [
+        ("Columbus, Indiana", "US", "Columbus", "Indiana", "US"),
+        ("Columbus, IN", "US", "Columbus", "Indiana", "US"),
+        ("Columbus, Ohio", None, "Columbus", "Ohio", "US"),
+        ("Portland, Maine", None, "Portland", "Maine", "US"),
+        ("Portland, Oregon", None, "Portland", "Oregon", "US"),
+        ("Hyderabad, Sindh", None, "Hyderabad", "Sindh", "PK"),
+        ("Paris, France", None, "Paris", "Île-de-France", "FR"),
+        ("Portland, OR", None, "Portland", "Oregon", "US"),  # GeoNames admin-1 codes
+        ("Springfield, IL", None, "Springfield", "Illinois", "US"),  # IL: not Israel here
+    ],
+)
 def test_name_comma_division_or_country(typed, cc, name, admin1, country):
     p = resolve(typed, cc)
     assert (p.name, p.admin1, p.country, p.kind) == (name, admin1, country, "city")
@@ -190,17 +242,50 @@ def test_normalize_many_matches_normalize():
     idx = get_index()
     rng = random.Random(1)
     texts = [idx.names[i] for i in rng.sample(range(len(idx.names)), 5000)]
-    texts += ["", "  ", " a ", "(x)", "ΣΑΣ ς", "Xi’an", "İstanbul", "ﬁn", " -Göteborg- ",
-              "a\u0301 b", "\u0301x", "ǅ", "Ⅻ", "x\u200by", "a\x1cb", "A--B..C", "Łódź",
-              "Москва", "北京市", "São Tomé", "Ærøskøbing", "a\x00b"]
+    texts += [
+        "",
+        "  ",
+        " a ",
+        "(x)",
+        "ΣΑΣ ς",
+        "Xi’an",
+        "İstanbul",
+        "ﬁn",
+        " -Göteborg- ",
+        "a\u0301 b",
+        "\u0301x",
+        "ǅ",
+        "Ⅻ",
+        "x\u200by",
+        "a\x1cb",
+        "A--B..C",
+        "Łódź",
+        "Москва",
+        "北京市",
+        "São Tomé",
+        "Ærøskøbing",
+        "a\x00b",
+    ]
     assert normalize_many(texts) == [normalize(t) for t in texts]
     keys = [normalize(t) for t in texts if "\x00" not in t]
     assert key_hashes(keys).tolist() == [key_hash(k) for k in keys]
 
 
 def test_batch_matches_single_resolution():
-    names = ["Gotheburg", "Bengalooru", "Luleaa", "Kolkatta", "Chittagongg", "Prag 12",
-             "Leningrad Oblast", "Columbus, Indiana", "Hyderabad", "Nowhereville", "", "Prag"]
+    names = [
+        "Gotheburg",
+        "Bengalooru",
+        "Luleaa",
+        "Kolkatta",
+        "Chittagongg",
+        "Prag 12",
+        "Leningrad Oblast",
+        "Columbus, Indiana",
+        "Hyderabad",
+        "Nowhereville",
+        "",
+        "Prag",
+    ]
     countries = [None] * 6 + [None, "US", None, None, None, "CZ"]
     batch = resolve_many(names, countries)
     for n, c, b in zip(names, countries, batch, strict=True):

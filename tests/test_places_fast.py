@@ -22,10 +22,23 @@ from twinrisk.places.memo import LRU
 
 # ports, capitals (national, admin1; curated and derived), border and disputed-border
 # places, flagship projects, a division, and places with no curated row
-MIX = [("Hambantota", "LK"), ("Mombasa", "KE"), ("Kiel", "DE"), ("Qingdao", "CN"),
-       ("Prague", "CZ"), ("Düsseldorf", "DE"), ("Bhairahawa", "NP"), ("Leh", "IN"),
-       ("Luleå", "SE"), ("Kiruna", "SE"), ("Fujian", "CN"), ("Stockholm", "SE"),
-       ("Guiyang", "CN"), ("Gothenburg", "SE"), ("Tromsø", "NO")]
+MIX = [
+    ("Hambantota", "LK"),
+    ("Mombasa", "KE"),
+    ("Kiel", "DE"),
+    ("Qingdao", "CN"),
+    ("Prague", "CZ"),
+    ("Düsseldorf", "DE"),
+    ("Bhairahawa", "NP"),
+    ("Leh", "IN"),
+    ("Luleå", "SE"),
+    ("Kiruna", "SE"),
+    ("Fujian", "CN"),
+    ("Stockholm", "SE"),
+    ("Guiyang", "CN"),
+    ("Gothenburg", "SE"),
+    ("Tromsø", "NO"),
+]
 
 
 def _reference_facts(places: list[Place]) -> pd.DataFrame:
@@ -58,16 +71,28 @@ def _reference_facts(places: list[Place]) -> pd.DataFrame:
     wpi = np.zeros(n, bool)
     if ports is not None and ok.any():
         wpi[ok] = km(ports, pts) <= geo.PORT_RADIUS_KM
-    frame = pd.DataFrame({
-        "coast_km": coast, "border_km": border, "disputed_border_km": d_km,
-        "disputed_border": [disp.names[j] if j >= 0 else "" for j in d_idx],
-        "disputed_border_sources": [disp.sources[j] if j >= 0 else "" for j in d_idx],
-        "capital": ["national" if p.id in capital_ids else "none" for p in places],
-        "seaport": wpi, "seaport_source": np.where(wpi, "wpi", ""),
-    }, index=[p.id for p in places])
+    frame = pd.DataFrame(
+        {
+            "coast_km": coast,
+            "border_km": border,
+            "disputed_border_km": d_km,
+            "disputed_border": [disp.names[j] if j >= 0 else "" for j in d_idx],
+            "disputed_border_sources": [disp.sources[j] if j >= 0 else "" for j in d_idx],
+            "capital": ["national" if p.id in capital_ids else "none" for p in places],
+            "seaport": wpi,
+            "seaport_source": np.where(wpi, "wpi", ""),
+        },
+        index=[p.id for p in places],
+    )
     cur = geo._curated(geo._stamp("places.csv"))
-    frame = frame.assign(naval_base=False, tech_hub=False, flagship_project="",
-                         flagship_financier="", flagship_year=np.nan, curated_sources="")
+    frame = frame.assign(
+        naval_base=False,
+        tech_hub=False,
+        flagship_project="",
+        flagship_financier="",
+        flagship_year=np.nan,
+        curated_sources="",
+    )
     hit = frame.index.intersection(cur.index)
     if not hit.empty:
         c = cur.loc[hit]
@@ -88,15 +113,25 @@ def _reference_facts(places: list[Place]) -> pd.DataFrame:
             if col in c:
                 frame.loc[hit, col] = c[col].fillna("").to_numpy()
         if "flagship_year" in c:
-            frame.loc[hit, "flagship_year"] = pd.to_numeric(c["flagship_year"],
-                                                            errors="coerce").to_numpy()
+            frame.loc[hit, "flagship_year"] = pd.to_numeric(
+                c["flagship_year"], errors="coerce"
+            ).to_numpy()
         if "sources" in c:
             frame.loc[hit, "curated_sources"] = c["sources"].fillna("").to_numpy()
-    out = pd.DataFrame.from_records(frame.to_dict("records"), index=list(frame.index),
-                                    columns=geo.COLUMNS)
-    out = out.astype({"coast_km": float, "border_km": float, "disputed_border_km": float,
-                      "seaport": bool, "naval_base": bool, "tech_hub": bool,
-                      "flagship_year": "Int64"})
+    out = pd.DataFrame.from_records(
+        frame.to_dict("records"), index=list(frame.index), columns=geo.COLUMNS
+    )
+    out = out.astype(
+        {
+            "coast_km": float,
+            "border_km": float,
+            "disputed_border_km": float,
+            "seaport": bool,
+            "naval_base": bool,
+            "tech_hub": bool,
+            "flagship_year": "Int64",
+        }
+    )
     out.index.name = "place_id"
     return out
 
@@ -110,8 +145,11 @@ def _assert_columns_equal(cols: dict, frame: pd.DataFrame) -> None:
     for c in geo.COLUMNS:
         assert cols[c].dtype == geo.COLUMN_DTYPES[c], c
         assert len(cols[c]) == len(frame)
-        want = frame[c].to_numpy(dtype=float, na_value=np.nan) if c == "flagship_year" else (
-            frame[c].to_numpy())
+        want = (
+            frame[c].to_numpy(dtype=float, na_value=np.nan)
+            if c == "flagship_year"
+            else (frame[c].to_numpy())
+        )
         if cols[c].dtype == float:
             np.testing.assert_array_equal(cols[c], want, err_msg=c)
         else:
@@ -157,18 +195,18 @@ def test_fact_cache_follows_the_curated_tables(data_copy, use_data):
     assert before["disputed_border"][1]
     path = data_copy / "places.csv"
     original = path.read_text(encoding="utf-8")
-    path.write_text(original + "Kiruna,SE,city,,true,true,admin1,true,Test port,CN,2020,"
-                    "test_source,\n", encoding="utf-8")
+    path.write_text(
+        original + "Kiruna,SE,city,,true,true,admin1,true,Test port,CN,2020,test_source,\n",
+        encoding="utf-8",
+    )
     after = location_fact_columns([town, leh])
     assert after["naval_base"][0] and after["tech_hub"][0] and after["seaport"][0]
     assert (after["flagship_project"][0], after["flagship_financier"][0]) == ("Test port", "CN")
     assert after["flagship_year"][0] == 2020 and after["capital"][0] == "admin1"
-    assert (after["seaport_source"][0], after["curated_sources"][0]) == ("curated",
-                                                                         "test_source")
+    assert (after["seaport_source"][0], after["curated_sources"][0]) == ("curated", "test_source")
     _assert_columns_equal(after, _reference_facts([town, leh]))
     borders = data_copy / "disputed_borders.csv"
-    borders.write_text(borders.read_text(encoding="utf-8").splitlines()[0] + "\n",
-                       encoding="utf-8")
+    borders.write_text(borders.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     no_borders = location_fact_columns([town, leh])
     assert no_borders["disputed_border"].tolist() == ["", ""]
     assert np.isnan(no_borders["disputed_border_km"]).all()
@@ -183,10 +221,27 @@ def test_exact_fast_agrees_with_exact():
     rng = random.Random(3)
     rows = rng.sample(range(len(idx.names)), 4000)
     pairs = [(idx.names[r], str(idx.country[r]) if i % 3 else None) for i, r in enumerate(rows)]
-    pairs += [(n, c) for n in ["Hyderabad", "Victoria", "Springfield", "San Jose", "Paris",
-                               "Guangdong", "Leningrad", "Fujian", "Luleå", "Xi'an", "Prag",
-                               "Guangdong (province)", "Lulea, SE", "", "Nowhereville"]
-              for c in (None, "IN", "AU", "US", "CN", "SE", "XX")]
+    pairs += [
+        (n, c)
+        for n in [
+            "Hyderabad",
+            "Victoria",
+            "Springfield",
+            "San Jose",
+            "Paris",
+            "Guangdong",
+            "Leningrad",
+            "Fujian",
+            "Luleå",
+            "Xi'an",
+            "Prag",
+            "Guangdong (province)",
+            "Lulea, SE",
+            "",
+            "Nowhereville",
+        ]
+        for c in (None, "IN", "AU", "US", "CN", "SE", "XX")
+    ]
     fast = _exact_fast(idx, pairs)
     decided = 0
     for (name, cc), got in zip(pairs, fast, strict=True):

@@ -26,47 +26,116 @@ def _source(i: str, url: str = "https://example.org/debt") -> dict[str, object]:
 
 def make_assessment(local_name: str = "Hambantota", **overrides: object) -> Assessment:
     factors = [
-        {"id": "debt_share", "group": "debt_exposure", "label": "Debt owed to the partner state",
-         "value": 16.0, "normalised": 0.43, "points": 6, "max_points": 14, "reason": TOP_REASON,
-         "sources": [_source("wb")]},
-        {"id": "bri_mou", "group": "bri_participation",
-         "label": "Belt and Road cooperation memorandum", "value": 1.0, "normalised": 1.0,
-         "points": 6, "max_points": 6,
-         "reason": "Sri Lanka signed a Belt and Road memorandum with China in 2014.",
-         "sources": [_source("evil", "javascript:alert(1)")]},
-        {"id": "port_or_base", "group": "strategic_location", "label": "Seaport or naval base",
-         "value": "seaport", "normalised": 0.6, "points": 4, "max_points": 6,
-         "reason": f"{local_name} is a seaport."},
-        {"id": "exit_clause", "group": "proposal_terms", "label": "No fixed term, review or exit",
-         "value": None, "normalised": 1.0, "points": 2, "max_points": 2, "imputed": True,
-         "reason": "Not stated in the proposal; imputed as the policy documents."},
+        {
+            "id": "debt_share",
+            "group": "debt_exposure",
+            "label": "Debt owed to the partner state",
+            "value": 16.0,
+            "normalised": 0.43,
+            "points": 6,
+            "max_points": 14,
+            "reason": TOP_REASON,
+            "sources": [_source("wb")],
+        },
+        {
+            "id": "bri_mou",
+            "group": "bri_participation",
+            "label": "Belt and Road cooperation memorandum",
+            "value": 1.0,
+            "normalised": 1.0,
+            "points": 6,
+            "max_points": 6,
+            "reason": "Sri Lanka signed a Belt and Road memorandum with China in 2014.",
+            "sources": [_source("evil", "javascript:alert(1)")],
+        },
+        {
+            "id": "port_or_base",
+            "group": "strategic_location",
+            "label": "Seaport or naval base",
+            "value": "seaport",
+            "normalised": 0.6,
+            "points": 4,
+            "max_points": 6,
+            "reason": f"{local_name} is a seaport.",
+        },
+        {
+            "id": "exit_clause",
+            "group": "proposal_terms",
+            "label": "No fixed term, review or exit",
+            "value": None,
+            "normalised": 1.0,
+            "points": 2,
+            "max_points": 2,
+            "imputed": True,
+            "reason": "Not stated in the proposal; imputed as the policy documents.",
+        },
     ]
     doc: dict[str, object] = {
         "score": 18,
         "band": "low",
-        "local": {"id": "gn:1244926", "name": local_name, "country": "LK",
-                  "admin1": "Southern Province", "kind": "city"},
-        "partner": {"id": "gn:1809858", "name": "Guangzhou", "country": "CN",
-                    "admin1": "Guangdong", "kind": "city"},
+        "local": {
+            "id": "gn:1244926",
+            "name": local_name,
+            "country": "LK",
+            "admin1": "Southern Province",
+            "kind": "city",
+        },
+        "partner": {
+            "id": "gn:1809858",
+            "name": "Guangzhou",
+            "country": "CN",
+            "admin1": "Guangdong",
+            "kind": "city",
+        },
         "as_of": "2026-11-23",
         "terms": {"sensitive_domains": ["ports", "culture"], "exit_clause": None},
-        "groups": {"debt_exposure": 6, "bri_participation": 6, "strategic_location": 4,
-                   "proposal_terms": 2},
+        "groups": {
+            "debt_exposure": 6,
+            "bri_participation": 6,
+            "strategic_location": 4,
+            "proposal_terms": 2,
+        },
         "factors": factors,
-        "top_reasons": [{"factor": "debt_share", "points": 6, "reason": TOP_REASON},
-                        {"factor": "bri_mou", "points": 6,
-                         "reason": "Sri Lanka signed a Belt and Road memorandum with China."}],
-        "precedents": [{"dyad_id": "linkoping-guangzhou", "local": "Linköping",
-                        "local_country": "SE", "partner": "Guangzhou", "partner_country": "CN",
-                        "kind": "sister_city", "status": "terminated", "established_year": 1997,
-                        "ended_year": 2019, "ended_by": "local", "reason_code": "human_rights",
-                        "reason": "Ended over human rights | and security concerns.",
-                        "similarity": 0.62, "sources": [_source("svt")]}],
+        "top_reasons": [
+            {"factor": "debt_share", "points": 6, "reason": TOP_REASON},
+            {
+                "factor": "bri_mou",
+                "points": 6,
+                "reason": "Sri Lanka signed a Belt and Road memorandum with China.",
+            },
+        ],
+        "precedents": [
+            {
+                "dyad_id": "linkoping-guangzhou",
+                "local": "Linköping",
+                "local_country": "SE",
+                "partner": "Guangzhou",
+                "partner_country": "CN",
+                "kind": "sister_city",
+                "status": "terminated",
+                "established_year": 1997,
+                "ended_year": 2019,
+                "ended_by": "local",
+                "reason_code": "human_rights",
+                "reason": "Ended over human rights | and security concerns.",
+                "similarity": 0.62,
+                "sources": [_source("svt")],
+            }
+        ],
         "checklist": [{"factor": "debt_share", "question": "Who finances the port?"}],
-        "mitigations": [{"term": "exit_clause", "change": "add a fixed term of five years",
-                         "score_before": 18, "score_after": 16}],
-        "model": {"version": "test-model-1", "policy": "default@2026.11.1",
-                  "data_version": "data-test"},
+        "mitigations": [
+            {
+                "term": "exit_clause",
+                "change": "add a fixed term of five years",
+                "score_before": 18,
+                "score_after": 16,
+            }
+        ],
+        "model": {
+            "version": "test-model-1",
+            "policy": "default@2026.11.1",
+            "data_version": "data-test",
+        },
         "not_covered": "The score does not judge the people involved.",
     }
     doc.update(overrides)
@@ -85,11 +154,29 @@ def pdf_text(data: bytes) -> str:
 
 def test_html_contains_every_section_and_is_self_contained() -> None:
     html = render(make_assessment(), "html", generated=dt.date(2026, 11, 23)).decode()
-    for text in ("Hambantota", "Guangzhou", ">18<", "low risk", TOP_REASON.replace("'", "&#39;"),
-                 "Points per factor", "<svg", "Precedents", "Linköping", "Due-diligence checklist",
-                 "Who finances the port?", "add a fixed term of five years", "18 → 16",
-                 "test-model-1", "default@2026.11.1", "data-test", "2026-11-23",
-                 "does not judge the people involved", "@page", "size: A4", "imputed"):
+    for text in (
+        "Hambantota",
+        "Guangzhou",
+        ">18<",
+        "low risk",
+        TOP_REASON.replace("'", "&#39;"),
+        "Points per factor",
+        "<svg",
+        "Precedents",
+        "Linköping",
+        "Due-diligence checklist",
+        "Who finances the port?",
+        "add a fixed term of five years",
+        "18 → 16",
+        "test-model-1",
+        "default@2026.11.1",
+        "data-test",
+        "2026-11-23",
+        "does not judge the people involved",
+        "@page",
+        "size: A4",
+        "imputed",
+    ):
         assert text in html, text
     # self-contained: nothing to fetch, scripts forbidden
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
@@ -99,7 +186,7 @@ def test_html_contains_every_section_and_is_self_contained() -> None:
 
 def test_html_chart_draws_each_factor_against_its_maximum() -> None:
     html = render(make_assessment(), "html").decode()
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = html[html.index("<svg") : html.index("</svg>")]
     assert svg.count('fill="#e6eaee"') == 4  # one grey track per factor
     assert "6 / 14" in svg and "4 / 6" in svg and "2 / 2" in svg
 
@@ -195,20 +282,45 @@ def test_report_cli_rejects_bad_json(tmp_path, capsys) -> None:
 def _scored_frame() -> pd.DataFrame:
     rows = []
     for i in range(30):
-        rows.append({"local": f"Town {i}", "local_country": "SE" if i % 2 else "LK",
-                     "partner": "Guangzhou", "partner_country": "CN",
-                     "local_resolved": f"Town {i} ({'SE' if i % 2 else 'LK'})",
-                     "partner_resolved": "Guangzhou (CN)", "score": i * 3, "band": "low",
-                     "top_reasons": f"Reason A for {i} (3 pts) | Reason B (2 pts)",
-                     "model_version": "m1", "data_version": "d1", "error": ""})
-    rows.append({"local": EVIL, "local_country": "SE", "partner": FORMULA,
-                 "partner_country": "CN", "local_resolved": "", "partner_resolved": "",
-                 "score": pd.NA, "band": "", "top_reasons": "", "model_version": "m1",
-                 "data_version": "d1", "error": f"local: unknown place '{EVIL}, SE'"})
+        rows.append(
+            {
+                "local": f"Town {i}",
+                "local_country": "SE" if i % 2 else "LK",
+                "partner": "Guangzhou",
+                "partner_country": "CN",
+                "local_resolved": f"Town {i} ({'SE' if i % 2 else 'LK'})",
+                "partner_resolved": "Guangzhou (CN)",
+                "score": i * 3,
+                "band": "low",
+                "top_reasons": f"Reason A for {i} (3 pts) | Reason B (2 pts)",
+                "model_version": "m1",
+                "data_version": "d1",
+                "error": "",
+            }
+        )
+    rows.append(
+        {
+            "local": EVIL,
+            "local_country": "SE",
+            "partner": FORMULA,
+            "partner_country": "CN",
+            "local_resolved": "",
+            "partner_resolved": "",
+            "score": pd.NA,
+            "band": "",
+            "top_reasons": "",
+            "model_version": "m1",
+            "data_version": "d1",
+            "error": f"local: unknown place '{EVIL}, SE'",
+        }
+    )
     df = pd.DataFrame(rows)
     df["score"] = df["score"].astype("Int64")
-    df["band"] = pd.cut(df["score"].astype(float), [-1, 24, 49, 74, 100],
-                        labels=["low", "moderate", "high", "severe"]).astype(str)
+    df["band"] = pd.cut(
+        df["score"].astype(float),
+        [-1, 24, 49, 74, 100],
+        labels=["low", "moderate", "high", "severe"],
+    ).astype(str)
     df.loc[df["error"] != "", "band"] = ""
     return df
 

@@ -523,13 +523,27 @@ def test_proposals_scored_together_equal_each_alone() -> None:
 
     good = _random_requests(12, seed=11)
     bad = [
-        {"local": "Nowhere-on-earth", "partner": "Beijing", "local_country": "SE",
-         "partner_country": "CN"},
-        {"local": "Luleå", "partner": "Xi'an", "local_country": "SE", "partner_country": "CN",
-         "as_of": "2999-01-01"},
+        {
+            "local": "Nowhere-on-earth",
+            "partner": "Beijing",
+            "local_country": "SE",
+            "partner_country": "CN",
+        },
+        {
+            "local": "Luleå",
+            "partner": "Xi'an",
+            "local_country": "SE",
+            "partner_country": "CN",
+            "as_of": "2999-01-01",
+        },
         {"local": "Luleå", "partner": "Xi'an", "local_country": "XX", "partner_country": "CN"},
-        {"local": "Luleå", "partner": "Xi'an", "local_country": "SE", "partner_country": "CN",
-         "terms": {"no_such_term": True}},
+        {
+            "local": "Luleå",
+            "partner": "Xi'an",
+            "local_country": "SE",
+            "partner_country": "CN",
+            "terms": {"no_such_term": True},
+        },
     ]
     requests = good[:6] + bad + good[6:]
     together = assess_each(requests)

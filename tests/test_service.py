@@ -24,8 +24,10 @@ from twinrisk.service.auth import KeyConfigError, KeyRing
 from twinrisk.service.settings import Settings
 
 PROBLEM = "application/problem+json"
-LULEA_XIAN = {"local": {"name": "Luleå", "country": "SE"},
-              "partner": {"name": "Xi'an", "country": "CN"}}
+LULEA_XIAN = {
+    "local": {"name": "Luleå", "country": "SE"},
+    "partner": {"name": "Xi'an", "country": "CN"},
+}
 CSV = b"local,local_country,partner,partner_country\nLulea,SE,Xi'an,CN\nKiel,DE,Qingdao,CN\n"
 
 
@@ -52,6 +54,7 @@ def assert_problem(r: Any, status: int, *words: str) -> dict[str, Any]:
 
 # -- scoring one proposal ------------------------------------------------------------------
 
+
 def test_assess_stores_and_returns_explanation(client: TestClient) -> None:
     body = {**LULEA_XIAN, "terms": {"exit_clause": False, "sensitive_domains": ["technology"]}}
     r = client.post("/v1/assessments", json=body)
@@ -76,10 +79,10 @@ def test_assess_stores_and_returns_explanation(client: TestClient) -> None:
 def test_same_result_as_the_library(client: TestClient) -> None:
     import twinrisk
 
-    r = client.post("/v1/assessments", json={**LULEA_XIAN, "as_of": "2024-01-01",
-                                             "dry_run": True})
-    direct = twinrisk.assess("Luleå", "Xi'an", local_country="SE", partner_country="CN",
-                             as_of="2024-01-01")
+    r = client.post("/v1/assessments", json={**LULEA_XIAN, "as_of": "2024-01-01", "dry_run": True})
+    direct = twinrisk.assess(
+        "Luleå", "Xi'an", local_country="SE", partner_country="CN", as_of="2024-01-01"
+    )
     assert r.status_code == 200
     doc = r.json()
     assert doc["stored"] is False and doc["id"] is None
@@ -92,29 +95,36 @@ def test_dry_run_is_not_stored(client: TestClient) -> None:
     assert client.get("/v1/assessments").json()["total"] == 0
 
 
-@pytest.mark.parametrize(("body", "status", "words"), [
-    ({"partner": {"name": "Xi'an"}}, 422, ["body.local", "field required"]),
-    ({**LULEA_XIAN, "local": {"name": ""}}, 422, ["body.local.name"]),
-    ({**LULEA_XIAN, "local": {"name": "x" * 201}}, 422, ["at most 200"]),
-    ({**LULEA_XIAN, "partner": {"name": "Xi'an", "country": "China"}}, 422,
-     ["two-letter"]),
-    ({**LULEA_XIAN, "colour": "red"}, 422, ["colour", "extra"]),
-    ({**LULEA_XIAN, "as_of": "2024-13-45"}, 422, ["as_of"]),
-    ({**LULEA_XIAN, "as_of": "2999-01-01"}, 422, ["as_of", "out of range"]),
-    ({**LULEA_XIAN, "terms": {"favourite_colour": True}}, 422, ["favourite_colour"]),
-    ({**LULEA_XIAN, "terms": {"sensitive_domains": ["astrology"]}}, 422, ["astrology"]),
-    ({**LULEA_XIAN, "terms": {"exit_clause": "perhaps"}}, 422, ["exit_clause"]),
-    ({**LULEA_XIAN, "policy": "lenient"}, 422, ["unknown policy", "default"]),
-    ({**LULEA_XIAN, "policy": "../../etc/passwd"}, 422, ["unknown policy"]),
-    ({**LULEA_XIAN, "policy": "/work/main/models/policy-default.json"}, 422, ["unknown policy"]),
-    ({**LULEA_XIAN, "policy": {"name": "mine"}}, 422, ["policy"]),
-    ({**LULEA_XIAN, "local": {"name": "Luleå", "country": "QQ"}}, 422, ["QQ"]),
-    ({**LULEA_XIAN, "dry_run": "sometimes"}, 422, ["dry_run"]),
-    ([1, 2, 3], 422, ["body"]),
-    ("just a string", 422, ["body"]),
-])
-def test_bad_input_is_a_422_problem(client: TestClient, body: Any, status: int,
-                                    words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("body", "status", "words"),
+    [
+        ({"partner": {"name": "Xi'an"}}, 422, ["body.local", "field required"]),
+        ({**LULEA_XIAN, "local": {"name": ""}}, 422, ["body.local.name"]),
+        ({**LULEA_XIAN, "local": {"name": "x" * 201}}, 422, ["at most 200"]),
+        ({**LULEA_XIAN, "partner": {"name": "Xi'an", "country": "China"}}, 422, ["two-letter"]),
+        ({**LULEA_XIAN, "colour": "red"}, 422, ["colour", "extra"]),
+        ({**LULEA_XIAN, "as_of": "2024-13-45"}, 422, ["as_of"]),
+        ({**LULEA_XIAN, "as_of": "2999-01-01"}, 422, ["as_of", "out of range"]),
+        ({**LULEA_XIAN, "terms": {"favourite_colour": True}}, 422, ["favourite_colour"]),
+        ({**LULEA_XIAN, "terms": {"sensitive_domains": ["astrology"]}}, 422, ["astrology"]),
+        ({**LULEA_XIAN, "terms": {"exit_clause": "perhaps"}}, 422, ["exit_clause"]),
+        ({**LULEA_XIAN, "policy": "lenient"}, 422, ["unknown policy", "default"]),
+        ({**LULEA_XIAN, "policy": "../../etc/passwd"}, 422, ["unknown policy"]),
+        (
+            {**LULEA_XIAN, "policy": "/work/main/models/policy-default.json"},
+            422,
+            ["unknown policy"],
+        ),
+        ({**LULEA_XIAN, "policy": {"name": "mine"}}, 422, ["policy"]),
+        ({**LULEA_XIAN, "local": {"name": "Luleå", "country": "QQ"}}, 422, ["QQ"]),
+        ({**LULEA_XIAN, "dry_run": "sometimes"}, 422, ["dry_run"]),
+        ([1, 2, 3], 422, ["body"]),
+        ("just a string", 422, ["body"]),
+    ],
+)
+def test_bad_input_is_a_422_problem(
+    client: TestClient, body: Any, status: int, words: list[str]
+) -> None:
     r = client.post("/v1/assessments", json=body)
     assert_problem(r, status, *words)
     assert client.get("/v1/assessments").json()["total"] == 0
@@ -129,41 +139,53 @@ def test_inline_policy_is_accepted(client: TestClient) -> None:
 
 
 def test_ambiguous_and_unknown_places_name_the_field(client: TestClient) -> None:
-    r = client.post("/v1/assessments", json={"local": {"name": "Springfield"},
-                                             "partner": {"name": "Xi'an"}})
+    r = client.post(
+        "/v1/assessments", json={"local": {"name": "Springfield"}, "partner": {"name": "Xi'an"}}
+    )
     doc = assert_problem(r, 422, "springfield", "country")
     assert doc["field"] == "local" and doc["type"].endswith("ambiguous-place")
     assert len(doc["candidates"]) >= 2 and {c["country"] for c in doc["candidates"]} == {"US"}
-    r = client.post("/v1/assessments", json={"local": {"name": "Luleå"},
-                                             "partner": {"name": "Xianx Shi"}})
+    r = client.post(
+        "/v1/assessments", json={"local": {"name": "Luleå"}, "partner": {"name": "Xianx Shi"}}
+    )
     doc = assert_problem(r, 422, "xianx shi")
     assert doc["field"] == "partner" and doc["type"].endswith("place-not-found")
     assert isinstance(doc["suggestions"], list)
 
 
-@pytest.mark.parametrize(("raw", "words"), [
-    (b'{"local": {"name": "A"}, "local": {"name": "B"}, "partner": {"name": "Xi\'an"}}',
-     ["'local' appears twice"]),
-    (b'{"local": {"name": "Lulea"}, "partner": {"name": "Xi\'an"}, "x": NaN}', ["NaN"]),
-    (b'{"local": {"name": "Lulea"}, "partner": {"name": "Xi\'an"}, "x": Infinity}',
-     ["Infinity"]),
-    (b'{"local": {"name": "Lule\xe5"}, "partner": {"name": "X"}}', ["UTF-8"]),
-    (b'{"local": {"name": "Lulea"}, ', ["not valid JSON"]),
-    (b"[" * 100_000 + b"]" * 100_000, ["not valid JSON"]),
-])
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        (
+            b'{"local": {"name": "A"}, "local": {"name": "B"}, "partner": {"name": "Xi\'an"}}',
+            ["'local' appears twice"],
+        ),
+        (b'{"local": {"name": "Lulea"}, "partner": {"name": "Xi\'an"}, "x": NaN}', ["NaN"]),
+        (
+            b'{"local": {"name": "Lulea"}, "partner": {"name": "Xi\'an"}, "x": Infinity}',
+            ["Infinity"],
+        ),
+        (b'{"local": {"name": "Lule\xe5"}, "partner": {"name": "X"}}', ["UTF-8"]),
+        (b'{"local": {"name": "Lulea"}, ', ["not valid JSON"]),
+        (b"[" * 100_000 + b"]" * 100_000, ["not valid JSON"]),
+    ],
+)
 def test_strict_json(client: TestClient, raw: bytes, words: list[str]) -> None:
-    r = client.post("/v1/assessments", content=raw,
-                    headers={"content-type": "application/json"})
+    r = client.post("/v1/assessments", content=raw, headers={"content-type": "application/json"})
     assert_problem(r, 422, *words)
 
 
 def test_wrong_content_type(client: TestClient) -> None:
-    r = client.post("/v1/assessments", content=b"local=Lulea",
-                    headers={"content-type": "application/x-www-form-urlencoded"})
+    r = client.post(
+        "/v1/assessments",
+        content=b"local=Lulea",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code in (415, 422) and r.headers["content-type"].startswith(PROBLEM)
 
 
 # -- generic errors ------------------------------------------------------------------------
+
 
 def test_404_405_and_unknown_id_are_problems(client: TestClient) -> None:
     assert_problem(client.get("/v1/nothing-here"), 404, "/v1/nothing-here")
@@ -176,14 +198,17 @@ def test_404_405_and_unknown_id_are_problems(client: TestClient) -> None:
     assert_problem(client.get("/v1/assessments?since=yesterday"), 422, "since")
 
 
-def test_unexpected_errors_are_500_problems(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unexpected_errors_are_500_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def boom(reqs: Any) -> Any:
         raise RuntimeError("bug")
 
     monkeypatch.setattr(library, "assess_together", boom)
-    with TestClient(create_app(Settings(warm_up=False, database_url=f"sqlite:///{tmp_path}/x.db")),
-                    raise_server_exceptions=False) as c:
+    with TestClient(
+        create_app(Settings(warm_up=False, database_url=f"sqlite:///{tmp_path}/x.db")),
+        raise_server_exceptions=False,
+    ) as c:
         doc = assert_problem(c.post("/v1/assessments", json=LULEA_XIAN), 500, "unexpected")
         assert "bug" not in doc["detail"]  # internals are logged, not shown
 
@@ -203,6 +228,7 @@ def test_timeout_is_a_503_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 # -- limits --------------------------------------------------------------------------------
 
+
 def test_body_limit_with_content_length(tmp_path: Path) -> None:
     with make_client(tmp_path, max_body_bytes=1000) as c:
         body = {**LULEA_XIAN, "terms": {"sensitive_domains": ["culture"] * 200}}
@@ -218,8 +244,9 @@ def test_body_limit_without_content_length(tmp_path: Path) -> None:
         yield b'"}}'
 
     with make_client(tmp_path, max_body_bytes=1000) as c:
-        r = c.post("/v1/assessments", content=chunks(),
-                   headers={"content-type": "application/json"})
+        r = c.post(
+            "/v1/assessments", content=chunks(), headers={"content-type": "application/json"}
+        )
         assert "content-length" not in r.request.headers
         assert_problem(r, 413, "limit")
 
@@ -227,33 +254,46 @@ def test_body_limit_without_content_length(tmp_path: Path) -> None:
 def test_batch_item_limit(tmp_path: Path) -> None:
     with make_client(tmp_path, max_batch_items=3) as c:
         queries = {f"q{i}": LULEA_XIAN for i in range(4)}
-        doc = assert_problem(c.post("/v1/assessments/batch", json={"queries": queries}), 413,
-                             "4 queries", "limit is 3")
+        doc = assert_problem(
+            c.post("/v1/assessments/batch", json={"queries": queries}),
+            413,
+            "4 queries",
+            "limit is 3",
+        )
         assert doc["limit"] == 3
 
 
 def test_csv_upload_and_row_limits(tmp_path: Path) -> None:
     with make_client(tmp_path, max_upload_bytes=2000, max_csv_rows=1) as c:
         big = CSV + b"Lulea,SE,Xi'an,CN\n" * 200
-        assert_problem(c.post("/v1/batch", content=big, headers={"content-type": "text/csv"}),
-                       413, "limit")
-        assert_problem(c.post("/v1/batch", files={"file": ("big.csv", big, "text/csv")}),
-                       413, "limit")
-        doc = assert_problem(c.post("/v1/batch", content=CSV,
-                                    headers={"content-type": "text/csv"}), 413, "rows")
+        assert_problem(
+            c.post("/v1/batch", content=big, headers={"content-type": "text/csv"}), 413, "limit"
+        )
+        assert_problem(
+            c.post("/v1/batch", files={"file": ("big.csv", big, "text/csv")}), 413, "limit"
+        )
+        doc = assert_problem(
+            c.post("/v1/batch", content=CSV, headers={"content-type": "text/csv"}), 413, "rows"
+        )
         assert doc["limit"] == 1
 
 
 # -- batches -------------------------------------------------------------------------------
 
+
 def test_json_batch_keys_results_and_item_errors(client: TestClient) -> None:
-    body = {"queries": {
-        "good": LULEA_XIAN,
-        "kiel": {"local": {"name": "Kiel", "country": "DE"},
-                 "partner": {"name": "Qingdao", "country": "CN"}, "terms": {"exit_clause": True}},
-        "nowhere": {"local": {"name": "Nowhereville Xq"}, "partner": {"name": "Xi'an"}},
-        "future": {**LULEA_XIAN, "as_of": "2999-01-01"},
-    }}
+    body = {
+        "queries": {
+            "good": LULEA_XIAN,
+            "kiel": {
+                "local": {"name": "Kiel", "country": "DE"},
+                "partner": {"name": "Qingdao", "country": "CN"},
+                "terms": {"exit_clause": True},
+            },
+            "nowhere": {"local": {"name": "Nowhereville Xq"}, "partner": {"name": "Xi'an"}},
+            "future": {**LULEA_XIAN, "as_of": "2999-01-01"},
+        }
+    }
     r = client.post("/v1/assessments/batch", json=body)
     assert r.status_code == 200, r.text
     doc = r.json()
@@ -272,40 +312,51 @@ def test_json_batch_keys_results_and_item_errors(client: TestClient) -> None:
 
 
 def test_json_batch_dry_run_and_bad_policy(client: TestClient) -> None:
-    r = client.post("/v1/assessments/batch", json={"queries": {"a": LULEA_XIAN},
-                                                   "dry_run": True})
+    r = client.post("/v1/assessments/batch", json={"queries": {"a": LULEA_XIAN}, "dry_run": True})
     assert r.json()["stored"] == 0 and r.json()["responses"]["a"]["assessment"]["id"] is None
-    assert_problem(client.post("/v1/assessments/batch",
-                               json={"queries": {"a": LULEA_XIAN}, "policy": "nope"}), 422,
-                   "unknown policy")
+    assert_problem(
+        client.post("/v1/assessments/batch", json={"queries": {"a": LULEA_XIAN}, "policy": "nope"}),
+        422,
+        "unknown policy",
+    )
     assert_problem(client.post("/v1/assessments/batch", json={"queries": {}}), 422, "queries")
-    assert_problem(client.post("/v1/assessments/batch",
-                               json={"queries": {"k" * 101: LULEA_XIAN}}), 422, "100")
+    assert_problem(
+        client.post("/v1/assessments/batch", json={"queries": {"k" * 101: LULEA_XIAN}}), 422, "100"
+    )
 
 
 def test_csv_batch(client: TestClient) -> None:
-    for kwargs in ({"content": CSV, "headers": {"content-type": "text/csv"}},
-                   {"files": {"file": ("in.csv", CSV, "text/csv")}}):
+    for kwargs in (
+        {"content": CSV, "headers": {"content-type": "text/csv"}},
+        {"files": {"file": ("in.csv", CSV, "text/csv")}},
+    ):
         r = client.post("/v1/batch?as_of=2024-06-30", **kwargs)  # type: ignore[arg-type]
         assert r.status_code == 200, r.text
         assert r.headers["content-type"].startswith("text/csv")
         assert r.headers["x-twinrisk-scored"] == "2"
         lines = r.text.strip().splitlines()
         assert len(lines) == 3 and "score" in lines[0].split(",")
-    assert_problem(client.post("/v1/batch", content=b"", headers={"content-type": "text/csv"}),
-                   422, "empty")
-    assert_problem(client.post("/v1/batch", content=b"a;b\n1;2\n",
-                               headers={"content-type": "text/csv"}), 422)
-    assert_problem(client.post("/v1/batch", content=b"{}",
-                               headers={"content-type": "application/json"}), 415)
-    assert_problem(client.post("/v1/batch", files={"other": ("x.csv", CSV, "text/csv")}), 422,
-                   "file")
-    assert_problem(client.post("/v1/batch?policy=../x", content=CSV,
-                               headers={"content-type": "text/csv"}), 422, "unknown policy")
+    assert_problem(
+        client.post("/v1/batch", content=b"", headers={"content-type": "text/csv"}), 422, "empty"
+    )
+    assert_problem(
+        client.post("/v1/batch", content=b"a;b\n1;2\n", headers={"content-type": "text/csv"}), 422
+    )
+    assert_problem(
+        client.post("/v1/batch", content=b"{}", headers={"content-type": "application/json"}), 415
+    )
+    assert_problem(
+        client.post("/v1/batch", files={"other": ("x.csv", CSV, "text/csv")}), 422, "file"
+    )
+    assert_problem(
+        client.post("/v1/batch?policy=../x", content=CSV, headers={"content-type": "text/csv"}),
+        422,
+        "unknown policy",
+    )
 
 
 def test_csv_batch_neutralises_formulas(client: TestClient) -> None:
-    data = b"local,local_country,partner,partner_country\n=HYPERLINK(\"x\"),SE,Xi'an,CN\n"
+    data = b'local,local_country,partner,partner_country\n=HYPERLINK("x"),SE,Xi\'an,CN\n'
     r = client.post("/v1/batch", content=data, headers={"content-type": "text/csv"})
     assert r.status_code == 200
     assert "\n=HYPERLINK" not in r.text and "'=HYPERLINK" in r.text
@@ -313,16 +364,21 @@ def test_csv_batch_neutralises_formulas(client: TestClient) -> None:
 
 # -- decisions and the list ----------------------------------------------------------------
 
+
 def test_decisions_append_and_filter(client: TestClient) -> None:
     a = client.post("/v1/assessments", json=LULEA_XIAN).json()["id"]
-    b = client.post("/v1/assessments", json={"local": {"name": "Kiel", "country": "DE"},
-                                             "partner": {"name": "Qingdao"}}).json()["id"]
-    r1 = client.post(f"/v1/assessments/{a}/decision", json={"decision": "defer",
-                                                            "notes": "ask the ministry"})
+    b = client.post(
+        "/v1/assessments",
+        json={"local": {"name": "Kiel", "country": "DE"}, "partner": {"name": "Qingdao"}},
+    ).json()["id"]
+    r1 = client.post(
+        f"/v1/assessments/{a}/decision", json={"decision": "defer", "notes": "ask the ministry"}
+    )
     assert r1.status_code == 201 and r1.json()["seq"] >= 1
-    r2 = client.post(f"/v1/assessments/{a}/decision",
-                     json={"decision": "approve_with_conditions", "notes": "5-year term",
-                           "decided_by": "K. L."})
+    r2 = client.post(
+        f"/v1/assessments/{a}/decision",
+        json={"decision": "approve_with_conditions", "notes": "5-year term", "decided_by": "K. L."},
+    )
     assert r2.status_code == 201
     doc = client.get(f"/v1/assessments/{a}").json()
     assert [d["decision"] for d in doc["decisions"]] == ["defer", "approve_with_conditions"]
@@ -349,16 +405,26 @@ def test_decisions_append_and_filter(client: TestClient) -> None:
     assert listed["total"] == 2
     assert listed["items"][1]["latest_decision"]["decision"] == "approve_with_conditions"
 
-    assert_problem(client.post(f"/v1/assessments/{a}/decision", json={"decision": "maybe"}),
-                   422, "decision")
-    assert_problem(client.post("/v1/assessments/a_missing/decision",
-                               json={"decision": "reject"}), 404, "a_missing")
-    assert_problem(client.post(f"/v1/assessments/{a}/decision",
-                               json={"decision": "reject", "notes": "x" * 10_001}), 422, "notes")
+    assert_problem(
+        client.post(f"/v1/assessments/{a}/decision", json={"decision": "maybe"}), 422, "decision"
+    )
+    assert_problem(
+        client.post("/v1/assessments/a_missing/decision", json={"decision": "reject"}),
+        404,
+        "a_missing",
+    )
+    assert_problem(
+        client.post(
+            f"/v1/assessments/{a}/decision", json={"decision": "reject", "notes": "x" * 10_001}
+        ),
+        422,
+        "notes",
+    )
     assert len(client.get(f"/v1/assessments/{a}").json()["decisions"]) == 2
 
 
 # -- reports -------------------------------------------------------------------------------
+
 
 def test_reports(client: TestClient) -> None:
     a = client.post("/v1/assessments", json=LULEA_XIAN).json()
@@ -378,6 +444,7 @@ def test_reports(client: TestClient) -> None:
 
 # -- places, dyads, model, health ----------------------------------------------------------
 
+
 def test_places(client: TestClient) -> None:
     r = client.get("/v1/places", params={"q": "Xian"})
     assert r.status_code == 200
@@ -387,8 +454,12 @@ def test_places(client: TestClient) -> None:
     assert amb["resolved"] is None and 1 <= len(amb["candidates"]) <= 3 and amb["message"]
     none = client.get("/v1/places", params={"q": "Qqqqzzzxxx"}).json()
     assert none["resolved"] is None and none["message"]
-    assert client.get("/v1/places", params={"q": "Lulea", "country": "se"}).json()[
-        "resolved"]["country"] == "SE"
+    assert (
+        client.get("/v1/places", params={"q": "Lulea", "country": "se"}).json()["resolved"][
+            "country"
+        ]
+        == "SE"
+    )
     assert_problem(client.get("/v1/places"), 422, "q")
     assert_problem(client.get("/v1/places", params={"q": "x" * 201}), 422, "q")
     assert_problem(client.get("/v1/places", params={"q": "Lulea", "country": "SWE"}), 422)
@@ -438,25 +509,31 @@ def test_security_headers(client: TestClient) -> None:
 
 # -- auth ----------------------------------------------------------------------------------
 
+
 def test_keys_required_when_configured(tmp_path: Path) -> None:
     keys = KeyRing.parse("alice:alice-secret-key-1,bob-secret-key-22")
     with make_client(tmp_path, keys=keys) as c:
         doc = assert_problem(c.get("/v1/model"), 401, "X-API-Key")
         assert doc["type"].endswith("unauthorized")
         assert c.get("/v1/model").headers["www-authenticate"].startswith("Bearer")
-        assert_problem(c.get("/v1/model", headers={"X-API-Key": "wrong-key-123"}), 401,
-                       "not valid")
+        assert_problem(c.get("/v1/model", headers={"X-API-Key": "wrong-key-123"}), 401, "not valid")
         assert_problem(c.post("/v1/assessments", json=LULEA_XIAN), 401)
         assert_problem(c.get("/v1/nothing", headers={"X-API-Key": "x"}), 404)
         assert c.get("/v1/model", headers={"X-API-Key": "alice-secret-key-1"}).status_code == 200
-        r = c.post("/v1/assessments", json=LULEA_XIAN,
-                   headers={"Authorization": "Bearer bob-secret-key-22"})
+        r = c.post(
+            "/v1/assessments",
+            json=LULEA_XIAN,
+            headers={"Authorization": "Bearer bob-secret-key-22"},
+        )
         assert r.status_code == 201
         stored = c.app.state.twinrisk.store.get(r.json()["id"])  # type: ignore[attr-defined]
         expected = "key-" + hashlib.sha256(b"bob-secret-key-22").hexdigest()[:8]
         assert stored.api_key_id == expected
-        r = c.post(f"/v1/assessments/{stored.id}/decision", json={"decision": "reject"},
-                   headers={"X-API-Key": "alice-secret-key-1"})
+        r = c.post(
+            f"/v1/assessments/{stored.id}/decision",
+            json={"decision": "reject"},
+            headers={"X-API-Key": "alice-secret-key-1"},
+        )
         assert r.json()["api_key_id"] == "alice"
         assert c.get("/healthz").status_code == 200  # probes need no key
         assert c.get("/openapi.json").status_code == 200
@@ -477,7 +554,9 @@ def test_key_file_and_hashes(tmp_path: Path) -> None:
     ring = KeyRing.parse(None, path)
     assert len(ring) == 2
     assert ring.verify("file-key-secret-1") == "ops"
-    assert ring.verify("plain-key-secret-2", ).startswith("key-")  # type: ignore[union-attr]
+    assert ring.verify(
+        "plain-key-secret-2",
+    ).startswith("key-")  # type: ignore[union-attr]
     assert ring.verify("nope") is None and ring.verify("") is None
     assert all(len(d) == 32 for _, d in ring.entries)  # only hashes are kept
     with pytest.raises(KeyConfigError, match="at least 8"):
@@ -509,7 +588,8 @@ def test_openapi_file_matches_app() -> None:
     published = (API_DIR / "openapi.json").read_text(encoding="utf-8")
     assert published == dumps(openapi_document()), (
         "api/openapi.json is out of date: run `.venv/bin/python -m "
-        "twinrisk.service.export_openapi` and commit the result")
+        "twinrisk.service.export_openapi` and commit the result"
+    )
 
 
 def test_every_operation_documents_its_errors() -> None:

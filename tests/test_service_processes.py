@@ -21,8 +21,12 @@ from twinrisk.service.routers.common import fresh_json, fresh_out
 from twinrisk.service.testing import ServerProcess, port_refused, process_gone
 
 BODY = {"local": {"name": "Luleå", "country": "SE"}, "partner": {"name": "Xi'an", "country": "CN"}}
-PAIRS = [("Luleå", "SE", "Xi'an", "CN"), ("Kiel", "DE", "Qingdao", "CN"),
-         ("Prague", "CZ", "Shanghai", "CN"), ("Aarhus", "DK", "Harbin", "CN")]
+PAIRS = [
+    ("Luleå", "SE", "Xi'an", "CN"),
+    ("Kiel", "DE", "Qingdao", "CN"),
+    ("Prague", "CZ", "Shanghai", "CN"),
+    ("Aarhus", "DK", "Harbin", "CN"),
+]
 
 
 def worker_pid(server: ServerProcess, path: str = "/healthz") -> int:
@@ -39,8 +43,7 @@ def pids_answering(server: ServerProcess, tries: int = 200) -> set[int]:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Any:
-    with ServerProcess(tmp_path / "var", processes=2,
-                       env={"TWINRISK_WORKER_PID_HEADER": "1"}) as s:
+    with ServerProcess(tmp_path / "var", processes=2, env={"TWINRISK_WORKER_PID_HEADER": "1"}) as s:
         yield s
 
 
@@ -100,22 +103,29 @@ def test_concurrent_writes_from_several_processes_all_land(server: ServerProcess
     def store_one(i: int) -> tuple[int, Any, int]:
         local, lc, partner, pc = PAIRS[i % len(PAIRS)]
         status, doc, headers = server.request_full(
-            "POST", "/v1/assessments",
-            {"local": {"name": local, "country": lc}, "partner": {"name": partner, "country": pc},
-             "terms": {"exit_clause": i % 2 == 0}})
+            "POST",
+            "/v1/assessments",
+            {
+                "local": {"name": local, "country": lc},
+                "partner": {"name": partner, "country": pc},
+                "terms": {"exit_clause": i % 2 == 0},
+            },
+        )
         return status, doc, int(headers["x-twinrisk-worker"])
 
     with ThreadPoolExecutor(16) as pool:
         results = list(pool.map(store_one, range(64)))
     assert all(status == 201 for status, _, _ in results), [
-        (s, d) for s, d, _ in results if s != 201][:3]
+        (s, d) for s, d, _ in results if s != 201
+    ][:3]
     assert len({pid for _, _, pid in results}) == 2  # both processes wrote
     ids = {doc["id"] for _, doc, _ in results}
     assert len(ids) == 64
 
     def decide(aid: str) -> int:
-        return server.request("POST", f"/v1/assessments/{aid}/decision",
-                              {"decision": "defer", "notes": "n"})[0]
+        return server.request(
+            "POST", f"/v1/assessments/{aid}/decision", {"decision": "defer", "notes": "n"}
+        )[0]
 
     with ThreadPoolExecutor(16) as pool:
         assert set(pool.map(decide, sorted(ids))) == {201}
@@ -159,10 +169,15 @@ def test_fresh_json_is_what_fastapi_would_send(stored: bool) -> None:
 
     adapter = TypeAdapter(AssessmentOut)
     for i, (local, lc, partner, pc) in enumerate(PAIRS):
-        req = {"local": {"name": local, "country": lc},
-               "partner": {"name": partner, "country": pc},
-               "terms": {"exit_clause": bool(i % 2), "sensitive_domains": ["technology"]}
-               if i % 3 else None, "as_of": None, "policy": None}
+        req = {
+            "local": {"name": local, "country": lc},
+            "partner": {"name": partner, "country": pc},
+            "terms": {"exit_clause": bool(i % 2), "sensitive_domains": ["technology"]}
+            if i % 3
+            else None,
+            "as_of": None,
+            "policy": None,
+        }
         a = library.assess_one(req)
         record = None
         if stored:
@@ -170,12 +185,23 @@ def test_fresh_json_is_what_fastapi_would_send(stored: bool) -> None:
 
             out = library.assessment_json(a)
             record = StoredAssessment(
-                id=f"a_{i:020d}", created_at=dt.datetime(2026, 11, 27, 12, 0, 0, 123456,
-                                                         tzinfo=dt.UTC),
-                local_name=local, local_country=lc, partner_name=partner,
-                partner_country=pc, score=a.score, band=a.band, as_of=a.as_of,
-                model_version="m", policy="default", data_version="d", api_key_id=None,
-                channel="api", inputs=req, output=out)
+                id=f"a_{i:020d}",
+                created_at=dt.datetime(2026, 11, 27, 12, 0, 0, 123456, tzinfo=dt.UTC),
+                local_name=local,
+                local_country=lc,
+                partner_name=partner,
+                partner_country=pc,
+                score=a.score,
+                band=a.band,
+                as_of=a.as_of,
+                model_version="m",
+                policy="default",
+                data_version="d",
+                api_key_id=None,
+                channel="api",
+                inputs=req,
+                output=out,
+            )
         slow = adapter.dump_json(fresh_out(a, record), by_alias=True)
         fast = fresh_json(a, record)
         assert fast == slow

@@ -17,14 +17,16 @@ def test_store_survives_restart_and_sigkill(tmp_path: Path) -> None:
     server = ServerProcess(tmp_path / "var")
     with server:
         for i in range(5):
-            status, doc = server.request("POST", "/v1/assessments",
-                                         {**BODY, "terms": {"exit_clause": i % 2 == 0}})
+            status, doc = server.request(
+                "POST", "/v1/assessments", {**BODY, "terms": {"exit_clause": i % 2 == 0}}
+            )
             assert status == 201, doc
             acknowledged[doc["id"]] = []
         first = next(iter(acknowledged))
         for decision in ("defer", "approve"):
-            status, doc = server.request("POST", f"/v1/assessments/{first}/decision",
-                                         {"decision": decision, "notes": "n"})
+            status, doc = server.request(
+                "POST", f"/v1/assessments/{first}/decision", {"decision": decision, "notes": "n"}
+            )
             assert status == 201
             acknowledged[first].append(decision)
     assert (tmp_path / "var" / "twinrisk.sqlite3").exists()
@@ -35,13 +37,15 @@ def test_store_survives_restart_and_sigkill(tmp_path: Path) -> None:
     try:
         status, doc = server.request("GET", "/v1/assessments?limit=100")
         assert status == 200 and doc["total"] == 5
-        status, doc = server.request("POST", "/v1/assessments/batch",
-                                     {"queries": {"a": BODY, "b": BODY}})
+        status, doc = server.request(
+            "POST", "/v1/assessments/batch", {"queries": {"a": BODY, "b": BODY}}
+        )
         assert status == 200 and doc["stored"] == 2
         for item in doc["responses"].values():
             acknowledged[item["assessment"]["id"]] = []
-        status, _ = server.request("POST", f"/v1/assessments/{first}/decision",
-                                   {"decision": "reject"})
+        status, _ = server.request(
+            "POST", f"/v1/assessments/{first}/decision", {"decision": "reject"}
+        )
         assert status == 201
         acknowledged[first].append("reject")
     finally:
@@ -61,7 +65,9 @@ def test_store_survives_restart_and_sigkill(tmp_path: Path) -> None:
 def test_serve_refuses_public_address_without_keys(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "twinrisk.cli", "serve", "--host", "0.0.0.0", "--port", "9"],  # noqa: S104
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={"PATH": "/usr/bin:/bin", "TWINRISK_DATA_DIR": str(tmp_path)},
     )
     assert result.returncode == 2

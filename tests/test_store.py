@@ -31,8 +31,11 @@ if not PG_URL:
 
 def _pg_database() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test; dropped afterwards."""
-    base = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
-                    if PG_URL.startswith("postgresql://") else PG_URL)
+    base = make_url(
+        PG_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+        if PG_URL.startswith("postgresql://")
+        else PG_URL
+    )
     name = "twinrisk_t_" + uuid.uuid4().hex[:12]
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -41,9 +44,10 @@ def _pg_database() -> Iterator[str]:
         yield base.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
-            conn.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-            ), {"n": name})
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
 
@@ -65,10 +69,18 @@ def store(db_url: str) -> Iterator[Store]:
     s.close()
 
 
-def output(local: str = "Luleå", lc: str = "SE", partner: str = "Xi'an", pc: str = "CN",
-           score: int = 63, band: str = "high") -> dict[str, object]:
+def output(
+    local: str = "Luleå",
+    lc: str = "SE",
+    partner: str = "Xi'an",
+    pc: str = "CN",
+    score: int = 63,
+    band: str = "high",
+) -> dict[str, object]:
     return {
-        "score": score, "band": band, "as_of": "2026-11-23",
+        "score": score,
+        "band": band,
+        "as_of": "2026-11-23",
         "local": {"id": "gn:604490", "name": local, "country": lc},
         "partner": {"id": "gn:1790630", "name": partner, "country": pc},
         "factors": [{"id": "debt_share", "points": 0, "reason": "«ünïcødé» ✓ 中文"}],
@@ -100,8 +112,11 @@ def test_roundtrip_keeps_inputs_output_and_versions(store: Store) -> None:
     got = store.get(a.id)
     assert got.inputs == inputs
     assert got.output == output()
-    assert (got.model_version, got.policy, got.data_version) == ("m-1", "default@2026.11.1",
-                                                                 "data-abc")
+    assert (got.model_version, got.policy, got.data_version) == (
+        "m-1",
+        "default@2026.11.1",
+        "data-abc",
+    )
     assert got.api_key_id == "k1" and got.channel == "web"
     assert got.created_at.tzinfo is not None
     assert got.as_of == dt.date(2026, 11, 23)
@@ -122,8 +137,12 @@ def test_decisions_are_appended_never_overwritten(store: Store) -> None:
 def test_database_refuses_update_and_delete(store: Store) -> None:
     a = store.add_assessment(inputs={}, output=output())
     store.add_decision(a.id, "reject")
-    for stmt in ("UPDATE decisions SET decision = 'approve'", "DELETE FROM decisions",
-                 "UPDATE assessments SET score = 0", "DELETE FROM assessments"):
+    for stmt in (
+        "UPDATE decisions SET decision = 'approve'",
+        "DELETE FROM decisions",
+        "UPDATE assessments SET score = 0",
+        "DELETE FROM assessments",
+    ):
         with pytest.raises((IntegrityError, DBAPIError)), store.engine.begin() as conn:
             conn.execute(text(stmt))
     assert store.get(a.id).decisions[0].decision == "reject"
@@ -144,12 +163,22 @@ def test_bad_decision_and_unknown_ids(store: Store) -> None:
 def test_filters_and_paging(store: Store) -> None:
     t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     ids = []
-    for i, (lc, pc, band) in enumerate([("SE", "CN", "high"), ("SE", "CN", "low"),
-                                        ("DE", "CN", "high"), ("CZ", "CN", "severe"),
-                                        ("SE", "RU", "moderate")]):
-        ids.append(store.add_assessment(
-            inputs={}, output=output(lc=lc, pc=pc, band=band, local=f"Place_{i}%"),
-            created_at=t0 + dt.timedelta(days=i)).id)
+    for i, (lc, pc, band) in enumerate(
+        [
+            ("SE", "CN", "high"),
+            ("SE", "CN", "low"),
+            ("DE", "CN", "high"),
+            ("CZ", "CN", "severe"),
+            ("SE", "RU", "moderate"),
+        ]
+    ):
+        ids.append(
+            store.add_assessment(
+                inputs={},
+                output=output(lc=lc, pc=pc, band=band, local=f"Place_{i}%"),
+                created_at=t0 + dt.timedelta(days=i),
+            ).id
+        )
     store.add_decision(ids[0], "approve")
     store.add_decision(ids[0], "reject")
     store.add_decision(ids[1], "approve")
@@ -216,8 +245,7 @@ def test_concurrent_writers_lose_nothing(store: Store) -> None:
     assert {a.id for a in store.list(AssessmentFilter(limit=1000))[0]} == set(ids)
 
 
-def test_default_url_is_sqlite_in_data_dir(monkeypatch: pytest.MonkeyPatch,
-                                            tmp_path: Path) -> None:
+def test_default_url_is_sqlite_in_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from twinrisk.store.db import database_url, make_engine
 
     monkeypatch.delenv("TWINRISK_DATABASE_URL", raising=False)

@@ -23,8 +23,11 @@ HTML = {"accept": "text/html"}
 
 
 def make_client(tmp_path: Path, **kw: Any) -> TestClient:
-    return TestClient(create_app(Settings(
-        warm_up=False, database_url=f"sqlite:///{tmp_path / 'web.sqlite3'}", **kw)))
+    return TestClient(
+        create_app(
+            Settings(warm_up=False, database_url=f"sqlite:///{tmp_path / 'web.sqlite3'}", **kw)
+        )
+    )
 
 
 @pytest.fixture
@@ -65,12 +68,20 @@ def test_form_is_accessible_and_self_contained(client: TestClient) -> None:
 
 def test_core_flow_without_javascript(client: TestClient) -> None:
     token = csrf(form_page(client))
-    r = client.post("/assess", data={"csrf": token, "local": "Luleå", "local_country": "SE",
-                                     "partner": "Xi'an", "partner_country": "CN",
-                                     "term_counterparty_united_front": "yes",
-                                     "term_exit_clause": "no", "domains": ["technology",
-                                                                           "schools"]},
-                    follow_redirects=False)
+    r = client.post(
+        "/assess",
+        data={
+            "csrf": token,
+            "local": "Luleå",
+            "local_country": "SE",
+            "partner": "Xi'an",
+            "partner_country": "CN",
+            "term_counterparty_united_front": "yes",
+            "term_exit_clause": "no",
+            "domains": ["technology", "schools"],
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303, r.text
     page_url = r.headers["location"]
     assert page_url.startswith("/assessments/a_")
@@ -86,13 +97,22 @@ def test_core_flow_without_javascript(client: TestClient) -> None:
     assert client.app.state.twinrisk.store.get(aid).channel == "web"  # type: ignore[attr-defined]
 
     token = csrf(page)
-    r = client.post(f"/assessments/{aid}/decision",
-                    data={"csrf": token, "decision": "defer", "notes": "ask <b>MSB</b>",
-                          "decided_by": "Officer A"}, follow_redirects=False)
+    r = client.post(
+        f"/assessments/{aid}/decision",
+        data={
+            "csrf": token,
+            "decision": "defer",
+            "notes": "ask <b>MSB</b>",
+            "decided_by": "Officer A",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 303
-    r = client.post(f"/assessments/{aid}/decision",
-                    data={"csrf": token, "decision": "approve_with_conditions", "notes": "ok"},
-                    follow_redirects=True)
+    r = client.post(
+        f"/assessments/{aid}/decision",
+        data={"csrf": token, "decision": "approve_with_conditions", "notes": "ok"},
+        follow_redirects=True,
+    )
     assert r.status_code == 200
     assert "ask &lt;b&gt;MSB&lt;/b&gt;" in r.text  # notes are escaped
     assert r.text.index("Defer") < r.text.index("Approve with conditions")
@@ -110,8 +130,9 @@ def test_form_errors_are_shown_on_the_form(client: TestClient) -> None:
     assert "Several places have that name" in r.text and "Springfield" in r.text
     assert 'value="Springfield"' in r.text  # the form keeps what was typed
     assert "/?local=Springfield&amp;local_country=US" in r.text
-    r = client.post("/assess", data={"csrf": token, "local": "Luleå", "partner": "Xi'an",
-                                     "as_of": "2999-01-01"})
+    r = client.post(
+        "/assess", data={"csrf": token, "local": "Luleå", "partner": "Xi'an", "as_of": "2999-01-01"}
+    )
     assert r.status_code == 422 and "out of range" in r.text
     r = client.post("/assess", data={"csrf": token, "local": "", "partner": "Xi'an"})
     assert r.status_code == 422 and "local.name" in r.text
@@ -119,8 +140,9 @@ def test_form_errors_are_shown_on_the_form(client: TestClient) -> None:
 
 
 def test_prefill_from_query(client: TestClient) -> None:
-    html = client.get("/?local=Springfield&local_country=US&partner=%3Cscript%3E",
-                      headers=HTML).text
+    html = client.get(
+        "/?local=Springfield&local_country=US&partner=%3Cscript%3E", headers=HTML
+    ).text
     assert 'value="Springfield"' in html and 'value="US"' in html
     assert "<script>" not in html.split("</head>")[1]
 
@@ -129,8 +151,9 @@ def test_csrf_is_required(client: TestClient) -> None:
     form_page(client)
     r = client.post("/assess", data={"local": "Luleå", "partner": "Xi'an"}, headers=HTML)
     assert r.status_code == 403 and "reload the page" in r.text
-    r = client.post("/assess", data={"csrf": "forged", "local": "Luleå", "partner": "Xi'an"},
-                    headers=HTML)
+    r = client.post(
+        "/assess", data={"csrf": "forged", "local": "Luleå", "partner": "Xi'an"}, headers=HTML
+    )
     assert r.status_code == 403
     assert client.get("/v1/assessments").json()["total"] == 0
 
@@ -151,8 +174,11 @@ def test_sign_in_with_api_key(tmp_path: Path) -> None:
         token = csrf(login)
         bad = c.post("/login", data={"csrf": token, "key": "wrong-key-000", "next": "/history"})
         assert bad.status_code == 401 and "not valid" in bad.text
-        r = c.post("/login", data={"csrf": token, "key": "officer-key-123",
-                                   "next": "//evil.example/"}, follow_redirects=False)
+        r = c.post(
+            "/login",
+            data={"csrf": token, "key": "officer-key-123", "next": "//evil.example/"},
+            follow_redirects=False,
+        )
         assert r.status_code == 303 and r.headers["location"] == "/"  # no open redirect
         cookie = r.headers["set-cookie"]
         assert "twinrisk_key=" in cookie and "HttpOnly" in cookie
@@ -161,8 +187,11 @@ def test_sign_in_with_api_key(tmp_path: Path) -> None:
         assert c.get("/history", headers=HTML).status_code == 200
         assert c.get("/v1/places?q=Kiel").status_code == 200
         page = c.get("/", headers=HTML).text
-        r = c.post("/assess", data={"csrf": csrf(page), "local": "Kiel", "local_country": "DE",
-                                    "partner": "Qingdao"}, follow_redirects=False)
+        r = c.post(
+            "/assess",
+            data={"csrf": csrf(page), "local": "Kiel", "local_country": "DE", "partner": "Qingdao"},
+            follow_redirects=False,
+        )
         assert r.status_code == 303
         aid = r.headers["location"].rsplit("/", 1)[1]
         assert c.app.state.twinrisk.store.get(aid).api_key_id == "officer"  # type: ignore[attr-defined]

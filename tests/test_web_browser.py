@@ -18,12 +18,13 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "screenshots" / "web-result.png"
 
 
-
 @pytest.fixture(autouse=True)
 def _browser_installed() -> None:
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        missing_part("chromium and chromium-driver are not installed (apt-get install chromium "
-                     "chromium-driver); the browser test was NOT run")
+        missing_part(
+            "chromium and chromium-driver are not installed (apt-get install chromium "
+            "chromium-driver); the browser test was NOT run"
+        )
 
 
 @pytest.fixture
@@ -39,9 +40,17 @@ def browser() -> Iterator[object]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--window-size=1280,2000"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--window-size=1280,2000",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(120)
@@ -65,10 +74,12 @@ def test_officer_flow_in_chromium(server: ServerProcess, browser: object) -> Non
     local = driver.find_element(By.ID, "local")
     local.send_keys("Lulea")
     # the autocomplete script fills the datalist from /v1/places
-    wait.until(lambda d: d.execute_script(
-        "return document.querySelectorAll('#local-options option').length") > 0)
-    option = driver.execute_script(
-        "return document.querySelector('#local-options option').value")
+    wait.until(
+        lambda d: (
+            d.execute_script("return document.querySelectorAll('#local-options option').length") > 0
+        )
+    )
+    option = driver.execute_script("return document.querySelector('#local-options option').value")
     assert option.endswith(", SE")
     local.clear()
     local.send_keys("Luleå")
@@ -98,19 +109,26 @@ def test_officer_flow_in_chromium(server: ServerProcess, browser: object) -> Non
     driver.save_screenshot(str(SCREENSHOT))
     assert SCREENSHOT.stat().st_size > 10_000
 
-    driver.find_element(By.CSS_SELECTOR,
-                        "input[name=decision][value=approve_with_conditions]").click()
+    driver.find_element(
+        By.CSS_SELECTOR, "input[name=decision][value=approve_with_conditions]"
+    ).click()
     driver.find_element(By.ID, "notes").send_keys("Sign with the city government directly.")
     driver.find_element(By.ID, "decided-by").send_keys("International office")
     driver.find_element(By.ID, "record-decision").click()
-    wait.until(ec.text_to_be_present_in_element((By.ID, "decision-list"),
-                                                "Approve with conditions"))
-    assert "Sign with the city government directly." in driver.find_element(
-        By.ID, "decision-list").text
+    wait.until(
+        ec.text_to_be_present_in_element((By.ID, "decision-list"), "Approve with conditions")
+    )
+    assert (
+        "Sign with the city government directly."
+        in driver.find_element(By.ID, "decision-list").text
+    )
 
     driver.find_element(By.LINK_TEXT, "History").click()
-    row = wait.until(ec.presence_of_element_located(
-        (By.XPATH, f"//a[contains(@href, '/assessments/{aid}')]/ancestor::tr")))
+    row = wait.until(
+        ec.presence_of_element_located(
+            (By.XPATH, f"//a[contains(@href, '/assessments/{aid}')]/ancestor::tr")
+        )
+    )
     assert "Approve with conditions" in row.text
     assert "Luleå" in row.text
 

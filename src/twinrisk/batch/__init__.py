@@ -41,8 +41,14 @@ if TYPE_CHECKING:  # pragma: no cover
         score_frame_stream,
     )
 
-_LAZY = {"RESULT_COLUMNS", "BatchResult", "score_csv_bytes", "score_file", "score_frame",
-         "score_frame_stream"}
+_LAZY = {
+    "RESULT_COLUMNS",
+    "BatchResult",
+    "score_csv_bytes",
+    "score_file",
+    "score_frame",
+    "score_frame_stream",
+}
 
 
 def __getattr__(name: str) -> Any:

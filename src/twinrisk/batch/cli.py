@@ -47,18 +47,37 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("input", metavar="INPUT", type=Path, help="file of dyads to score")
-    p.add_argument("-o", "--output", required=True, type=Path, metavar="OUTPUT",
-                   help="scored file to write (.csv, .xlsx or .parquet)")
-    p.add_argument("--report", type=Path, metavar="SUMMARY.html",
-                   help="also write an HTML summary (score histogram, riskiest dyads, "
-                        "breakdowns, failed rows)")
-    p.add_argument("--as-of", type=_date, metavar="DATE",
-                   help="score as of this date (YYYY-MM-DD) for rows without an as_of "
-                        "value (default: today)")
-    p.add_argument("--policy", metavar="FILE",
-                   help="scoring policy JSON file, or the name of one in models/")
-    p.add_argument("--chunk-size", type=_positive_int, default=50_000, metavar="N",
-                   help="rows scored per call (default 50000); bounds memory")
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        type=Path,
+        metavar="OUTPUT",
+        help="scored file to write (.csv, .xlsx or .parquet)",
+    )
+    p.add_argument(
+        "--report",
+        type=Path,
+        metavar="SUMMARY.html",
+        help="also write an HTML summary (score histogram, riskiest dyads, "
+        "breakdowns, failed rows)",
+    )
+    p.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="score as of this date (YYYY-MM-DD) for rows without an as_of value (default: today)",
+    )
+    p.add_argument(
+        "--policy", metavar="FILE", help="scoring policy JSON file, or the name of one in models/"
+    )
+    p.add_argument(
+        "--chunk-size",
+        type=_positive_int,
+        default=50_000,
+        metavar="N",
+        help="rows scored per call (default 50000); bounds memory",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=_batch)
 
@@ -85,9 +104,15 @@ def _batch(args: argparse.Namespace) -> int:
 
     progress = Progress(enabled=False if args.quiet else None)
     try:
-        result = score_file(args.input, args.output, as_of=args.as_of, policy=policy,
-                            chunk_size=args.chunk_size, report=args.report,
-                            progress=progress)
+        result = score_file(
+            args.input,
+            args.output,
+            as_of=args.as_of,
+            policy=policy,
+            chunk_size=args.chunk_size,
+            report=args.report,
+            progress=progress,
+        )
     except BatchInputError as exc:
         progress.close()
         return fail(str(exc))
@@ -98,8 +123,11 @@ def _batch(args: argparse.Namespace) -> int:
     for row, error in result.examples:
         print(f"  row {row}: {error}", file=sys.stderr)
     if result.failed > len(result.examples):
-        print(f"  … and {result.failed - len(result.examples)} more failed rows "
-              "(see the error column)", file=sys.stderr)
+        print(
+            f"  … and {result.failed - len(result.examples)} more failed rows "
+            "(see the error column)",
+            file=sys.stderr,
+        )
     where = f" -> {result.output}" + (f", summary {result.report}" if result.report else "")
     print(f"{result.line}{where}")
     return EXIT_ROWS_FAILED if result.failed else EXIT_OK

@@ -78,8 +78,13 @@ def result_columns(columns: Iterable[str]) -> list[str]:
     return [*known, *extra, "error"]
 
 
-def score_frame(df: pd.DataFrame, *, as_of: dt.date | str | None = None, policy: Any = None,
-                scorer: Scorer | None = None) -> pd.DataFrame:
+def score_frame(
+    df: pd.DataFrame,
+    *,
+    as_of: dt.date | str | None = None,
+    policy: Any = None,
+    scorer: Scorer | None = None,
+) -> pd.DataFrame:
     """Score every row of ``df`` in one call to ``assess_frame``.
 
     Returns the input columns unchanged (a pass-through column whose name clashes
@@ -126,9 +131,13 @@ def score_frame(df: pd.DataFrame, *, as_of: dt.date | str | None = None, policy:
     return out
 
 
-def score_frame_stream(frames: Iterable[pd.DataFrame], *, as_of: dt.date | str | None = None,
-                       policy: Any = None, scorer: Scorer | None = None
-                       ) -> Iterator[pd.DataFrame]:
+def score_frame_stream(
+    frames: Iterable[pd.DataFrame],
+    *,
+    as_of: dt.date | str | None = None,
+    policy: Any = None,
+    scorer: Scorer | None = None,
+) -> Iterator[pd.DataFrame]:
     """Score an iterable of input chunks lazily, one ``assess_frame`` call per chunk."""
     scorer = scorer or _default_scorer()
     policy = resolve_policy(policy)
@@ -169,15 +178,23 @@ class BatchResult:
 
 def _empty_output(columns: list[str]) -> pd.DataFrame:
     cols = [c for c in columns if c != READ_ERROR] + list(RESULT_COLUMNS)
-    return pd.DataFrame({c: pd.Series(dtype="Int64" if c in int_columns([c]) else "str")
-                         for c in cols})
+    return pd.DataFrame(
+        {c: pd.Series(dtype="Int64" if c in int_columns([c]) else "str") for c in cols}
+    )
 
 
-def score_file(input_path: str | Path, output_path: str | Path, *,
-               as_of: dt.date | str | None = None, policy: Any = None,
-               chunk_size: int = DEFAULT_CHUNK_SIZE, report: str | Path | None = None,
-               progress: Callable[[float | None, int], None] | None = None,
-               scorer: Scorer | None = None, title: str | None = None) -> BatchResult:
+def score_file(
+    input_path: str | Path,
+    output_path: str | Path,
+    *,
+    as_of: dt.date | str | None = None,
+    policy: Any = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    report: str | Path | None = None,
+    progress: Callable[[float | None, int], None] | None = None,
+    scorer: Scorer | None = None,
+    title: str | None = None,
+) -> BatchResult:
     """Score ``input_path`` into ``output_path`` chunk by chunk (formats by extension).
 
     Memory is bounded by ``chunk_size`` (plus, with ``report``, the summary's running
@@ -212,16 +229,23 @@ def score_file(input_path: str | Path, output_path: str | Path, *,
     if summary is not None and report is not None:
         from twinrisk.reports.summary import write_text_atomic
 
-        html = summary.render_html(title=title, source=Path(input_path).name,
-                                   as_of=str(as_of) if as_of else None)
+        html = summary.render_html(
+            title=title, source=Path(input_path).name, as_of=str(as_of) if as_of else None
+        )
         write_text_atomic(Path(report), html)
         result.report = Path(report)
     return result
 
 
-def score_csv_bytes(data: bytes, *, as_of: dt.date | str | None = None, policy: Any = None,
-                    max_rows: int | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
-                    scorer: Scorer | None = None) -> tuple[bytes, dict[str, int]]:
+def score_csv_bytes(
+    data: bytes,
+    *,
+    as_of: dt.date | str | None = None,
+    policy: Any = None,
+    max_rows: int | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    scorer: Scorer | None = None,
+) -> tuple[bytes, dict[str, int]]:
     """Score an uploaded CSV held in memory; returns the scored CSV (UTF-8, formulas
     neutralised) and ``{"scored": n, "failed": m}``.
 
@@ -230,8 +254,10 @@ def score_csv_bytes(data: bytes, *, as_of: dt.date | str | None = None, policy: 
     the columns found — or a column named twice) or that has more than ``max_rows`` data rows.
     """
     if not data.strip():
-        raise BatchInputError("input: the file is empty; expected a header row with local, "
-                              "local_country, partner, partner_country")
+        raise BatchInputError(
+            "input: the file is empty; expected a header row with local, "
+            "local_country, partner, partner_country"
+        )
     reader = CsvReader(data, chunk_size=chunk_size, reserved=RESULT_COLUMNS)
     buf = io.StringIO()
     writer = CsvWriter(buf)
@@ -242,8 +268,10 @@ def score_csv_bytes(data: bytes, *, as_of: dt.date | str | None = None, policy: 
         for frame in reader:
             seen += len(frame)
             if max_rows is not None and seen > max_rows:
-                raise BatchInputError(f"input: more than {max_rows} rows; send at most "
-                                      f"{max_rows} rows per request or use `twinrisk batch`")
+                raise BatchInputError(
+                    f"input: more than {max_rows} rows; send at most "
+                    f"{max_rows} rows per request or use `twinrisk batch`"
+                )
             yield frame
 
     wrote = False

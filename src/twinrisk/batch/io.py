@@ -56,17 +56,25 @@ COUNTRY_COLUMNS = ("local_country", "partner_country")
 READ_ERROR = "__twinrisk_read_error__"
 
 INPUT_FORMATS = {
-    ".csv": "csv", ".tsv": "csv", ".txt": "csv",
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
-    ".xlsx": "xlsx", ".xlsm": "xlsx",
-    ".parquet": "parquet", ".pq": "parquet",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".parquet": "parquet",
+    ".pq": "parquet",
 }
 OUTPUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".pq": "parquet"}
 DELIMITERS = (",", ";", "\t", "|")
 #: other names accepted for a required column when that column itself is absent
 #: (``local_place``/``partner_place`` are the columns of features/dyads.csv)
-COLUMN_ALIASES = {"local": ("local_place", "local_city", "local_name"),
-                  "partner": ("partner_place", "partner_city", "partner_name")}
+COLUMN_ALIASES = {
+    "local": ("local_place", "local_city", "local_name"),
+    "partner": ("partner_place", "partner_city", "partner_name"),
+}
 XLSX_MAX_ROWS = 1_048_576
 XLSX_MAX_CELL = 32_767
 #: the most physical lines one CSV record may span (a quoted value holding line breaks,
@@ -96,8 +104,13 @@ def known_columns() -> tuple[str, ...]:
     return (*REQUIRED_COLUMNS, *COUNTRY_COLUMNS, "as_of", *TERMS)
 
 
-def normalise_columns(raw: list[Any], reserved: tuple[str, ...] = (), *,
-                      source: str = "input", allow_duplicates: bool = False) -> list[str]:
+def normalise_columns(
+    raw: list[Any],
+    reserved: tuple[str, ...] = (),
+    *,
+    source: str = "input",
+    allow_duplicates: bool = False,
+) -> list[str]:
     """Header cells as column names: trimmed, known names lower-cased, blanks named
     ``column_<n>``, and pass-through columns that clash with an output column renamed
     ``<name>_input`` (suffixed ``.1``, ``.2`` … should that name be taken too).
@@ -116,7 +129,8 @@ def normalise_columns(raw: list[Any], reserved: tuple[str, ...] = (), *,
             name = f"column_{i + 1}"
         else:
             given.setdefault(known.get(name.lower().replace(" ", "_"), name), []).append(
-                (i + 1, name))
+                (i + 1, name)
+            )
         name = known.get(name.lower().replace(" ", "_"), name)
         if name in reserved:
             name = f"{name}_input"
@@ -128,8 +142,10 @@ def normalise_columns(raw: list[Any], reserved: tuple[str, ...] = (), *,
         out.append(name)
     duplicated = {name: cells for name, cells in given.items() if len(cells) > 1}
     if duplicated and not allow_duplicates:
-        raise BatchInputError(f"{source}: {_duplicates_text(duplicated)}; each column must "
-                              "be named once, so rename or remove the extra one")
+        raise BatchInputError(
+            f"{source}: {_duplicates_text(duplicated)}; each column must "
+            "be named once, so rename or remove the extra one"
+        )
     for required, aliases in COLUMN_ALIASES.items():
         if required not in out:
             for alias in aliases:
@@ -144,8 +160,9 @@ def _duplicates_text(duplicated: dict[str, list[tuple[int, str]]]) -> str:
     for name, cells in list(duplicated.items())[:10]:
         spellings = sorted({raw for _, raw in cells})
         where = ", ".join(str(i) for i, _ in cells[:-1]) + f" and {cells[-1][0]}"
-        written = (f" (written {' and '.join(repr(w) for w in spellings)})"
-                   if len(spellings) > 1 else "")
+        written = (
+            f" (written {' and '.join(repr(w) for w in spellings)})" if len(spellings) > 1 else ""
+        )
         parts.append(f"{name!r}{written} in columns {where}")
     more = f", and {len(duplicated) - 10} more" if len(duplicated) > 10 else ""
     noun = "column" if len(duplicated) == 1 else "columns"
@@ -205,14 +222,18 @@ def detect_format(path: str | Path, table: dict[str, str], what: str) -> str:
     if what == "input" and suffix == ".xls":
         raise BatchInputError(f"{path}: old Excel .xls files are not read; save it as .xlsx or CSV")
     accepted = ", ".join(sorted(table))
-    raise BatchInputError(f"{path}: cannot tell the {what} format from the extension "
-                          f"{suffix or '(none)'!r}; use one of {accepted}")
+    raise BatchInputError(
+        f"{path}: cannot tell the {what} format from the extension "
+        f"{suffix or '(none)'!r}; use one of {accepted}"
+    )
 
 
-def _frame(rows: list[list[str]], columns: list[str], start: int,
-           errors: dict[int, str] | None = None) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=columns, index=pd.RangeIndex(start, start + len(rows)),
-                      dtype=object)
+def _frame(
+    rows: list[list[str]], columns: list[str], start: int, errors: dict[int, str] | None = None
+) -> pd.DataFrame:
+    df = pd.DataFrame(
+        rows, columns=columns, index=pd.RangeIndex(start, start + len(rows)), dtype=object
+    )
     df = df.astype("str") if len(df) else df
     if errors:
         err = pd.Series("", index=df.index, dtype="str")
@@ -247,7 +268,7 @@ def _size(source: str | Path | bytes) -> int | None:
 
 
 def _not_utf8(source: str, exc: UnicodeDecodeError, where: str) -> BatchInputError:
-    byte = exc.object[exc.start:exc.start + 1].hex() if exc.object else "?"
+    byte = exc.object[exc.start : exc.start + 1].hex() if exc.object else "?"
     return BatchInputError(
         f"{source}: not UTF-8 text (byte 0x{byte} {where}); save the file as UTF-8 "
         "(in Excel: 'CSV UTF-8 (Comma delimited)')"
@@ -260,14 +281,19 @@ def _not_utf8(source: str, exc: UnicodeDecodeError, where: str) -> BatchInputErr
 class CsvReader:
     """Stream a delimited text file in chunks of ``chunk_size`` rows."""
 
-    def __init__(self, source: str | Path | bytes, *, chunk_size: int,
-                 reserved: tuple[str, ...] = (), name: str | None = None) -> None:
+    def __init__(
+        self,
+        source: str | Path | bytes,
+        *,
+        chunk_size: int,
+        reserved: tuple[str, ...] = (),
+        name: str | None = None,
+    ) -> None:
         self.name = name or ("input" if isinstance(source, bytes) else str(source))
         self.chunk_size = chunk_size
         self._total = _size(source)
         self._raw = _open_binary(source)
-        self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", errors="strict",
-                                      newline="")
+        self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", errors="strict", newline="")
         self._lines_before = 1
         try:
             header_line = self._text.readline()
@@ -279,13 +305,17 @@ class CsvReader:
             raise _not_utf8(self.name, exc, "in the header") from exc
         if not header_line.strip():
             self.close()
-            raise BatchInputError(f"{self.name}: the file is empty; expected a header row "
-                                  "with local, local_country, partner, partner_country")
+            raise BatchInputError(
+                f"{self.name}: the file is empty; expected a header row "
+                "with local, local_country, partner, partner_country"
+            )
         self.delimiter, header = self._sniff(header_line)
         hint = ""
         if len(header) == 1:
-            hint = (" The header has a single column: if the file uses another separator, "
-                    "use comma, semicolon, tab or '|'.")
+            hint = (
+                " The header has a single column: if the file uses another separator, "
+                "use comma, semicolon, tab or '|'."
+            )
         try:
             self.columns = normalise_columns(header, reserved, source=self.name)
             check_columns(self.columns, source=self.name, hint=hint)
@@ -342,8 +372,11 @@ class CsvReader:
                 except StopIteration:
                     break
                 except _RecordOpen as exc:  # the quote never closes
-                    reach = ("to the end of the file" if exc.at_eof
-                             else f"past line {line + MAX_RECORD_LINES - 1}")
+                    reach = (
+                        "to the end of the file"
+                        if exc.at_eof
+                        else f"past line {line + MAX_RECORD_LINES - 1}"
+                    )
                     fields, error = self._reread(lines, line, reach)
                     reader = csv.reader(lines, delimiter=delimiter)
                 except csv.Error as exc:  # e.g. a value over csv.field_size_limit()
@@ -352,14 +385,24 @@ class CsvReader:
                         fields, error = self._reread(lines, line, reach)
                     else:
                         lines.done()
-                        fields, error = [], (f"line {line}: a value longer than "
-                                             f"{csv.field_size_limit():,} characters ({exc})")
+                        fields, error = (
+                            [],
+                            (
+                                f"line {line}: a value longer than "
+                                f"{csv.field_size_limit():,} characters ({exc})"
+                            ),
+                        )
                     reader = csv.reader(lines, delimiter=delimiter)
                 else:
                     spans = len(lines.record)
-                    if spans > 1 and (len(fields) != width or any(
+                    if spans > 1 and (
+                        len(fields) != width
+                        or any(
                             "\n" in fields[i] or "\r" in fields[i]
-                            for i in interpreted if i < len(fields))):
+                            for i in interpreted
+                            if i < len(fields)
+                        )
+                    ):
                         # a quote closed lines later, so the line breaks between rows
                         # were read as part of one value
                         reach = f"over {spans} lines (to line {line + spans - 1})"
@@ -370,13 +413,17 @@ class CsvReader:
                     if not fields or (len(fields) == 1 and not fields[0].strip()):
                         continue  # blank line
                     if len(fields) < width:
-                        missing = ", ".join(self.columns[len(fields):])
-                        error = (f"line {line}: {len(fields)} fields but the header has "
-                                 f"{width}; missing {missing}, so the row was not scored "
-                                 f"(is the row cut short, or a {delimiter!r} missing?)")
+                        missing = ", ".join(self.columns[len(fields) :])
+                        error = (
+                            f"line {line}: {len(fields)} fields but the header has "
+                            f"{width}; missing {missing}, so the row was not scored "
+                            f"(is the row cut short, or a {delimiter!r} missing?)"
+                        )
                     elif len(fields) > width and any(f.strip() for f in fields[width:]):
-                        error = (f"line {line}: {len(fields)} fields but the header has "
-                                 f"{width}; quote any value that contains {delimiter!r}")
+                        error = (
+                            f"line {line}: {len(fields)} fields but the header has "
+                            f"{width}; quote any value that contains {delimiter!r}"
+                        )
                 if len(fields) != width:
                     fields = (fields + [""] * (width - len(fields)))[:width]
                 if error:
@@ -387,8 +434,9 @@ class CsvReader:
                     yield _frame(rows, self.columns, start, errors)
                     start, rows, errors = n, [], {}
         except UnicodeDecodeError as exc:
-            raise _not_utf8(self.name, exc, f"after line {lines.count + self._lines_before}"
-                            ) from exc
+            raise _not_utf8(
+                self.name, exc, f"after line {lines.count + self._lines_before}"
+            ) from exc
         finally:
             self.close()
         if rows:
@@ -405,12 +453,18 @@ class CsvReader:
         except csv.Error:
             fields = []
         after = len(record) - 1
-        reread = ("" if not after else
-                  "; the line after it was read again as a row of its own" if after == 1 else
-                  f"; the {after} lines after it were read again as rows of their own")
-        error = (f"line {line}: unclosed quote: a value opened with a quote (\") on this line "
-                 f"runs {reach} without a closing quote, so this row was not scored{reread}. "
-                 "Close the quote, or write a quote inside a quoted value as two (\"\")")
+        reread = (
+            ""
+            if not after
+            else "; the line after it was read again as a row of its own"
+            if after == 1
+            else f"; the {after} lines after it were read again as rows of their own"
+        )
+        error = (
+            f'line {line}: unclosed quote: a value opened with a quote (") on this line '
+            f"runs {reach} without a closing quote, so this row was not scored{reread}. "
+            'Close the quote, or write a quote inside a quoted value as two ("")'
+        )
         return fields, error
 
 
@@ -472,8 +526,14 @@ class _Lines:
 class JsonLinesReader:
     """Stream JSON Lines: one JSON object per line, keys are columns."""
 
-    def __init__(self, source: str | Path | bytes, *, chunk_size: int,
-                 reserved: tuple[str, ...] = (), name: str | None = None) -> None:
+    def __init__(
+        self,
+        source: str | Path | bytes,
+        *,
+        chunk_size: int,
+        reserved: tuple[str, ...] = (),
+        name: str | None = None,
+    ) -> None:
         self.source = source
         self.name = name or ("input" if isinstance(source, bytes) else str(source))
         self.chunk_size = chunk_size
@@ -489,11 +549,15 @@ class JsonLinesReader:
             elif first_bad is None:
                 first_bad = _err
         if count == 0:
-            raise BatchInputError(f"{self.name}: the file is empty; expected one JSON object "
-                                  "per line with local, local_country, partner, partner_country")
+            raise BatchInputError(
+                f"{self.name}: the file is empty; expected one JSON object "
+                "per line with local, local_country, partner, partner_country"
+            )
         if not keys:
-            raise BatchInputError(f"{self.name}: no line is a JSON object ({first_bad}); "
-                                  "expected JSON Lines, one object per line")
+            raise BatchInputError(
+                f"{self.name}: no line is a JSON object ({first_bad}); "
+                "expected JSON Lines, one object per line"
+            )
         self._keys = list(keys)
         self.columns = normalise_columns(self._keys, reserved, source=self.name)
         self._total = count
@@ -513,8 +577,11 @@ class JsonLinesReader:
                     yield lineno, None, f"line {lineno}: not valid JSON ({exc.msg})"
                     continue
                 if not isinstance(obj, dict):
-                    yield lineno, None, (f"line {lineno}: a JSON {type(obj).__name__}, "
-                                         "expected an object")
+                    yield (
+                        lineno,
+                        None,
+                        (f"line {lineno}: a JSON {type(obj).__name__}, expected an object"),
+                    )
                     continue
                 yield lineno, obj, ""
         except UnicodeDecodeError as exc:
@@ -556,8 +623,14 @@ def _named_source(source: str | Path | bytes, name: str | None) -> tuple[str, An
 class XlsxReader:
     """The first worksheet of an .xlsx workbook, row by row (openpyxl read-only mode)."""
 
-    def __init__(self, source: str | Path | bytes, *, chunk_size: int,
-                 reserved: tuple[str, ...] = (), name: str | None = None) -> None:
+    def __init__(
+        self,
+        source: str | Path | bytes,
+        *,
+        chunk_size: int,
+        reserved: tuple[str, ...] = (),
+        name: str | None = None,
+    ) -> None:
         from openpyxl import load_workbook
 
         self.name, target = _named_source(source, name)
@@ -580,9 +653,11 @@ class XlsxReader:
                 break
         if header is None:
             self._wb.close()
-            raise BatchInputError(f"{self.name}: the first worksheet is empty; expected a "
-                                  "header row with local, local_country, partner, "
-                                  "partner_country")
+            raise BatchInputError(
+                f"{self.name}: the first worksheet is empty; expected a "
+                "header row with local, local_country, partner, "
+                "partner_country"
+            )
         while header and (header[-1] is None or not str(header[-1]).strip()):
             header = header[:-1]
         try:
@@ -611,8 +686,7 @@ class XlsxReader:
                     cells += [""] * (width - len(cells))
                 elif len(cells) > width:
                     if any(c.strip() for c in cells[width:]):
-                        errors[n] = (f"sheet row {self._done}: values beyond the last "
-                                     "header column")
+                        errors[n] = f"sheet row {self._done}: values beyond the last header column"
                     cells = cells[:width]
                 rows.append(cells)
                 n += 1
@@ -628,8 +702,14 @@ class XlsxReader:
 class ParquetReader:
     """A Parquet file, record batch by record batch, every cell as text."""
 
-    def __init__(self, source: str | Path | bytes, *, chunk_size: int,
-                 reserved: tuple[str, ...] = (), name: str | None = None) -> None:
+    def __init__(
+        self,
+        source: str | Path | bytes,
+        *,
+        chunk_size: int,
+        reserved: tuple[str, ...] = (),
+        name: str | None = None,
+    ) -> None:
         import pyarrow.parquet as pq
 
         self.name, target = _named_source(source, name)
@@ -640,8 +720,9 @@ class ParquetReader:
             raise BatchInputError(f"cannot read {self.name}: {exc}") from exc
         except Exception as exc:  # noqa: BLE001 - pyarrow's errors
             raise BatchInputError(f"{self.name}: not a readable Parquet file ({exc})") from exc
-        self.columns = normalise_columns(list(self._file.schema_arrow.names), reserved,
-                                         source=self.name)
+        self.columns = normalise_columns(
+            list(self._file.schema_arrow.names), reserved, source=self.name
+        )
         self._total = self._file.metadata.num_rows
         self._done = 0
         check_columns(self.columns, source=self.name)
@@ -659,9 +740,14 @@ class ParquetReader:
             start += len(rows)
 
 
-def open_input(source: str | Path | bytes, *, chunk_size: int = 50_000,
-               fmt: str | None = None, reserved: tuple[str, ...] = (),
-               name: str | None = None) -> CsvReader | JsonLinesReader | XlsxReader | ParquetReader:
+def open_input(
+    source: str | Path | bytes,
+    *,
+    chunk_size: int = 50_000,
+    fmt: str | None = None,
+    reserved: tuple[str, ...] = (),
+    name: str | None = None,
+) -> CsvReader | JsonLinesReader | XlsxReader | ParquetReader:
     """A chunked reader for ``source`` (a path, or bytes with ``fmt`` given)."""
     if fmt is None:
         if isinstance(source, bytes):
@@ -670,14 +756,18 @@ def open_input(source: str | Path | bytes, *, chunk_size: int = 50_000,
     if not isinstance(source, bytes) and not Path(source).is_file():
         raise BatchInputError(f"cannot read {source}: no such file")
     readers: dict[str, type[CsvReader | JsonLinesReader | XlsxReader | ParquetReader]] = {
-        "csv": CsvReader, "jsonl": JsonLinesReader, "xlsx": XlsxReader,
-               "parquet": ParquetReader}
+        "csv": CsvReader,
+        "jsonl": JsonLinesReader,
+        "xlsx": XlsxReader,
+        "parquet": ParquetReader,
+    }
     if fmt not in readers:
         raise ValueError(f"unknown input format {fmt!r}; one of {', '.join(readers)}")
     return readers[fmt](source, chunk_size=chunk_size, reserved=reserved, name=name)
 
 
 # --------------------------------------------------------------------------- writers
+
 
 def int_columns(columns: list[str]) -> set[str]:
     """Output columns holding whole numbers (nullable)."""
@@ -693,8 +783,9 @@ class _AtomicFile:
             self.target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise BatchInputError(f"cannot write {target}: {exc.strerror or exc}") from exc
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".partial",
-                                   dir=self.target.parent or ".")
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{self.target.name}.", suffix=".partial", dir=self.target.parent or "."
+        )
         os.close(fd)
         self.tmp = Path(tmp)
 
@@ -714,8 +805,9 @@ class CsvWriter:
     _header: bool = field(default=False, init=False)
 
     def write(self, df: pd.DataFrame) -> None:
-        neutralise_frame(df).to_csv(self.stream, header=not self._header, index=False,
-                                    lineterminator="\n")
+        neutralise_frame(df).to_csv(
+            self.stream, header=not self._header, index=False, lineterminator="\n"
+        )
         self._header = True
 
     def close(self) -> None:
@@ -740,8 +832,9 @@ class XlsxWriter:
         from openpyxl.styles import Font
 
         self._sheets += 1
-        self._ws = self._wb.create_sheet("scored" if self._sheets == 1
-                                         else f"scored ({self._sheets})")
+        self._ws = self._wb.create_sheet(
+            "scored" if self._sheets == 1 else f"scored ({self._sheets})"
+        )
         bold = Font(bold=True)
         cells = []
         for name in self._header or []:

@@ -10,8 +10,14 @@ from typing import TextIO
 class Progress:
     """``update(fraction, rows)`` redraws at most ten times a second; ``close()`` clears."""
 
-    def __init__(self, stream: TextIO | None = None, *, label: str = "scoring",
-                 enabled: bool | None = None, width: int = 30) -> None:
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        *,
+        label: str = "scoring",
+        enabled: bool | None = None,
+        width: int = 30,
+    ) -> None:
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.label = label

@@ -222,16 +222,33 @@ DISPUTED_BORDERS_SCHEMA = DataFrameSchema(
         "note": _text(required=False),
     },
     checks=[
-        _rows_where("a border needs country_a and country_b, two different countries", "kind",
-                    lambda df: (df["kind"] != "border") | (
-                        df["country_a"].notna() & df["country_b"].notna()
-                        & (df["country_a"] != df["country_b"]))),
-        _rows_where("a point needs lat and lon", "kind",
-                    lambda df: (df["kind"] != "point") | (df["lat"].notna() & df["lon"].notna())),
-        _rows_where("min_lat <= max_lat", "min_lat",
-                    lambda df: ~(df["min_lat"] > df["max_lat"]).fillna(False)),
-        _rows_where("min_lon <= max_lon", "min_lon",
-                    lambda df: ~(df["min_lon"] > df["max_lon"]).fillna(False)),
+        _rows_where(
+            "a border needs country_a and country_b, two different countries",
+            "kind",
+            lambda df: (
+                (df["kind"] != "border")
+                | (
+                    df["country_a"].notna()
+                    & df["country_b"].notna()
+                    & (df["country_a"] != df["country_b"])
+                )
+            ),
+        ),
+        _rows_where(
+            "a point needs lat and lon",
+            "kind",
+            lambda df: (df["kind"] != "point") | (df["lat"].notna() & df["lon"].notna()),
+        ),
+        _rows_where(
+            "min_lat <= max_lat",
+            "min_lat",
+            lambda df: ~(df["min_lat"] > df["max_lat"]).fillna(False),
+        ),
+        _rows_where(
+            "min_lon <= max_lon",
+            "min_lon",
+            lambda df: ~(df["min_lon"] > df["max_lon"]).fillna(False),
+        ),
     ],
     strict=True,
     unique=["border_id"],
@@ -268,8 +285,10 @@ PORTS_SCHEMA = DataFrameSchema(
     strict=True,
 )
 
-SCHEMAS.update({
-    "disputed_borders.csv": DISPUTED_BORDERS_SCHEMA,
-    "place_aliases.csv": PLACE_ALIASES_SCHEMA,
-    "ports.csv": PORTS_SCHEMA,
-})
+SCHEMAS.update(
+    {
+        "disputed_borders.csv": DISPUTED_BORDERS_SCHEMA,
+        "place_aliases.csv": PLACE_ALIASES_SCHEMA,
+        "ports.csv": PORTS_SCHEMA,
+    }
+)

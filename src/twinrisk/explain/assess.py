@@ -210,7 +210,9 @@ class Prepared:
 
 
 def _prepare(
-    eng: Engine, request: Mapping[str, Sequence[Any]], n: int,
+    eng: Engine,
+    request: Mapping[str, Sequence[Any]],
+    n: int,
     default_as_of: dt.date | None = None,
 ) -> Prepared:
     """Check and resolve every row of a request; a bad row gets an error, the rest go
@@ -246,9 +248,7 @@ def _prepare(
             note(errs)
     resolved = {}
     for side in ("local", "partner"):
-        names = [
-            v if type(v) is str else ("" if _empty(v) else str(v)) for v in column(side)
-        ]
+        names = [v if type(v) is str else ("" if _empty(v) else str(v)) for v in column(side)]
         note([f"{side}: a place name is required" if not v.strip() else "" for v in names])
         resolved[side] = gazetteer.resolve_many(names, countries[side])
     ok: list[int] = []
@@ -295,8 +295,8 @@ def _request_columns(request: Mapping[str, Any]) -> dict[str, list[Any]]:
     """One proposal (``local``, ``partner``, … and a ``terms`` mapping) as request
     columns of length one; refuses terms that are not a mapping of known keys."""
     columns = {
-        k: [request.get(k)] for k in ("local", "partner", "local_country", "partner_country",
-                                      "as_of")
+        k: [request.get(k)]
+        for k in ("local", "partner", "local_country", "partner_country", "as_of")
     }
     terms = request.get("terms") or {}
     if not isinstance(terms, Mapping):
@@ -404,8 +404,10 @@ def _mitigations(eng: Engine, policy: Policy, scored: Scored) -> list[list[Mitig
         if not changes:
             continue
         before = sum(points)
-        saved = {t.key: points[position[t.factor]] - int(good_points[position[t.factor]])
-                 for t in changes}
+        saved = {
+            t.key: points[position[t.factor]] - int(good_points[position[t.factor]])
+            for t in changes
+        }
         items = [
             Mitigation(
                 term=t.key,
@@ -569,9 +571,7 @@ def _assess_requests(
             pair=f["pair"],
         )
         for i, row in enumerate(prep.rows.tolist()):
-            results[good[row]] = _explain(
-                eng, pol, prep, scored, i, mitigations[i], precedents[i]
-            )
+            results[good[row]] = _explain(eng, pol, prep, scored, i, mitigations[i], precedents[i])
     return results
 
 

@@ -16,8 +16,19 @@ from twinrisk.features.history import History
 
 #: what an explanation shows of a precedent
 RECORD_COLUMNS = (
-    "dyad_id", "local_place", "local_country", "partner_place", "partner_country", "kind",
-    "status", "established_year", "ended_year", "ended_by", "reason_code", "reason", "sources",
+    "dyad_id",
+    "local_place",
+    "local_country",
+    "partner_place",
+    "partner_country",
+    "kind",
+    "status",
+    "established_year",
+    "ended_year",
+    "ended_by",
+    "reason_code",
+    "reason",
+    "sources",
 )
 WEIGHTS = {
     "partner_place": 0.30,
@@ -50,7 +61,11 @@ def nearest(
     lcs, pcs = e["local_country"][None, :], e["partner_country"][None, :]
     col = lambda values: np.asarray(values)[:, None]  # noqa: E731 - rows against dyads
     lid, pid, lc, pc, cut = (
-        col(local_id), col(partner_id), col(local_country), col(partner_country), col(cutoff)
+        col(local_id),
+        col(partner_id),
+        col(local_country),
+        col(partner_country),
+        col(cutoff),
     )
     known = (years <= cut) & (e["pair"][None, :] != col(pair))
     score = (

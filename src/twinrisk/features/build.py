@@ -185,8 +185,9 @@ def _years(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _fact(facts: Mapping[str, np.ndarray], name: str, n: int, default: Any, dtype: Any = object
-          ) -> np.ndarray:
+def _fact(
+    facts: Mapping[str, np.ndarray], name: str, n: int, default: Any, dtype: Any = object
+) -> np.ndarray:
     if name not in facts:
         return np.full(n, default, dtype=dtype)
     values = np.asarray(facts[name])
@@ -267,8 +268,9 @@ def feature_columns(
     curated_src = _fact(facts, "curated_sources", n, "")
     flag_project = _fact(facts, "flagship_project", n, "")
     flag_year = (
-        pd.to_numeric(pd.Series(facts["flagship_year"], dtype=object), errors="coerce")
-        .to_numpy(dtype=float)
+        pd.to_numeric(pd.Series(facts["flagship_year"], dtype=object), errors="coerce").to_numpy(
+            dtype=float
+        )
         if "flagship_year" in facts
         else np.full(n, np.nan)
     )
@@ -339,9 +341,7 @@ def feature_columns(
 
     # --- proposal terms ------------------------------------------------------
     for key, term in TERMS.items():
-        values = (
-            np.asarray(dyads[key], dtype=object) if key in dyads else np.full(n, None, object)
-        )
+        values = np.asarray(dyads[key], dtype=object) if key in dyads else np.full(n, None, object)
         known = pd.notna(values) if values.size else np.zeros(0, dtype=bool)
         risk_values = np.full(n, np.nan)
         if known.any() and term.kind == "bool":

@@ -37,8 +37,10 @@ def _resolve(args: argparse.Namespace) -> int:
         print(json.dumps(place.model_dump(), ensure_ascii=False, indent=2))
     else:
         where = ", ".join(x for x in (place.admin1, place.country) if x)
-        print(f"{place.name} ({where}) [{place.kind}] {place.id} "
-              f"lat={place.lat} lon={place.lon} population={place.population}")
+        print(
+            f"{place.name} ({where}) [{place.kind}] {place.id} "
+            f"lat={place.lat} lon={place.lon} population={place.population}"
+        )
     return 0
 
 

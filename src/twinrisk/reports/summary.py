@@ -54,7 +54,10 @@ class BatchSummary:
         self._top: pd.DataFrame | None = None
         #: per-key running aggregates: rows, scored, total, max and a count per band
         self.breakdowns: dict[str, pd.DataFrame | None] = {
-            "local_cc": None, "partner": None, "partner_cc": None}
+            "local_cc": None,
+            "partner": None,
+            "partner_cc": None,
+        }
         self.failed_rows: list[dict[str, Any]] = []
         self.errors: Counter[str] = Counter()
         self.model_versions: Counter[str] = Counter()
@@ -79,21 +82,30 @@ class BatchSummary:
         partner = _text(scored, "partner_resolved")
         partner = partner.where(partner != "", _as_given(scored, "partner"))
         local_cc = local.str.extract(_CC, expand=False).fillna(
-            _text(scored, "local_country").str.strip().str.upper())
+            _text(scored, "local_country").str.strip().str.upper()
+        )
         partner_cc = partner.str.extract(_CC, expand=False).fillna(
-            _text(scored, "partner_country").str.strip().str.upper())
-        frame = pd.DataFrame({
-            "row": scored.index.to_numpy(),
-            "local": local.to_numpy(), "partner": partner.to_numpy(),
-            "local_cc": local_cc.replace("", "?").to_numpy(),
-            "partner_cc": partner_cc.replace("", "?").to_numpy(),
-            "score": (pd.to_numeric(scored["score"], errors="coerce")
-                      if "score" in scored.columns else pd.Series(pd.NA, index=scored.index)
-                      ).astype("Int64").to_numpy(),
-            "band": _text(scored, "band").to_numpy(),
-            "top_reasons": _text(scored, "top_reasons").to_numpy(),
-            "error": error.to_numpy(),
-        })
+            _text(scored, "partner_country").str.strip().str.upper()
+        )
+        frame = pd.DataFrame(
+            {
+                "row": scored.index.to_numpy(),
+                "local": local.to_numpy(),
+                "partner": partner.to_numpy(),
+                "local_cc": local_cc.replace("", "?").to_numpy(),
+                "partner_cc": partner_cc.replace("", "?").to_numpy(),
+                "score": (
+                    pd.to_numeric(scored["score"], errors="coerce")
+                    if "score" in scored.columns
+                    else pd.Series(pd.NA, index=scored.index)
+                )
+                .astype("Int64")
+                .to_numpy(),
+                "band": _text(scored, "band").to_numpy(),
+                "top_reasons": _text(scored, "top_reasons").to_numpy(),
+                "error": error.to_numpy(),
+            }
+        )
         ok = frame[~bad.to_numpy()]
         ok = ok[ok["score"].notna()]
         counts = np.bincount(ok["score"].astype(int).clip(0, 100).to_numpy(), minlength=101)
@@ -102,8 +114,7 @@ class BatchSummary:
         for col in ("model_version", "data_version"):
             counter = self.model_versions if col == "model_version" else self.data_versions
             values = _text(scored.loc[~bad], col)
-            counter.update({str(k): int(v)
-                            for k, v in values[values != ""].value_counts().items()})
+            counter.update({str(k): int(v) for k, v in values[values != ""].value_counts().items()})
 
         top = ok.nlargest(TOP_N, "score", keep="first")
         merged = top if self._top is None else pd.concat([self._top, top])
@@ -113,21 +124,32 @@ class BatchSummary:
             self.breakdowns[key] = self._aggregate(frame, key, previous)
 
         for rec in frame.loc[bad.to_numpy(), ["row", "local", "partner", "error"]].itertuples(
-                index=False):
+            index=False
+        ):
             self.errors[_error_kind(str(rec.error))] += 1
             if len(self.failed_rows) < MAX_FAILED_SHOWN:
-                self.failed_rows.append({"row": _row_label(rec.row), "local": rec.local,
-                                         "partner": rec.partner, "error": rec.error})
+                self.failed_rows.append(
+                    {
+                        "row": _row_label(rec.row),
+                        "local": rec.local,
+                        "partner": rec.partner,
+                        "error": rec.error,
+                    }
+                )
 
     @staticmethod
-    def _aggregate(frame: pd.DataFrame, key: str, previous: pd.DataFrame | None
-                   ) -> pd.DataFrame:
+    def _aggregate(frame: pd.DataFrame, key: str, previous: pd.DataFrame | None) -> pd.DataFrame:
         scored_mask = (frame["error"] == "").to_numpy()
         score = frame["score"].astype("Float64").where(scored_mask)
-        g = pd.DataFrame({"key": frame[key].to_numpy(), "rows": 1,
-                          "scored": scored_mask.astype(int),
-                          "total": score.fillna(0).to_numpy(dtype=float),
-                          "max": score.to_numpy(dtype=float, na_value=np.nan)})
+        g = pd.DataFrame(
+            {
+                "key": frame[key].to_numpy(),
+                "rows": 1,
+                "scored": scored_mask.astype(int),
+                "total": score.fillna(0).to_numpy(dtype=float),
+                "max": score.to_numpy(dtype=float, na_value=np.nan),
+            }
+        )
         for band in BANDS:
             g[band] = (scored_mask & (frame["band"] == band).to_numpy()).astype(int)
         how = dict.fromkeys(("rows", "scored", "total", *BANDS), "sum") | {"max": "max"}
@@ -157,7 +179,7 @@ class BatchSummary:
         bins: list[dict[str, Any]] = []
         for lo in range(0, 100, bin_width):
             hi = lo + bin_width - 1 if lo + bin_width < 100 else 100
-            count = sum(self.histogram[lo:hi + 1])
+            count = sum(self.histogram[lo : hi + 1])
             band = "low" if lo < 25 else "moderate" if lo < 50 else "high" if lo < 75 else "severe"
             bins.append({"lo": lo, "hi": hi, "count": count, "colour": BAND_COLOURS[band]})
         width, height, left, bottom, top = 680, 200, 44, 28, 10
@@ -166,40 +188,77 @@ class BatchSummary:
         step = plot_w / len(bins)
         for i, b in enumerate(bins):
             h = plot_h * b["count"] / peak
-            b.update(x=round(left + i * step + 1, 1), w=round(step - 2, 1),
-                     y=round(top + plot_h - h, 1), h=round(h, 1))
-        ticks = [{"value": v, "y": round(top + plot_h - plot_h * v / peak, 1)}
-                 for v in _nice_ticks(peak)]
-        xticks = [{"label": str(v), "x": round(left + (v / 100) * plot_w, 1)}
-                  for v in (0, 25, 50, 75, 100)]
-        return {"width": width, "height": height, "left": left, "base": top + plot_h,
-                "right": left + plot_w, "bins": bins, "ticks": ticks, "xticks": xticks}
+            b.update(
+                x=round(left + i * step + 1, 1),
+                w=round(step - 2, 1),
+                y=round(top + plot_h - h, 1),
+                h=round(h, 1),
+            )
+        ticks = [
+            {"value": v, "y": round(top + plot_h - plot_h * v / peak, 1)} for v in _nice_ticks(peak)
+        ]
+        xticks = [
+            {"label": str(v), "x": round(left + (v / 100) * plot_w, 1)}
+            for v in (0, 25, 50, 75, 100)
+        ]
+        return {
+            "width": width,
+            "height": height,
+            "left": left,
+            "base": top + plot_h,
+            "right": left + plot_w,
+            "bins": bins,
+            "ticks": ticks,
+            "xticks": xticks,
+        }
 
     def _breakdown(self, key: str) -> tuple[list[dict[str, Any]], int]:
         stats = self.breakdowns[key]
         if stats is None or not len(stats):
             return [], 0
         stats = stats.assign(mean=stats["total"] / stats["scored"].where(stats["scored"] > 0))
-        stats = stats.reset_index().sort_values(["rows", "mean", "key"],
-                                                ascending=[False, False, True])
+        stats = stats.reset_index().sort_values(
+            ["rows", "mean", "key"], ascending=[False, False, True]
+        )
         rows = []
         for rec in stats.head(MAX_BREAKDOWN_ROWS).to_dict("records"):
             scored = int(rec["scored"])
-            rows.append({"key": str(rec["key"]), "rows": int(rec["rows"]), "scored": scored,
-                         "failed": int(rec["rows"]) - scored,
-                         "mean": round(float(rec["mean"]), 1) if scored else None,
-                         "max": int(rec["max"]) if scored else None,
-                         "bands": [int(rec[b]) for b in BANDS]})
+            rows.append(
+                {
+                    "key": str(rec["key"]),
+                    "rows": int(rec["rows"]),
+                    "scored": scored,
+                    "failed": int(rec["rows"]) - scored,
+                    "mean": round(float(rec["mean"]), 1) if scored else None,
+                    "max": int(rec["max"]) if scored else None,
+                    "bands": [int(rec[b]) for b in BANDS],
+                }
+            )
         return rows, max(0, len(stats) - MAX_BREAKDOWN_ROWS)
 
-    def context(self, *, title: str | None = None, source: str | None = None,
-                as_of: str | None = None, generated: dt.date | None = None) -> dict[str, Any]:
-        top = [] if self._top is None else [
-            {"row": _row_label(r.row), "local": r.local, "partner": r.partner,
-             "score": int(float(str(r.score))), "band": str(r.band),
-             "reasons": [x.strip() for x in str(r.top_reasons).split(" | ") if x.strip()]}
-            for r in self._top.itertuples(index=False)
-        ]
+    def context(
+        self,
+        *,
+        title: str | None = None,
+        source: str | None = None,
+        as_of: str | None = None,
+        generated: dt.date | None = None,
+    ) -> dict[str, Any]:
+        top = (
+            []
+            if self._top is None
+            else [
+                {
+                    "row": _row_label(r.row),
+                    "local": r.local,
+                    "partner": r.partner,
+                    "score": int(float(str(r.score))),
+                    "band": str(r.band),
+                    "reasons": [x.strip() for x in str(r.top_reasons).split(" | ") if x.strip()],
+                }
+                for r in self._top.itertuples(index=False)
+            ]
+        )
         by_local, more_local = self._breakdown("local_cc")
         by_partner, more_partner = self._breakdown("partner")
         by_pcc, more_pcc = self._breakdown("partner_cc")
@@ -208,17 +267,29 @@ class BatchSummary:
             "source": source,
             "as_of": as_of,
             "generated": (generated or dt.date.today()).isoformat(),
-            "rows": self.rows, "scored": self.scored, "failed": self.failed,
-            "mean": self._mean(), "median": self._median(),
-            "bands": [{"band": b, "count": self.bands.get(b, 0),
-                       "share": (self.bands.get(b, 0) / self.scored) if self.scored else 0.0}
-                      for b in BANDS],
+            "rows": self.rows,
+            "scored": self.scored,
+            "failed": self.failed,
+            "mean": self._mean(),
+            "median": self._median(),
+            "bands": [
+                {
+                    "band": b,
+                    "count": self.bands.get(b, 0),
+                    "share": (self.bands.get(b, 0) / self.scored) if self.scored else 0.0,
+                }
+                for b in BANDS
+            ],
             "band_names": BANDS,
             "histogram": self._histogram_svg(),
-            "top": top, "top_n": TOP_N,
-            "by_local_country": by_local, "more_local_country": more_local,
-            "by_partner": by_partner, "more_partner": more_partner,
-            "by_partner_country": by_pcc, "more_partner_country": more_pcc,
+            "top": top,
+            "top_n": TOP_N,
+            "by_local_country": by_local,
+            "more_local_country": more_local,
+            "by_partner": by_partner,
+            "more_partner": more_partner,
+            "by_partner_country": by_pcc,
+            "more_partner_country": more_pcc,
             "failed_rows": self.failed_rows,
             "failed_hidden": max(0, self.failed - len(self.failed_rows)),
             "error_kinds": self.errors.most_common(10),
@@ -256,9 +327,15 @@ def _nice_ticks(peak: int) -> list[int]:
     return list(range(0, peak + 1, step))
 
 
-def render_batch_summary(scored_df: pd.DataFrame, failed_df: pd.DataFrame | None = None, *,
-                         title: str | None = None, source: str | None = None,
-                         as_of: str | None = None, generated: dt.date | None = None) -> str:
+def render_batch_summary(
+    scored_df: pd.DataFrame,
+    failed_df: pd.DataFrame | None = None,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    as_of: str | None = None,
+    generated: dt.date | None = None,
+) -> str:
     """The summary report (self-contained HTML) for scored output held in memory.
 
     ``scored_df`` is batch output (``score_frame``); rows with a non-empty ``error``

@@ -34,8 +34,10 @@ its public source.
 """
 
 TAGS = [
-    {"name": "assessments", "description": "Score a proposal; stored assessments, reports "
-                                           "and decisions"},
+    {
+        "name": "assessments",
+        "description": "Score a proposal; stored assessments, reports and decisions",
+    },
     {"name": "batch", "description": "Many proposals at once (JSON or CSV)"},
     {"name": "places", "description": "Place resolution and autocomplete"},
     {"name": "dyads", "description": "Known partnerships"},
@@ -48,8 +50,10 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
-PAGE_CSP = (b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+PAGE_CSP = (
+    b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 DOCS_CSP = b"frame-ancestors 'none'"
 
 
@@ -113,23 +117,34 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     (migrated on creation)."""
     settings = settings or Settings.from_env()
     if settings.open_access:
-        log.warning("no API keys configured: the API and web page are open to anyone who can "
-                    "reach %s; set TWINRISK_API_KEYS before exposing the server", settings.host)
+        log.warning(
+            "no API keys configured: the API and web page are open to anyone who can "
+            "reach %s; set TWINRISK_API_KEYS before exposing the server",
+            settings.host,
+        )
     elif settings.locked:
-        log.error("no API keys configured and bound to %s: every call will be refused (401); "
-                  "set TWINRISK_API_KEYS or TWINRISK_API_KEY_FILE", settings.host)
+        log.error(
+            "no API keys configured and bound to %s: every call will be refused (401); "
+            "set TWINRISK_API_KEYS or TWINRISK_API_KEY_FILE",
+            settings.host,
+        )
     store = store or Store.open(settings.database_url)
     from twinrisk.service import library
 
     worker = Worker(settings.workers)
-    st = ServiceState(settings=settings, store=store, worker=worker,
-                      scorer=Coalescer(worker, library.assess_together))
+    st = ServiceState(
+        settings=settings,
+        store=store,
+        worker=worker,
+        scorer=Coalescer(worker, library.assess_together),
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.warm_up:
-            threading.Thread(target=_warm_up, args=(st,), name="twinrisk-warm-up",
-                             daemon=True).start()
+            threading.Thread(
+                target=_warm_up, args=(st,), name="twinrisk-warm-up", daemon=True
+            ).start()
         else:
             st.checks["warm_up"] = "skipped"
             st.mark_ready()
@@ -176,9 +191,15 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         return app.openapi_schema
     from fastapi.openapi.utils import get_openapi
 
-    schema = get_openapi(title=app.title, version=app.version, summary=app.summary,
-                         description=app.description, routes=app.routes, tags=app.openapi_tags,
-                         license_info=app.license_info)
+    schema = get_openapi(
+        title=app.title,
+        version=app.version,
+        summary=app.summary,
+        description=app.description,
+        routes=app.routes,
+        tags=app.openapi_tags,
+        license_info=app.license_info,
+    )
     for path in schema.get("paths", {}).values():
         for op in path.values():
             for code, resp in op.get("responses", {}).items():

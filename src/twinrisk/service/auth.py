@@ -74,8 +74,9 @@ class KeyRing:
 
     @classmethod
     def from_env(cls) -> KeyRing:
-        return cls.parse(os.environ.get("TWINRISK_API_KEYS"),
-                         os.environ.get("TWINRISK_API_KEY_FILE") or None)
+        return cls.parse(
+            os.environ.get("TWINRISK_API_KEYS"), os.environ.get("TWINRISK_API_KEY_FILE") or None
+        )
 
     def verify(self, presented: str | None) -> str | None:
         """The key id if ``presented`` is a configured key, else None (constant time

@@ -7,20 +7,27 @@ import argparse
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "serve", help="run the HTTP API and the officers' web page",
+        "serve",
+        help="run the HTTP API and the officers' web page",
         description="Run the HTTP service: the /v1 API, the web page at / and the "
-                    "assessment store (TWINRISK_DATABASE_URL, default SQLite in the data "
-                    "directory). Without API keys (TWINRISK_API_KEYS / TWINRISK_API_KEY_FILE) "
-                    "it only serves on a loopback address.",
+        "assessment store (TWINRISK_DATABASE_URL, default SQLite in the data "
+        "directory). Without API keys (TWINRISK_API_KEYS / TWINRISK_API_KEY_FILE) "
+        "it only serves on a loopback address.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-    p.add_argument("--processes", type=int, default=None, metavar="N",
-                   help="server processes sharing the port (default: TWINRISK_PROCESSES, "
-                        "else one per usable CPU, at most 8); 1 runs a single uvicorn "
-                        "process")
-    p.add_argument("--log-level", default="info",
-                   choices=("critical", "error", "warning", "info", "debug"))
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="server processes sharing the port (default: TWINRISK_PROCESSES, "
+        "else one per usable CPU, at most 8); 1 runs a single uvicorn "
+        "process",
+    )
+    p.add_argument(
+        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
+    )
     p.set_defaults(handler=_serve)
 
 
@@ -34,32 +41,42 @@ def _serve(args: argparse.Namespace) -> int:
     from twinrisk.service.auth import KeyConfigError
     from twinrisk.service.settings import Settings
 
-    logging.basicConfig(level=args.log_level.upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         settings = Settings.from_env(host=args.host)
-        processes = args.processes if args.processes is not None else \
-            Settings.processes_from_env()
+        processes = args.processes if args.processes is not None else Settings.processes_from_env()
         if processes < 1:
             raise ValueError(f"--processes must be at least 1, not {processes}")
     except (KeyConfigError, ValueError) as exc:
         print(f"twinrisk serve: {exc}", file=sys.stderr)
         return 2
     if settings.locked:
-        print(f"twinrisk serve: refusing to listen on {args.host} without API keys; set "
-              "TWINRISK_API_KEYS (or TWINRISK_API_KEY_FILE), or use --host 127.0.0.1",
-              file=sys.stderr)
+        print(
+            f"twinrisk serve: refusing to listen on {args.host} without API keys; set "
+            "TWINRISK_API_KEYS (or TWINRISK_API_KEY_FILE), or use --host 127.0.0.1",
+            file=sys.stderr,
+        )
         return 2
     from twinrisk.service import prefork
 
     if processes > 1 and not prefork.supported():
         logging.getLogger("twinrisk.service").warning(
             "several processes need fork and sigtimedwait, which this platform lacks; "
-            "serving with one process")
+            "serving with one process"
+        )
         processes = 1
     app = create_app(settings)
     if processes > 1:
         return prefork.serve(app, args.host, args.port, processes, log_level=args.log_level)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                proxy_headers=False, server_header=False, timeout_graceful_shutdown=10)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        proxy_headers=False,
+        server_header=False,
+        timeout_graceful_shutdown=10,
+    )
     return 0

@@ -43,8 +43,9 @@ def state(request: Request) -> ServiceState:
 
 
 # declared for the OpenAPI security schemes; the check itself is ``api_key`` below
-_header_scheme = APIKeyHeader(name="X-API-Key", auto_error=False,
-                              description="An API key configured on the server")
+_header_scheme = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="An API key configured on the server"
+)
 _bearer_scheme = HTTPBearer(auto_error=False, description="The API key as a bearer token")
 
 
@@ -57,18 +58,28 @@ def check_key(request: Request) -> str | None:
         return None
     if settings.locked:
         raise ProblemError(
-            401, "this server has no API keys configured and is reachable from other "
-                 "machines, so it refuses every call; set TWINRISK_API_KEYS or "
-                 "TWINRISK_API_KEY_FILE, or bind it to 127.0.0.1",
-            slug="unauthorized", headers={"WWW-Authenticate": 'Bearer realm="twinrisk"'})
+            401,
+            "this server has no API keys configured and is reachable from other "
+            "machines, so it refuses every call; set TWINRISK_API_KEYS or "
+            "TWINRISK_API_KEY_FILE, or bind it to 127.0.0.1",
+            slug="unauthorized",
+            headers={"WWW-Authenticate": 'Bearer realm="twinrisk"'},
+        )
     presented = presented_key(request.headers, dict(request.cookies))
     key_id = settings.keys.verify(presented)
     if key_id is None:
-        detail = ("an API key is required: send it as `X-API-Key: <key>` or "
-                  "`Authorization: Bearer <key>`" if not presented else
-                  "the API key is not valid; check it with whoever runs this server")
-        raise ProblemError(401, detail, slug="unauthorized", title="Unauthorized",
-                           headers={"WWW-Authenticate": 'Bearer realm="twinrisk"'})
+        detail = (
+            "an API key is required: send it as `X-API-Key: <key>` or `Authorization: Bearer <key>`"
+            if not presented
+            else "the API key is not valid; check it with whoever runs this server"
+        )
+        raise ProblemError(
+            401,
+            detail,
+            slug="unauthorized",
+            title="Unauthorized",
+            headers={"WWW-Authenticate": 'Bearer realm="twinrisk"'},
+        )
     request.state.api_key_id = key_id
     return key_id
 

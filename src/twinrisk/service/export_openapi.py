@@ -29,8 +29,9 @@ def openapi_document() -> dict[str, Any]:
     from twinrisk.service.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(Settings(warm_up=False,
-                                  database_url=f"sqlite:///{Path(tmp) / 'openapi.sqlite3'}"))
+        app = create_app(
+            Settings(warm_up=False, database_url=f"sqlite:///{Path(tmp) / 'openapi.sqlite3'}")
+        )
         doc = app.openapi()
         app.state.twinrisk.store.close()
     return doc
@@ -43,41 +44,77 @@ def dumps(doc: Any) -> str:
 def example_requests() -> dict[str, tuple[str, str, Any]]:
     """name -> (method, path, body) for the published examples."""
     return {
-        "assess": ("POST", "/v1/assessments", {
-            "local": {"name": "Luleå", "country": "SE"},
-            "partner": {"name": "Xi'an", "country": "CN"},
-            "as_of": EXAMPLE_AS_OF,
-            "terms": {"counterparty_united_front": True,
-                      "sensitive_domains": ["schools", "technology"],
-                      "exit_clause": False, "text_published": False},
-            "policy": "default",
-        }),
-        "assess-dry-run": ("POST", "/v1/assessments", {
-            "local": {"name": "Kiel", "country": "DE"},
-            "partner": {"name": "Qingdao", "country": "CN"},
-            "as_of": EXAMPLE_AS_OF, "dry_run": True,
-        }),
-        "assess-ambiguous-place": ("POST", "/v1/assessments", {
-            "local": {"name": "Springfield"}, "partner": {"name": "Xi'an", "country": "CN"},
-        }),
-        "assess-invalid": ("POST", "/v1/assessments", {
-            "local": {"name": ""}, "partner": {"name": "Xi'an", "country": "China"},
-        }),
-        "batch": ("POST", "/v1/assessments/batch", {
-            "queries": {
-                "lulea-xian": {"local": {"name": "Luleå", "country": "SE"},
-                               "partner": {"name": "Xi'an", "country": "CN"},
-                               "as_of": EXAMPLE_AS_OF},
-                "nowhere": {"local": {"name": "Nowhereville Xq"},
-                            "partner": {"name": "Xi'an", "country": "CN"}},
+        "assess": (
+            "POST",
+            "/v1/assessments",
+            {
+                "local": {"name": "Luleå", "country": "SE"},
+                "partner": {"name": "Xi'an", "country": "CN"},
+                "as_of": EXAMPLE_AS_OF,
+                "terms": {
+                    "counterparty_united_front": True,
+                    "sensitive_domains": ["schools", "technology"],
+                    "exit_clause": False,
+                    "text_published": False,
+                },
+                "policy": "default",
             },
-            "dry_run": True,
-        }),
-        "decision": ("POST", "/v1/assessments/{id}/decision", {
-            "decision": "approve_with_conditions",
-            "notes": "Sign with the city government directly; five-year term; publish the text.",
-            "decided_by": "International office",
-        }),
+        ),
+        "assess-dry-run": (
+            "POST",
+            "/v1/assessments",
+            {
+                "local": {"name": "Kiel", "country": "DE"},
+                "partner": {"name": "Qingdao", "country": "CN"},
+                "as_of": EXAMPLE_AS_OF,
+                "dry_run": True,
+            },
+        ),
+        "assess-ambiguous-place": (
+            "POST",
+            "/v1/assessments",
+            {
+                "local": {"name": "Springfield"},
+                "partner": {"name": "Xi'an", "country": "CN"},
+            },
+        ),
+        "assess-invalid": (
+            "POST",
+            "/v1/assessments",
+            {
+                "local": {"name": ""},
+                "partner": {"name": "Xi'an", "country": "China"},
+            },
+        ),
+        "batch": (
+            "POST",
+            "/v1/assessments/batch",
+            {
+                "queries": {
+                    "lulea-xian": {
+                        "local": {"name": "Luleå", "country": "SE"},
+                        "partner": {"name": "Xi'an", "country": "CN"},
+                        "as_of": EXAMPLE_AS_OF,
+                    },
+                    "nowhere": {
+                        "local": {"name": "Nowhereville Xq"},
+                        "partner": {"name": "Xi'an", "country": "CN"},
+                    },
+                },
+                "dry_run": True,
+            },
+        ),
+        "decision": (
+            "POST",
+            "/v1/assessments/{id}/decision",
+            {
+                "decision": "approve_with_conditions",
+                "notes": (
+                    "Sign with the city government directly; five-year term; publish the text."
+                ),
+                "decided_by": "International office",
+            },
+        ),
         "places": ("GET", "/v1/places?q=Xian&limit=3", None),
         "dyads": ("GET", "/v1/dyads?country=SE&status=terminated&limit=2", None),
         "list": ("GET", "/v1/assessments?local_country=SE&limit=5", None),
@@ -94,8 +131,9 @@ def write_examples(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(Settings(warm_up=False,
-                                  database_url=f"sqlite:///{Path(tmp) / 'examples.sqlite3'}"))
+        app = create_app(
+            Settings(warm_up=False, database_url=f"sqlite:///{Path(tmp) / 'examples.sqlite3'}")
+        )
         with TestClient(app) as client:
             stored_id = None
             for name, (method, path, body) in example_requests().items():
@@ -104,11 +142,18 @@ def write_examples(folder: Path) -> list[Path]:
                 response = client.request(method, path, json=body)
                 if name == "assess" and response.status_code == 201:
                     stored_id = response.json()["id"]
-                doc = {"request": {"method": method, "path": path,
-                                   **({"body": body} if body is not None else {})},
-                       "response": {"status": response.status_code,
-                                    "content_type": response.headers.get("content-type"),
-                                    "body": response.json()}}
+                doc = {
+                    "request": {
+                        "method": method,
+                        "path": path,
+                        **({"body": body} if body is not None else {}),
+                    },
+                    "response": {
+                        "status": response.status_code,
+                        "content_type": response.headers.get("content-type"),
+                        "body": response.json(),
+                    },
+                }
                 path_out = folder / f"{name}.json"
                 path_out.write_text(dumps(doc), encoding="utf-8")
                 written.append(path_out)
@@ -118,8 +163,11 @@ def write_examples(folder: Path) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="only compare api/openapi.json with the app; exit 1 if they differ")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="only compare api/openapi.json with the app; exit 1 if they differ",
+    )
     parser.add_argument("--api-dir", type=Path, default=API_DIR)
     parser.add_argument("--no-examples", action="store_true", help="skip api/examples/")
     args = parser.parse_args(argv)
@@ -128,8 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = target.read_text(encoding="utf-8") if target.exists() else ""
         if current != text:
-            print(f"{target} differs from the app; run python -m "
-                  "twinrisk.service.export_openapi", file=sys.stderr)
+            print(
+                f"{target} differs from the app; run python -m twinrisk.service.export_openapi",
+                file=sys.stderr,
+            )
             return 1
         print(f"{target} matches the app")
         return 0

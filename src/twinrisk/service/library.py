@@ -19,12 +19,14 @@ POLICY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 # -- policies ------------------------------------------------------------------------------
 
+
 def known_policies() -> list[str]:
     """Policy names the server offers: ``models/policy-<name>.json``."""
     from twinrisk.config import models_dir
 
-    return sorted(p.name[len("policy-"):-len(".json")]
-                  for p in Path(models_dir()).glob("policy-*.json"))
+    return sorted(
+        p.name[len("policy-") : -len(".json")] for p in Path(models_dir()).glob("policy-*.json")
+    )
 
 
 def policy_argument(policy: str | Mapping[str, Any] | None, field: str = "policy") -> Any:
@@ -37,13 +39,18 @@ def policy_argument(policy: str | Mapping[str, Any] | None, field: str = "policy
     names = known_policies()
     if not POLICY_NAME.match(policy) or policy not in names:
         raise ProblemError(
-            422, f"{field}: unknown policy {policy[:80]!r}; known policies: {', '.join(names)} "
-                 "(or send a policy document as a JSON object)",
-            slug="unknown-policy", title="Unknown policy", field=field)
+            422,
+            f"{field}: unknown policy {policy[:80]!r}; known policies: {', '.join(names)} "
+            "(or send a policy document as a JSON object)",
+            slug="unknown-policy",
+            title="Unknown policy",
+            field=field,
+        )
     return policy
 
 
 # -- errors --------------------------------------------------------------------------------
+
 
 def _error_types() -> dict[str, type[BaseException]]:
     out: dict[str, type[BaseException]] = {}
@@ -86,10 +93,15 @@ def to_problem(exc: BaseException) -> ProblemError | None:
 
         logging.getLogger("twinrisk.service").error("cannot score: %s", message)
         what = "curated data" if _is(exc, "data", types) else "model artifact"
-        return ProblemError(503, f"the server's {what} failed its checks, so nothing can be "
-                                 "scored until it is fixed; the operators have the details "
-                                 "in the log", slug="data-unavailable",
-                            title="Scoring unavailable", headers={"Retry-After": "60"})
+        return ProblemError(
+            503,
+            f"the server's {what} failed its checks, so nothing can be "
+            "scored until it is fixed; the operators have the details "
+            "in the log",
+            slug="data-unavailable",
+            title="Scoring unavailable",
+            headers={"Retry-After": "60"},
+        )
     if _is(exc, "place", types):
         # the library names the failing side on the error (``field``: local or partner)
         field = getattr(exc, "field", None) or _field_of(message) or "place"
@@ -97,27 +109,45 @@ def to_problem(exc: BaseException) -> ProblemError | None:
             message = f"{field}: {message}"
         if _is(exc, "ambiguous", types):
             cands = [_place_json(p) for p in getattr(exc, "candidates", [])]
-            return ProblemError(422, message, slug="ambiguous-place", title="Ambiguous place",
-                                field=field, candidates=cands)
-        return ProblemError(422, message, slug="place-not-found", title="Place not found",
-                            field=field, suggestions=list(getattr(exc, "suggestions", []) or []))
+            return ProblemError(
+                422,
+                message,
+                slug="ambiguous-place",
+                title="Ambiguous place",
+                field=field,
+                candidates=cands,
+            )
+        return ProblemError(
+            422,
+            message,
+            slug="place-not-found",
+            title="Place not found",
+            field=field,
+            suggestions=list(getattr(exc, "suggestions", []) or []),
+        )
     if _is(exc, "term", types):
-        return ProblemError(422, message, slug="invalid-term", title="Invalid term",
-                            field="terms")
+        return ProblemError(422, message, slug="invalid-term", title="Invalid term", field="terms")
     if _is(exc, "policy", types):
-        return ProblemError(422, message, slug="invalid-policy", title="Invalid policy",
-                            field="policy")
+        return ProblemError(
+            422, message, slug="invalid-policy", title="Invalid policy", field="policy"
+        )
     if _is(exc, "as_of", types):
-        return ProblemError(422, message, slug="invalid-as-of", title="Invalid as_of date",
-                            field="as_of")
+        return ProblemError(
+            422, message, slug="invalid-as-of", title="Invalid as_of date", field="as_of"
+        )
     if _is(exc, "country", types):
         field = "local.country" if message.startswith("local") else "partner.country"
-        return ProblemError(422, message, slug="unknown-country", title="Unknown country",
-                            field=field)
+        return ProblemError(
+            422, message, slug="unknown-country", title="Unknown country", field=field
+        )
     if isinstance(exc, ValueError):
-        return ProblemError(422, message or "the proposal cannot be scored",
-                            slug="invalid-proposal", title="Proposal cannot be scored",
-                            field=_field_of(message))
+        return ProblemError(
+            422,
+            message or "the proposal cannot be scored",
+            slug="invalid-proposal",
+            title="Proposal cannot be scored",
+            field=_field_of(message),
+        )
     return None
 
 
@@ -129,6 +159,7 @@ def _field_of(message: str) -> str | None:
 
 
 # -- scoring -------------------------------------------------------------------------------
+
 
 def _request_mapping(req: Mapping[str, Any]) -> dict[str, Any]:
     return {
@@ -223,6 +254,7 @@ def assessment_json(assessment: Any) -> dict[str, Any]:
 
 # -- places --------------------------------------------------------------------------------
 
+
 def search_places(q: str, country: str | None, limit: int) -> dict[str, Any]:
     """Resolution and autocomplete for ``q``: the place it resolves to (if one), and
     candidates for a picker, best first."""
@@ -256,11 +288,18 @@ def search_places(q: str, country: str | None, limit: int) -> dict[str, Any]:
     if resolved is not None and all(c.id != resolved.id for c in candidates):
         candidates.insert(0, resolved)
     unique = list({c.id: c for c in candidates}.values())
-    return {"query": q, "country": country, "resolved": resolved,
-            "candidates": unique[:limit], "suggestions": suggestions, "message": message}
+    return {
+        "query": q,
+        "country": country,
+        "resolved": resolved,
+        "candidates": unique[:limit],
+        "suggestions": suggestions,
+        "message": message,
+    }
 
 
 # -- data, model, reports, batch -----------------------------------------------------------
+
 
 def tables() -> Any:
     from twinrisk.data.loaders import load_tables
@@ -268,8 +307,14 @@ def tables() -> Any:
     return load_tables()
 
 
-def dyads(country: str | None, status: str | None, kind: str | None, q: str | None,
-          limit: int, offset: int) -> tuple[list[dict[str, Any]], int, str]:
+def dyads(
+    country: str | None,
+    status: str | None,
+    kind: str | None,
+    q: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[dict[str, Any]], int, str]:
     import pandas as pd
 
     t = tables()
@@ -283,14 +328,18 @@ def dyads(country: str | None, status: str | None, kind: str | None, q: str | No
         df = df[df["kind"] == kind]
     if q:
         needle = q.lower()
-        df = df[df["local_place"].str.lower().str.contains(needle, regex=False)
-                | df["partner_place"].str.lower().str.contains(needle, regex=False)]
+        df = df[
+            df["local_place"].str.lower().str.contains(needle, regex=False)
+            | df["partner_place"].str.lower().str.contains(needle, regex=False)
+        ]
     total = len(df)
-    page = df.iloc[offset: offset + limit]
+    page = df.iloc[offset : offset + limit]
     items = []
     for rec in page.to_dict(orient="records"):
-        clean = {k: (None if (v is None or (not isinstance(v, str) and pd.isna(v))) else v)
-                 for k, v in rec.items()}
+        clean = {
+            k: (None if (v is None or (not isinstance(v, str) and pd.isna(v))) else v)
+            for k, v in rec.items()
+        }
         for key in ("established_year", "ended_year", "contested_year"):
             year = clean.get(key)
             if year is not None:
@@ -333,33 +382,38 @@ def render_report(assessment: Any, fmt: str) -> bytes:
     try:
         from twinrisk.reports import render
     except ImportError as exc:
-        raise ProblemError(503, "reports are not available in this build of twinrisk",
-                           slug="reports-unavailable") from exc
+        raise ProblemError(
+            503, "reports are not available in this build of twinrisk", slug="reports-unavailable"
+        ) from exc
     try:
         return bytes(render(assessment, fmt))
     except (ImportError, OSError) as exc:
         if fmt == "pdf":
             raise ProblemError(
-                503, "PDF reports need WeasyPrint and its system libraries (pip install "
-                     "'twinrisk[pdf]'); the HTML and Markdown reports are available",
-                slug="pdf-unavailable") from exc
+                503,
+                "PDF reports need WeasyPrint and its system libraries (pip install "
+                "'twinrisk[pdf]'); the HTML and Markdown reports are available",
+                slug="pdf-unavailable",
+            ) from exc
         raise
 
 
-def score_csv(data: bytes, as_of: dt.date | None, policy: Any,
-              max_rows: int) -> tuple[bytes, dict[str, int]]:
+def score_csv(
+    data: bytes, as_of: dt.date | None, policy: Any, max_rows: int
+) -> tuple[bytes, dict[str, int]]:
     from twinrisk.batch import BatchInputError, score_csv_bytes
 
     try:
-        return score_csv_bytes(data, as_of=as_of, policy=policy_argument(policy),
-                               max_rows=max_rows)
+        return score_csv_bytes(data, as_of=as_of, policy=policy_argument(policy), max_rows=max_rows)
     except BatchInputError as exc:
         message = str(exc)
         if re.search(r"more than \d+ rows", message):
-            raise ProblemError(413, message, slug="too-many-rows", title="Too many rows",
-                               limit=max_rows) from exc
-        raise ProblemError(422, message, slug="invalid-csv", title="Unreadable CSV",
-                           field="file") from exc
+            raise ProblemError(
+                413, message, slug="too-many-rows", title="Too many rows", limit=max_rows
+            ) from exc
+        raise ProblemError(
+            422, message, slug="invalid-csv", title="Unreadable CSV", field="file"
+        ) from exc
     except Exception as exc:
         problem = to_problem(exc)
         if problem is None:

@@ -36,9 +36,12 @@ class BodyTooLarge(HTTPException):
     slug = "body-too-large"
 
     def __init__(self, limit: int, what: str = "request body") -> None:
-        super().__init__(413, f"the {what} is larger than the limit of {human_bytes(limit)} "
-                              f"({limit} bytes); send less data or split it into several "
-                              "requests")
+        super().__init__(
+            413,
+            f"the {what} is larger than the limit of {human_bytes(limit)} "
+            f"({limit} bytes); send less data or split it into several "
+            "requests",
+        )
         self.limit = limit
 
 
@@ -49,8 +52,9 @@ class BodyLimitMiddleware:
     body without one (chunked) is counted as it streams and cut off at the limit.
     """
 
-    def __init__(self, app: ASGIApp, default_limit: int,
-                 path_limits: tuple[tuple[str, int], ...] = ()) -> None:
+    def __init__(
+        self, app: ASGIApp, default_limit: int, path_limits: tuple[tuple[str, int], ...] = ()
+    ) -> None:
         self.app = app
         self.default_limit = default_limit
         self.path_limits = path_limits
@@ -73,8 +77,7 @@ class BodyLimitMiddleware:
                 try:
                     declared = int(value)
                 except ValueError:
-                    await self._reply(send, 400, "the Content-Length header is not a number",
-                                      scope)
+                    await self._reply(send, 400, "the Content-Length header is not a number", scope)
                     return
         if declared is not None and declared > limit:
             await self._reply(send, 413, BodyTooLarge(limit).detail, scope, limit=limit)
@@ -106,18 +109,27 @@ class BodyLimitMiddleware:
             await self._reply(send, 413, str(exc.detail), scope, limit=exc.limit)
 
     @staticmethod
-    async def _reply(send: Send, status: int, detail: str, scope: Scope,
-                     limit: int | None = None) -> None:
+    async def _reply(
+        send: Send, status: int, detail: str, scope: Scope, limit: int | None = None
+    ) -> None:
         slug = "body-too-large" if status == 413 else "bad-request"
         body = problem_bytes(status, detail, slug=slug, instance=scope.get("path"), limit=limit)
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                                (b"content-length", str(len(body)).encode()),
-                                (b"connection", b"close")]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
 # -- strict JSON ---------------------------------------------------------------------------
+
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
@@ -129,8 +141,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _no_constants(name: str) -> Any:
-    raise json.JSONDecodeError(f"{name} is not a JSON number; send null or a finite number",
-                               "", 0)
+    raise json.JSONDecodeError(f"{name} is not a JSON number; send null or a finite number", "", 0)
 
 
 def strict_loads(body: bytes) -> Any:
@@ -155,12 +166,18 @@ def _require_json_content_type(request: Request) -> None:
     """A JSON endpoint sent another media type (curl -d sends a form type) gets a 415
     that says so, not a validation error about the body's shape."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if not ctype or ctype == "application/json" or (
-            ctype.startswith("application/") and ctype.endswith("+json")):
+    if (
+        not ctype
+        or ctype == "application/json"
+        or (ctype.startswith("application/") and ctype.endswith("+json"))
+    ):
         return
-    raise ProblemError(415, f"send the body as JSON with Content-Type: application/json, not "
-                            f"{ctype}", slug="unsupported-media-type",
-                       title="Unsupported media type")
+    raise ProblemError(
+        415,
+        f"send the body as JSON with Content-Type: application/json, not {ctype}",
+        slug="unsupported-media-type",
+        title="Unsupported media type",
+    )
 
 
 class StrictJSONRoute(APIRoute):
@@ -184,6 +201,7 @@ def finite(value: Any) -> bool:
 
 # -- time limits ---------------------------------------------------------------------------
 
+
 class Worker:
     """Runs blocking library work in threads, at most ``workers`` at once, each within
     ``timeout`` seconds (queueing included): past it the caller gets a 503 problem."""
@@ -198,13 +216,20 @@ class Worker:
             self._limiter = anyio.CapacityLimiter(self.workers)
         return self._limiter
 
-    async def run(self, fn: Callable[..., T], *args: Any, timeout: float,
-                  what: str = "the assessment", **kwargs: Any) -> T:
+    async def run(
+        self,
+        fn: Callable[..., T],
+        *args: Any,
+        timeout: float,
+        what: str = "the assessment",
+        **kwargs: Any,
+    ) -> T:
         call = functools.partial(fn, *args, **kwargs)
         try:
             with anyio.fail_after(timeout):
-                return await anyio.to_thread.run_sync(call, abandon_on_cancel=True,
-                                                      limiter=self.limiter)
+                return await anyio.to_thread.run_sync(
+                    call, abandon_on_cancel=True, limiter=self.limiter
+                )
         except TimeoutError as exc:
             raise _timed_out(what, timeout) from exc
 
@@ -220,8 +245,9 @@ class Coalescer:
     time limit (queueing included) and its own result or error.
     """
 
-    def __init__(self, worker: Worker, fn: Callable[[list[Any]], list[Any]],
-                 max_batch: int = 64) -> None:
+    def __init__(
+        self, worker: Worker, fn: Callable[[list[Any]], list[Any]], max_batch: int = 64
+    ) -> None:
         self.worker = worker
         self.fn = fn
         self.max_batch = max_batch
@@ -253,7 +279,8 @@ class Coalescer:
                 self.runs[len(batch)] += 1
                 try:
                     results = await anyio.to_thread.run_sync(
-                        self.fn, [item for item, _ in batch], limiter=self.worker.limiter)
+                        self.fn, [item for item, _ in batch], limiter=self.worker.limiter
+                    )
                 except Exception as exc:  # a bug: every request of the run gets it
                     results = [exc] * len(batch)
                 for (_, future), result in zip(batch, results, strict=True):
@@ -269,9 +296,12 @@ class Coalescer:
 
 def _timed_out(what: str, timeout: float) -> ProblemError:
     return ProblemError(
-        503, f"{what} did not finish within {timeout:g} s; the service may be busy. "
-             "Retry later, or send fewer proposals per request",
-        slug="timeout", title="Timed out", headers={"Retry-After": "5"},
+        503,
+        f"{what} did not finish within {timeout:g} s; the service may be busy. "
+        "Retry later, or send fewer proposals per request",
+        slug="timeout",
+        title="Timed out",
+        headers={"Retry-After": "5"},
     )
 
 

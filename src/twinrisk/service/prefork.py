@@ -64,6 +64,7 @@ HANDLED = (signal.SIGTERM, signal.SIGINT, signal.SIGCHLD)
 
 # -- how many -------------------------------------------------------------------------------
 
+
 def supported() -> bool:
     """Fork and sigtimedwait are there (Linux and most Unixes; not Windows or macOS)."""
     return hasattr(os, "fork") and hasattr(signal, "sigtimedwait")
@@ -103,6 +104,7 @@ def default_processes() -> int:
 
 # -- shared readiness -----------------------------------------------------------------------
 
+
 class ReadinessBoard:
     """One byte per worker slot in anonymous shared memory, created before the fork."""
 
@@ -119,6 +121,7 @@ class ReadinessBoard:
 
 # -- the worker ------------------------------------------------------------------------------
 
+
 def _die_with_parent(parent: int) -> None:
     """SIGKILL this process when its parent dies (Linux), else a watchdog thread."""
     try:
@@ -126,6 +129,7 @@ def _die_with_parent(parent: int) -> None:
         if libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) != 0:
             raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
     except (OSError, AttributeError):
+
         def watch() -> None:
             while os.getppid() == parent:
                 time.sleep(1.0)
@@ -136,8 +140,9 @@ def _die_with_parent(parent: int) -> None:
         os._exit(0)
 
 
-def _worker(app: Any, sock: socket.socket, slot: int, parent: int, log_level: str,
-            old_mask: Any) -> None:
+def _worker(
+    app: Any, sock: socket.socket, slot: int, parent: int, log_level: str, old_mask: Any
+) -> None:
     """Runs in the forked child; never returns."""
     code = 0
     try:
@@ -153,8 +158,13 @@ def _worker(app: Any, sock: socket.socket, slot: int, parent: int, log_level: st
         st.slot = slot
         # never reuse a database connection opened before the fork
         st.store.engine.dispose(close=False)
-        config = uvicorn.Config(app, log_level=log_level, proxy_headers=False,
-                                server_header=False, timeout_graceful_shutdown=GRACEFUL_SECONDS)
+        config = uvicorn.Config(
+            app,
+            log_level=log_level,
+            proxy_headers=False,
+            server_header=False,
+            timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        )
         uvicorn.Server(config).run(sockets=[sock])
     except KeyboardInterrupt:
         code = 0
@@ -170,6 +180,7 @@ def _worker(app: Any, sock: socket.socket, slot: int, parent: int, log_level: st
 
 
 # -- the supervisor -------------------------------------------------------------------------
+
 
 @dataclass
 class Supervisor:
@@ -211,13 +222,21 @@ class Supervisor:
             self.board.mark(slot, False)
             if self.stopping:
                 continue
-            how = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status)
-                   else f"exit code {os.waitstatus_to_exitcode(status)}")
+            how = (
+                f"signal {os.WTERMSIG(status)}"
+                if os.WIFSIGNALED(status)
+                else f"exit code {os.waitstatus_to_exitcode(status)}"
+            )
             fast = time.monotonic() - started < FAST_FAILURE_SECONDS
             self.failures[slot] = self.failures.get(slot, 0) + 1 if fast else 0
             delay = min(0.5 * 2 ** (self.failures[slot] - 1), 30.0) if fast else 0.0
-            log.warning("worker %d (slot %d) ended with %s; starting another%s", pid, slot,
-                        how, f" in {delay:g} s" if delay else "")
+            log.warning(
+                "worker %d (slot %d) ended with %s; starting another%s",
+                pid,
+                slot,
+                how,
+                f" in {delay:g} s" if delay else "",
+            )
             self.pending[slot] = time.monotonic() + delay
 
     def _on_stop(self, signum: int, frame: Any) -> None:
@@ -236,8 +255,11 @@ class Supervisor:
             gc.freeze()  # objects built so far stay shared: the collector never writes them
             for slot in range(self.processes):
                 self.spawn(slot, old_mask)
-            log.info("twinrisk serve: %d worker processes (pids %s)", self.processes,
-                     ", ".join(str(p) for p in self.workers))
+            log.info(
+                "twinrisk serve: %d worker processes (pids %s)",
+                self.processes,
+                ", ".join(str(p) for p in self.workers),
+            )
             while True:
                 info = signal.sigtimedwait(HANDLED, 1.0)
                 if info is not None and info.si_signo in (signal.SIGTERM, signal.SIGINT):
@@ -267,8 +289,11 @@ class Supervisor:
             if self.workers:
                 signal.sigtimedwait((signal.SIGCHLD,), 0.2)
         for pid in list(self.workers):
-            log.error("worker %d did not stop within %d s; killing it", pid,
-                      GRACEFUL_SECONDS + KILL_MARGIN_SECONDS)
+            log.error(
+                "worker %d did not stop within %d s; killing it",
+                pid,
+                GRACEFUL_SECONDS + KILL_MARGIN_SECONDS,
+            )
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         while self.workers:

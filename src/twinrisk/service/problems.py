@@ -37,15 +37,17 @@ class Problem(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         json_schema_extra={
-            "examples": [{
-                "type": "urn:twinrisk:problem:place-not-found",
-                "title": "Place not found",
-                "status": 422,
-                "detail": "partner: no place called 'Xian Shi' in CN; did you mean Xi'an?",
-                "instance": "/v1/assessments",
-                "field": "partner",
-                "suggestions": ["Xi'an"],
-            }]
+            "examples": [
+                {
+                    "type": "urn:twinrisk:problem:place-not-found",
+                    "title": "Place not found",
+                    "status": 422,
+                    "detail": "partner: no place called 'Xian Shi' in CN; did you mean Xi'an?",
+                    "instance": "/v1/assessments",
+                    "field": "partner",
+                    "suggestions": ["Xi'an"],
+                }
+            ]
         },
     )
 
@@ -53,27 +55,37 @@ class Problem(BaseModel):
     title: str = Field(description="Short summary of the kind of problem")
     status: int = Field(ge=400, le=599)
     detail: str = Field("", description="What went wrong here and what to do about it")
-    instance: str | None = Field(None, exclude_if=_is_none,
-                                   description="The request path")
-    field: str | None = Field(None, exclude_if=_is_none,
-                                   description="The request field at fault, if one is")
-    errors: list[FieldError] | None = Field(None, exclude_if=_is_none,
-                                   description="Every validation error")
-    suggestions: list[str] | None = Field(None, exclude_if=_is_none,
-                                   description="Names the caller may have meant")
+    instance: str | None = Field(None, exclude_if=_is_none, description="The request path")
+    field: str | None = Field(
+        None, exclude_if=_is_none, description="The request field at fault, if one is"
+    )
+    errors: list[FieldError] | None = Field(
+        None, exclude_if=_is_none, description="Every validation error"
+    )
+    suggestions: list[str] | None = Field(
+        None, exclude_if=_is_none, description="Names the caller may have meant"
+    )
     candidates: list[dict[str, Any]] | None = Field(
-        None, exclude_if=_is_none,
-        description="Places an ambiguous name could mean; repeat with a country")
-    limit: int | None = Field(None, exclude_if=_is_none,
-                                   description="The limit that was exceeded")
+        None,
+        exclude_if=_is_none,
+        description="Places an ambiguous name could mean; repeat with a country",
+    )
+    limit: int | None = Field(None, exclude_if=_is_none, description="The limit that was exceeded")
 
 
 class ProblemError(Exception):
     """Raise from a handler to answer with a problem document."""
 
-    def __init__(self, status: int, detail: str, *, slug: str | None = None,
-                 title: str | None = None, headers: dict[str, str] | None = None,
-                 **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        slug: str | None = None,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
@@ -83,12 +95,25 @@ class ProblemError(Exception):
         self.extra = {k: v for k, v in extra.items() if v is not None}
 
     def to_problem(self, instance: str | None = None) -> dict[str, Any]:
-        return problem_dict(self.status, self.detail, slug=self.slug, title=self.title,
-                            instance=instance, **self.extra)
+        return problem_dict(
+            self.status,
+            self.detail,
+            slug=self.slug,
+            title=self.title,
+            instance=instance,
+            **self.extra,
+        )
 
 
-def problem_dict(status: int, detail: str, *, slug: str | None = None, title: str | None = None,
-                 instance: str | None = None, **extra: Any) -> dict[str, Any]:
+def problem_dict(
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    title: str | None = None,
+    instance: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "type": TYPE_PREFIX + slug if slug else "about:blank",
         "title": title or HTTPStatus(status).phrase,
@@ -101,10 +126,15 @@ def problem_dict(status: int, detail: str, *, slug: str | None = None, title: st
     return doc
 
 
-def problem_response(status: int, detail: str, *, headers: dict[str, str] | None = None,
-                     **kw: Any) -> JSONResponse:
-    return JSONResponse(problem_dict(status, detail, **kw), status_code=status,
-                        media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+def problem_response(
+    status: int, detail: str, *, headers: dict[str, str] | None = None, **kw: Any
+) -> JSONResponse:
+    return JSONResponse(
+        problem_dict(status, detail, **kw),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
 
 
 def problem_bytes(status: int, detail: str, **kw: Any) -> bytes:
@@ -126,8 +156,11 @@ def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     }
     ref = {"schema": {"$ref": "#/components/schemas/Problem"}}
     return {
-        code: {"model": Problem, "description": descriptions.get(code, HTTPStatus(code).phrase),
-               "content": {PROBLEM_MEDIA_TYPE: ref}}
+        code: {
+            "model": Problem,
+            "description": descriptions.get(code, HTTPStatus(code).phrase),
+            "content": {PROBLEM_MEDIA_TYPE: ref},
+        }
         for code in codes
     }
 
@@ -145,8 +178,11 @@ def validation_detail(errors: list[dict[str, Any]]) -> tuple[str, list[dict[str,
         if err.get("type") == "json_invalid" and ctx.get("error"):
             msg = f"the body is not valid JSON: {ctx['error']}"
         loc = [p if isinstance(p, int) else str(p) for p in err.get("loc", ())]
-        if err.get("type") == "string_pattern_mismatch" and loc and str(loc[-1]).endswith(
-                "country"):
+        if (
+            err.get("type") == "string_pattern_mismatch"
+            and loc
+            and str(loc[-1]).endswith("country")
+        ):
             msg = "use a two-letter ISO 3166-1 country code such as SE or CN"
         if err.get("type") == "json_invalid":
             loc = ["body"]
@@ -165,12 +201,12 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def _html_error(request: Request, status: int, detail: str,
-                headers: dict[str, str] | None = None) -> Response:
+def _html_error(
+    request: Request, status: int, detail: str, headers: dict[str, str] | None = None
+) -> Response:
     from twinrisk.web.render import render_error
 
-    return HTMLResponse(render_error(request, status, detail), status_code=status,
-                        headers=headers)
+    return HTMLResponse(render_error(request, status, detail), status_code=status, headers=headers)
 
 
 def install_handlers(app: FastAPI) -> None:
@@ -178,8 +214,12 @@ def install_handlers(app: FastAPI) -> None:
     async def _problem(request: Request, exc: ProblemError) -> Response:
         if _wants_html(request):
             return _html_error(request, exc.status, exc.detail, exc.headers)
-        return JSONResponse(exc.to_problem(request.url.path), status_code=exc.status,
-                            media_type=PROBLEM_MEDIA_TYPE, headers=exc.headers)
+        return JSONResponse(
+            exc.to_problem(request.url.path),
+            status_code=exc.status,
+            media_type=PROBLEM_MEDIA_TYPE,
+            headers=exc.headers,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -187,37 +227,51 @@ def install_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
         extra: dict[str, Any] = {}
         if status == 404 and detail == "Not Found":
-            detail = (f"nothing at {request.url.path}; the API is under /v1 "
-                      "(see /docs or /openapi.json)")
+            detail = (
+                f"nothing at {request.url.path}; the API is under /v1 (see /docs or /openapi.json)"
+            )
         elif status == 405:
             allow = (exc.headers or {}).get("Allow") or (exc.headers or {}).get("allow")
-            detail = (f"{request.method} is not allowed on {request.url.path}"
-                      + (f"; use {allow}" if allow else ""))
+            detail = f"{request.method} is not allowed on {request.url.path}" + (
+                f"; use {allow}" if allow else ""
+            )
         limit = getattr(exc, "limit", None)
         if limit is not None:
             extra["limit"] = limit
         if _wants_html(request):
             return _html_error(request, status, detail, dict(exc.headers or {}))
         return JSONResponse(
-            problem_dict(status, detail, slug=getattr(exc, "slug", None),
-                         instance=request.url.path, **extra),
-            status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=exc.headers,
+            problem_dict(
+                status, detail, slug=getattr(exc, "slug", None), instance=request.url.path, **extra
+            ),
+            status_code=status,
+            media_type=PROBLEM_MEDIA_TYPE,
+            headers=exc.headers,
         )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         detail, errors = validation_detail(list(exc.errors()))
         return JSONResponse(
-            problem_dict(422, detail, slug="invalid-request", title="Invalid request",
-                         instance=request.url.path, errors=errors),
-            status_code=422, media_type=PROBLEM_MEDIA_TYPE,
+            problem_dict(
+                422,
+                detail,
+                slug="invalid-request",
+                title="Invalid request",
+                instance=request.url.path,
+                errors=errors,
+            ),
+            status_code=422,
+            media_type=PROBLEM_MEDIA_TYPE,
         )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        detail = ("an unexpected error occurred; nothing was stored by this request unless "
-                  "its response said so. Retry, and report the problem if it persists")
+        detail = (
+            "an unexpected error occurred; nothing was stored by this request unless "
+            "its response said so. Retry, and report the problem if it persists"
+        )
         if _wants_html(request):
             return _html_error(request, 500, detail)
         return problem_response(500, detail, slug="internal", instance=request.url.path)

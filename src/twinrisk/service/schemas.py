@@ -23,11 +23,15 @@ NAME_MAX = 200
 class PlaceInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=NAME_MAX, description="The place as typed",
-                      examples=["Luleå"])
-    country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$",
-                                description="ISO 3166-1 alpha-2; narrows the look-up",
-                                examples=["SE"])
+    name: str = Field(
+        min_length=1, max_length=NAME_MAX, description="The place as typed", examples=["Luleå"]
+    )
+    country: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z]{2}$",
+        description="ISO 3166-1 alpha-2; narrows the look-up",
+        examples=["SE"],
+    )
 
 
 def _terms_model() -> type[BaseModel]:
@@ -36,16 +40,23 @@ def _terms_model() -> type[BaseModel]:
         if term.kind == "domains":
             fields[key] = (
                 list[str] | None,
-                Field(None, max_length=len(SENSITIVE_DOMAINS) + len(OTHER_DOMAINS) + 10,
-                      description=term.question + " Accepted: "
-                      + ", ".join(SENSITIVE_DOMAINS + OTHER_DOMAINS),
-                      examples=[["schools", "technology"]]),
+                Field(
+                    None,
+                    max_length=len(SENSITIVE_DOMAINS) + len(OTHER_DOMAINS) + 10,
+                    description=term.question
+                    + " Accepted: "
+                    + ", ".join(SENSITIVE_DOMAINS + OTHER_DOMAINS),
+                    examples=[["schools", "technology"]],
+                ),
             )
         else:
-            fields[key] = (bool | None, Field(None, description=term.question + " "
-                                              "Leave out (or null) when unknown."))
+            fields[key] = (
+                bool | None,
+                Field(None, description=term.question + " Leave out (or null) when unknown."),
+            )
     return create_model(
-        "Terms", __config__=ConfigDict(extra="forbid"),
+        "Terms",
+        __config__=ConfigDict(extra="forbid"),
         __doc__="The proposal's terms; each left out is imputed and flagged in the result.",
         **fields,
     )
@@ -56,7 +67,7 @@ Terms: Any = _terms_model()
 PolicyField = Field(
     None,
     description="A policy name known to the server (see GET /v1/model) or a whole policy "
-                "document as a JSON object; default: the server's default policy",
+    "document as a JSON object; default: the server's default policy",
     examples=["default"],
 )
 
@@ -75,14 +86,21 @@ class AssessmentQuery(BaseModel):
 class AssessmentRequest(AssessmentQuery):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{
-            "local": {"name": "Luleå", "country": "SE"},
-            "partner": {"name": "Xi'an", "country": "CN"},
-            "terms": {"counterparty_united_front": True, "sensitive_domains":
-                      ["schools", "technology"], "exit_clause": False},
-            "policy": "default",
-            "dry_run": False,
-        }]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "local": {"name": "Luleå", "country": "SE"},
+                    "partner": {"name": "Xi'an", "country": "CN"},
+                    "terms": {
+                        "counterparty_united_front": True,
+                        "sensitive_domains": ["schools", "technology"],
+                        "exit_clause": False,
+                    },
+                    "policy": "default",
+                    "dry_run": False,
+                }
+            ]
+        },
     )
 
     policy: str | dict[str, Any] | None = PolicyField
@@ -104,11 +122,13 @@ class AssessmentOut(Assessment):
     id: str | None = Field(description="Store id (null for a dry run)")
     created_at: dt.datetime | None = Field(None, description="When it was stored")
     stored: bool = Field(description="False for a dry run")
-    decisions: list[DecisionOut] = Field(default_factory=list,
-                                         description="Every recorded decision, oldest first")
-    links: dict[str, str] = Field(default_factory=dict,
-                                  description="URLs of this assessment, its reports and "
-                                              "its decision endpoint")
+    decisions: list[DecisionOut] = Field(
+        default_factory=list, description="Every recorded decision, oldest first"
+    )
+    links: dict[str, str] = Field(
+        default_factory=dict,
+        description="URLs of this assessment, its reports and its decision endpoint",
+    )
 
 
 class BatchRequest(BaseModel):
@@ -116,22 +136,31 @@ class BatchRequest(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{
-            "queries": {
-                "lulea-xian": {"local": {"name": "Luleå", "country": "SE"},
-                               "partner": {"name": "Xi'an", "country": "CN"}},
-                "kiel-qingdao": {"local": {"name": "Kiel", "country": "DE"},
-                                 "partner": {"name": "Qingdao", "country": "CN"},
-                                 "terms": {"exit_clause": True}},
-            },
-            "policy": "default",
-            "dry_run": True,
-        }]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "queries": {
+                        "lulea-xian": {
+                            "local": {"name": "Luleå", "country": "SE"},
+                            "partner": {"name": "Xi'an", "country": "CN"},
+                        },
+                        "kiel-qingdao": {
+                            "local": {"name": "Kiel", "country": "DE"},
+                            "partner": {"name": "Qingdao", "country": "CN"},
+                            "terms": {"exit_clause": True},
+                        },
+                    },
+                    "policy": "default",
+                    "dry_run": True,
+                }
+            ]
+        },
     )
 
     queries: dict[str, AssessmentQuery] = Field(
-        min_length=1, description="Proposals by the caller's key (1 to 1,000; keys up to "
-                                  "100 characters)")
+        min_length=1,
+        description="Proposals by the caller's key (1 to 1,000; keys up to 100 characters)",
+    )
     policy: str | dict[str, Any] | None = PolicyField
     dry_run: bool = Field(False, description="Score without storing")
 
@@ -152,11 +181,17 @@ class BatchResponse(BaseModel):
 class DecisionRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        json_schema_extra={"examples": [{
-            "decision": "approve_with_conditions",
-            "notes": "Sign with the city government directly, five-year term, publish text.",
-            "decided_by": "K. Lindqvist, international office",
-        }]},
+        json_schema_extra={
+            "examples": [
+                {
+                    "decision": "approve_with_conditions",
+                    "notes": (
+                        "Sign with the city government directly, five-year term, publish text."
+                    ),
+                    "decided_by": "K. Lindqvist, international office",
+                }
+            ]
+        },
     )
 
     decision: Decision
@@ -196,10 +231,12 @@ class PlaceResults(BaseModel):
     query: str
     country: str | None = None
     resolved: Place | None = Field(None, description="What the name resolves to, if one place")
-    candidates: list[Place] = Field(default_factory=list,
-                                    description="Places for a picker, best first")
-    suggestions: list[str] = Field(default_factory=list,
-                                   description="Near spellings when nothing matched")
+    candidates: list[Place] = Field(
+        default_factory=list, description="Places for a picker, best first"
+    )
+    suggestions: list[str] = Field(
+        default_factory=list, description="Near spellings when nothing matched"
+    )
     message: str | None = Field(None, description="Why the name did not resolve")
 
 
@@ -254,8 +291,9 @@ class PolicyDoc(BaseModel):
 
 
 class ModelOut(BaseModel):
-    model: dict[str, Any] | None = Field(None, description="The model card (models/"
-                                                           "model_card.json), if trained")
+    model: dict[str, Any] | None = Field(
+        None, description="The model card (models/model_card.json), if trained"
+    )
     policy: PolicyDoc
     policies: list[str] = Field(description="Policy names this server accepts")
     factors: list[FactorDoc]

@@ -74,9 +74,15 @@ class ServerProcess:
     so a fresh store does not mean rebuilding the place index.
     """
 
-    def __init__(self, data_dir: Path, *, port: int | None = None,
-                 env: dict[str, str] | None = None, ready_timeout: float = 180.0,
-                 processes: int | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        ready_timeout: float = 180.0,
+        processes: int | None = None,
+    ) -> None:
         self.data_dir = Path(data_dir)
         #: ``--processes``; None: the server's default (TWINRISK_PROCESSES, else CPUs)
         self.processes = processes
@@ -106,9 +112,22 @@ class ServerProcess:
         log = self.log_path.open("ab")
         processes = [] if self.processes is None else ["--processes", str(self.processes)]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "twinrisk.cli", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning", *processes],
-            env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "twinrisk.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+                *processes,
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         log.close()
         self.wait_ready()
@@ -169,19 +188,23 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
 
-    def request(self, method: str, path: str, body: Any = None,
-                headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    def request(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, Any]:
         status, doc, _ = self.request_full(method, path, body, headers)
         return status, doc
 
-    def request_full(self, method: str, path: str, body: Any = None,
-                     headers: dict[str, str] | None = None
-                     ) -> tuple[int, Any, dict[str, str]]:
+    def request_full(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, Any, dict[str, str]]:
         """(status, JSON body, response headers with lower-case names)."""
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.url + path, data=data, method=method,  # noqa: S310
-                                     headers={"content-type": "application/json",
-                                              **(headers or {})})
+        req = urllib.request.Request(  # noqa: S310
+            self.url + path,
+            data=data,
+            method=method,
+            headers={"content-type": "application/json", **(headers or {})},
+        )
         try:
             with urllib.request.urlopen(req, timeout=60) as r:  # noqa: S310
                 got = {k.lower(): v for k, v in r.headers.items()}
@@ -195,6 +218,10 @@ class ServerProcess:
     def __enter__(self) -> ServerProcess:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()

@@ -88,18 +88,35 @@ class AssessmentFilter:
 
 
 def _decision(row: DecisionRow) -> StoredDecision:
-    return StoredDecision(seq=row.seq, assessment_id=row.assessment_id, created_at=row.created_at,
-                          decision=row.decision, notes=row.notes, decided_by=row.decided_by,
-                          api_key_id=row.api_key_id)
+    return StoredDecision(
+        seq=row.seq,
+        assessment_id=row.assessment_id,
+        created_at=row.created_at,
+        decision=row.decision,
+        notes=row.notes,
+        decided_by=row.decided_by,
+        api_key_id=row.api_key_id,
+    )
 
 
 def _assessment(row: AssessmentRow, *, with_decisions: bool = True) -> StoredAssessment:
     return StoredAssessment(
-        id=row.id, created_at=row.created_at, local_name=row.local_name,
-        local_country=row.local_country, partner_name=row.partner_name,
-        partner_country=row.partner_country, score=row.score, band=row.band, as_of=row.as_of,
-        model_version=row.model_version, policy=row.policy, data_version=row.data_version,
-        api_key_id=row.api_key_id, channel=row.channel, inputs=row.inputs, output=row.output,
+        id=row.id,
+        created_at=row.created_at,
+        local_name=row.local_name,
+        local_country=row.local_country,
+        partner_name=row.partner_name,
+        partner_country=row.partner_country,
+        score=row.score,
+        band=row.band,
+        as_of=row.as_of,
+        model_version=row.model_version,
+        policy=row.policy,
+        data_version=row.data_version,
+        api_key_id=row.api_key_id,
+        channel=row.channel,
+        inputs=row.inputs,
+        output=row.output,
         decisions=tuple(_decision(d) for d in row.decisions) if with_decisions else (),
     )
 
@@ -152,8 +169,11 @@ class Store:
     ) -> StoredAssessment:
         """Store one assessment (``output`` is ``Assessment.model_dump(mode="json")``)."""
         return self.add_assessments(
-            [(inputs, output)], api_key_id=api_key_id, channel=channel,
-            ids=[assessment_id] if assessment_id else None, created_at=created_at,
+            [(inputs, output)],
+            api_key_id=api_key_id,
+            channel=channel,
+            ids=[assessment_id] if assessment_id else None,
+            created_at=created_at,
         )[0]
 
     def add_assessments(
@@ -170,24 +190,26 @@ class Store:
         rows = []
         for i, (inputs, output) in enumerate(items):
             model = output.get("model") or {}
-            rows.append(AssessmentRow(
-                id=ids[i] if ids else new_id(),
-                created_at=when,
-                local_name=str(output["local"]["name"])[:200],
-                local_country=str(output["local"]["country"])[:2],
-                partner_name=str(output["partner"]["name"])[:200],
-                partner_country=str(output["partner"]["country"])[:2],
-                score=int(output["score"]),
-                band=str(output["band"]),
-                as_of=dt.date.fromisoformat(str(output["as_of"])),
-                model_version=str(model.get("version", "unknown"))[:100],
-                policy=str(model.get("policy", "unknown"))[:200],
-                data_version=str(model.get("data_version", "unknown"))[:100],
-                api_key_id=api_key_id,
-                channel=channel,
-                inputs=dict(inputs),
-                output=dict(output),
-            ))
+            rows.append(
+                AssessmentRow(
+                    id=ids[i] if ids else new_id(),
+                    created_at=when,
+                    local_name=str(output["local"]["name"])[:200],
+                    local_country=str(output["local"]["country"])[:2],
+                    partner_name=str(output["partner"]["name"])[:200],
+                    partner_country=str(output["partner"]["country"])[:2],
+                    score=int(output["score"]),
+                    band=str(output["band"]),
+                    as_of=dt.date.fromisoformat(str(output["as_of"])),
+                    model_version=str(model.get("version", "unknown"))[:100],
+                    policy=str(model.get("policy", "unknown"))[:200],
+                    data_version=str(model.get("data_version", "unknown"))[:100],
+                    api_key_id=api_key_id,
+                    channel=channel,
+                    inputs=dict(inputs),
+                    output=dict(output),
+                )
+            )
         with self._session() as session:
             session.add_all(rows)
         return [_assessment(r, with_decisions=False) for r in rows]
@@ -206,9 +228,14 @@ class Store:
         with self._session() as session:
             if session.get(AssessmentRow, assessment_id) is None:
                 raise AssessmentNotFound(assessment_id)
-            row = DecisionRow(assessment_id=assessment_id, created_at=utcnow(),
-                              decision=decision, notes=notes, decided_by=decided_by,
-                              api_key_id=api_key_id)
+            row = DecisionRow(
+                assessment_id=assessment_id,
+                created_at=utcnow(),
+                decision=decision,
+                notes=notes,
+                decided_by=decided_by,
+                api_key_id=api_key_id,
+            )
             session.add(row)
             session.flush()
             return _decision(row)
@@ -240,8 +267,11 @@ class Store:
         if flt.until:
             conditions.append(AssessmentRow.created_at < flt.until)
         if flt.q:
-            pattern = "%" + flt.q.lower().replace("\\", "\\\\").replace("%", "\\%")\
-                .replace("_", "\\_") + "%"
+            pattern = (
+                "%"
+                + flt.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                + "%"
+            )
             conditions.append(
                 func.lower(AssessmentRow.local_name).like(pattern, escape="\\")
                 | func.lower(AssessmentRow.partner_name).like(pattern, escape="\\")
@@ -255,16 +285,19 @@ class Store:
             if flt.decision == "none":
                 conditions.append(AssessmentRow.id.not_in(select(latest.c.assessment_id)))
             else:
-                conditions.append(AssessmentRow.id.in_(
-                    select(DecisionRow.assessment_id).join(
-                        latest, and_(DecisionRow.seq == latest.c.seq)
-                    ).where(DecisionRow.decision == flt.decision)
-                ))
+                conditions.append(
+                    AssessmentRow.id.in_(
+                        select(DecisionRow.assessment_id)
+                        .join(latest, and_(DecisionRow.seq == latest.c.seq))
+                        .where(DecisionRow.decision == flt.decision)
+                    )
+                )
         where = and_(*conditions) if conditions else None
         with self._session() as session:
             count_q = select(func.count()).select_from(AssessmentRow)
-            query = select(AssessmentRow).order_by(AssessmentRow.created_at.desc(),
-                                                   AssessmentRow.id.desc())
+            query = select(AssessmentRow).order_by(
+                AssessmentRow.created_at.desc(), AssessmentRow.id.desc()
+            )
             if where is not None:
                 count_q = count_q.where(where)
                 query = query.where(where)

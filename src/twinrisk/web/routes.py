@@ -52,11 +52,15 @@ def _page(request: Request, template: str, status: int = 200, **context: Any) ->
     token = _csrf_token(request)
     context.setdefault("signed_in", bool(getattr(request.state, "api_key_id", None)))
     context.setdefault("auth_on", bool(state(request).settings.keys))
-    response = HTMLResponse(render(template, request, **context), status_code=status,
-                            headers={"Cache-Control": "no-store"})
+    response = HTMLResponse(
+        render(template, request, **context),
+        status_code=status,
+        headers={"Cache-Control": "no-store"},
+    )
     if request.cookies.get(CSRF_COOKIE) != token:
-        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict",
-                            secure=_secure(request), path="/")
+        response.set_cookie(
+            CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request), path="/"
+        )
     return response
 
 
@@ -83,8 +87,9 @@ async def _form(request: Request) -> dict[str, Any]:
     except Exception as exc:
         if getattr(exc, "status_code", None) == 413:
             raise
-        raise ProblemError(400, "the form could not be read; reload the page and try again",
-                           slug="bad-request") from exc
+        raise ProblemError(
+            400, "the form could not be read; reload the page and try again", slug="bad-request"
+        ) from exc
     out: dict[str, Any] = {}
     for key in form:
         values = [v for v in form.getlist(key) if isinstance(v, str)]
@@ -96,8 +101,11 @@ def _check_csrf(request: Request, form: dict[str, Any]) -> None:
     cookie = request.cookies.get(CSRF_COOKIE, "")
     sent = str(form.get("csrf", ""))
     if not cookie or not hmac.compare_digest(cookie.encode(), sent.encode()):
-        raise ProblemError(403, "the form has expired or came from another site; reload the "
-                                "page and submit it again", slug="csrf")
+        raise ProblemError(
+            403,
+            "the form has expired or came from another site; reload the page and submit it again",
+            slug="csrf",
+        )
 
 
 def _safe_next(target: str | None) -> str:
@@ -151,8 +159,10 @@ def mount_web(app: FastAPI) -> None:
     async def index(request: Request) -> Response:
         _authorise(request)
         st = state(request)
-        values = {k: request.query_params.get(k, "")[:200]
-                  for k in ("local", "local_country", "partner", "partner_country")}
+        values = {
+            k: request.query_params.get(k, "")[:200]
+            for k in ("local", "local_country", "partner", "partner_country")
+        }
         return _page(request, "index.html", recent=await _recent(st), **_form_context(values))
 
     @app.post("/assess", include_in_schema=False, response_class=HTMLResponse)
@@ -162,10 +172,14 @@ def mount_web(app: FastAPI) -> None:
         form = await _form(request)
         _check_csrf(request, form)
         body: dict[str, Any] = {
-            "local": {"name": str(form.get("local", "")).strip(),
-                      "country": str(form.get("local_country", "")).strip() or None},
-            "partner": {"name": str(form.get("partner", "")).strip(),
-                        "country": str(form.get("partner_country", "")).strip() or None},
+            "local": {
+                "name": str(form.get("local", "")).strip(),
+                "country": str(form.get("local_country", "")).strip() or None,
+            },
+            "partner": {
+                "name": str(form.get("partner", "")).strip(),
+                "country": str(form.get("partner_country", "")).strip() or None,
+            },
             "as_of": str(form.get("as_of", "")).strip() or None,
             "terms": _terms_from_form(form),
             "policy": str(form.get("policy", "")).strip() or None,
@@ -176,37 +190,59 @@ def mount_web(app: FastAPI) -> None:
         error: dict[str, Any] | None = None
         try:
             req = AssessmentRequest.model_validate(body)
-            assessment = await st.scorer.submit(req.model_dump(mode="python"),
-                                                timeout=st.settings.timeout_seconds)
+            assessment = await st.scorer.submit(
+                req.model_dump(mode="python"), timeout=st.settings.timeout_seconds
+            )
         except ValidationError as exc:
             detail, _ = validation_detail(list(exc.errors()))  # type: ignore[arg-type]
             error = {"detail": detail.replace("1 problem in the request: ", "")}
         except ProblemError as exc:
             error = {"detail": exc.detail, **exc.extra}
         if error is not None:
-            ctx = _form_context({k: form.get(k, "") for k in
-                                 ("local", "local_country", "partner", "partner_country",
-                                  "as_of", "policy")} | {"form": form})
-            return _page(request, "index.html", status=422, error=error,
-                         recent=await _recent(st), **ctx)
-        stored = await run_io(st.store.add_assessment, inputs=request_inputs(req),
-                              output=library.assessment_json(assessment),
-                              api_key_id=getattr(request.state, "api_key_id", None),
-                              channel="web")
+            ctx = _form_context(
+                {
+                    k: form.get(k, "")
+                    for k in (
+                        "local",
+                        "local_country",
+                        "partner",
+                        "partner_country",
+                        "as_of",
+                        "policy",
+                    )
+                }
+                | {"form": form}
+            )
+            return _page(
+                request, "index.html", status=422, error=error, recent=await _recent(st), **ctx
+            )
+        stored = await run_io(
+            st.store.add_assessment,
+            inputs=request_inputs(req),
+            output=library.assessment_json(assessment),
+            api_key_id=getattr(request.state, "api_key_id", None),
+            channel="web",
+        )
         return RedirectResponse(f"/assessments/{stored.id}", status_code=303)
 
-    @app.get("/assessments/{assessment_id}", include_in_schema=False,
-             response_class=HTMLResponse)
+    @app.get("/assessments/{assessment_id}", include_in_schema=False, response_class=HTMLResponse)
     async def result(request: Request, assessment_id: str) -> Response:
         _authorise(request)
         st = state(request)
         try:
             stored = await run_io(st.store.get, assessment_id[:64])
         except AssessmentNotFound as exc:
-            raise ProblemError(404, f"no stored assessment with id {assessment_id[:64]!r}",
-                               slug="not-found") from exc
-        return _page(request, "result.html", a=stored, o=stored.output,
-                     decisions_allowed=DECISIONS, chart=_chart(stored.output))
+            raise ProblemError(
+                404, f"no stored assessment with id {assessment_id[:64]!r}", slug="not-found"
+            ) from exc
+        return _page(
+            request,
+            "result.html",
+            a=stored,
+            o=stored.output,
+            decisions_allowed=DECISIONS,
+            chart=_chart(stored.output),
+        )
 
     @app.post("/assessments/{assessment_id}/decision", include_in_schema=False)
     async def decide(request: Request, assessment_id: str) -> Response:
@@ -216,16 +252,26 @@ def mount_web(app: FastAPI) -> None:
         _check_csrf(request, form)
         decision = str(form.get("decision", ""))
         if decision not in DECISIONS:
-            raise ProblemError(422, "choose a decision: approve, approve with conditions, "
-                                    "reject or defer", slug="invalid-request")
+            raise ProblemError(
+                422,
+                "choose a decision: approve, approve with conditions, reject or defer",
+                slug="invalid-request",
+            )
         notes = str(form.get("notes", ""))[:10_000]
         by = str(form.get("decided_by", "")).strip()[:200] or None
         try:
-            await run_io(st.store.add_decision, assessment_id[:64], decision, notes=notes,
-                         decided_by=by, api_key_id=getattr(request.state, "api_key_id", None))
+            await run_io(
+                st.store.add_decision,
+                assessment_id[:64],
+                decision,
+                notes=notes,
+                decided_by=by,
+                api_key_id=getattr(request.state, "api_key_id", None),
+            )
         except AssessmentNotFound as exc:
-            raise ProblemError(404, f"no stored assessment with id {assessment_id[:64]!r}",
-                               slug="not-found") from exc
+            raise ProblemError(
+                404, f"no stored assessment with id {assessment_id[:64]!r}", slug="not-found"
+            ) from exc
         return RedirectResponse(f"/assessments/{assessment_id}#decisions", status_code=303)
 
     @app.get("/history", include_in_schema=False, response_class=HTMLResponse)
@@ -233,8 +279,10 @@ def mount_web(app: FastAPI) -> None:
         _authorise(request)
         st = state(request)
         qp = request.query_params
-        filters = {k: qp.get(k, "")[:200] for k in
-                   ("q", "local_country", "partner_country", "band", "decision")}
+        filters = {
+            k: qp.get(k, "")[:200]
+            for k in ("q", "local_country", "partner_country", "band", "decision")
+        }
         try:
             page = max(1, min(int(qp.get("page", "1") or 1), 100_000))
         except ValueError:
@@ -244,19 +292,30 @@ def mount_web(app: FastAPI) -> None:
             q=filters["q"] or None,
             local_country=filters["local_country"][:2] or None,
             partner_country=filters["partner_country"][:2] or None,
-            band=filters["band"] if filters["band"] in ("low", "moderate", "high", "severe")
+            band=filters["band"]
+            if filters["band"] in ("low", "moderate", "high", "severe")
             else None,
-            decision=filters["decision"] if filters["decision"] in (*DECISIONS, "none")
-            else None,
-            limit=per_page, offset=(page - 1) * per_page)
+            decision=filters["decision"] if filters["decision"] in (*DECISIONS, "none") else None,
+            limit=per_page,
+            offset=(page - 1) * per_page,
+        )
         items, total = await run_io(st.store.list, flt)
         base = {k: v for k, v in filters.items() if v}
         prev_url = f"/history?{urlencode({**base, 'page': page - 1})}" if page > 1 else None
-        next_url = (f"/history?{urlencode({**base, 'page': page + 1})}"
-                    if page * per_page < total else None)
-        return _page(request, "history.html", items=items, total=total, filters=filters,
-                     page=page, prev_url=prev_url, next_url=next_url,
-                     decisions_allowed=DECISIONS)
+        next_url = (
+            f"/history?{urlencode({**base, 'page': page + 1})}" if page * per_page < total else None
+        )
+        return _page(
+            request,
+            "history.html",
+            items=items,
+            total=total,
+            filters=filters,
+            page=page,
+            prev_url=prev_url,
+            next_url=next_url,
+            decisions_allowed=DECISIONS,
+        )
 
     @app.get("/login", include_in_schema=False, response_class=HTMLResponse)
     async def login_form(request: Request) -> Response:
@@ -272,11 +331,23 @@ def mount_web(app: FastAPI) -> None:
         if st.settings.open_access:
             return RedirectResponse(target, status_code=303)
         if st.settings.keys.verify(key) is None:
-            return _page(request, "login.html", status=401, next=target,
-                         error="That key is not valid. Ask whoever runs this server for one.")
+            return _page(
+                request,
+                "login.html",
+                status=401,
+                next=target,
+                error="That key is not valid. Ask whoever runs this server for one.",
+            )
         response = RedirectResponse(target, status_code=303)
-        response.set_cookie(COOKIE_NAME, key, httponly=True, samesite="strict",
-                            secure=_secure(request), path="/", max_age=12 * 3600)
+        response.set_cookie(
+            COOKIE_NAME,
+            key,
+            httponly=True,
+            samesite="strict",
+            secure=_secure(request),
+            path="/",
+            max_age=12 * 3600,
+        )
         return response
 
     @app.post("/logout", include_in_schema=False)
@@ -290,21 +361,30 @@ def mount_web(app: FastAPI) -> None:
 
 def _chart(output: dict[str, Any]) -> dict[str, Any]:
     """Geometry of the points chart (an inline SVG drawn by the template)."""
-    factors = sorted(output.get("factors", []), key=lambda f: (-f.get("points", 0),
-                                                               -f.get("max_points", 0)))
+    factors = sorted(
+        output.get("factors", []), key=lambda f: (-f.get("points", 0), -f.get("max_points", 0))
+    )
     factors = [f for f in factors if f.get("max_points", 0) > 0]
     top = max([f.get("max_points", 0) for f in factors] + [1])
     label_w, bar_w, row_h = 370, 300, 22
     rows = []
     for i, f in enumerate(factors):
-        rows.append({
-            "label": f.get("label", f.get("id", "")),
-            "points": f.get("points", 0),
-            "max": f.get("max_points", 0),
-            "y": i * row_h,
-            "w_max": round(bar_w * f.get("max_points", 0) / top, 1),
-            "w_points": round(bar_w * f.get("points", 0) / top, 1),
-            "imputed": f.get("imputed", False),
-        })
-    return {"rows": rows, "label_w": label_w, "bar_w": bar_w, "row_h": row_h,
-            "width": label_w + bar_w + 70, "height": max(len(rows) * row_h, row_h)}
+        rows.append(
+            {
+                "label": f.get("label", f.get("id", "")),
+                "points": f.get("points", 0),
+                "max": f.get("max_points", 0),
+                "y": i * row_h,
+                "w_max": round(bar_w * f.get("max_points", 0) / top, 1),
+                "w_points": round(bar_w * f.get("points", 0) / top, 1),
+                "imputed": f.get("imputed", False),
+            }
+        )
+    return {
+        "rows": rows,
+        "label_w": label_w,
+        "bar_w": bar_w,
+        "row_h": row_h,
+        "width": label_w + bar_w + 70,
+        "height": max(len(rows) * row_h, row_h),
+    }

@@ -76,14 +76,23 @@ def register_importers(data_sub: argparse._SubParsersAction) -> None:
         ("import-wikidata", "wikidata", "Wikidata P190 twinning query results -> dyads", None),
         ("import-aiddata", "aiddata", "AidData GCDF project-level CSV -> commitment totals", None),
         ("import-worldbank", "worldbank", "World Bank IDS DataBank CSV -> country_debt rows", None),
-        ("import-wpi", "wpi", "NGA World Port Index CSV -> features/ports.csv",
-         features_dir() / "ports.csv"),
+        (
+            "import-wpi",
+            "wpi",
+            "NGA World Port Index CSV -> features/ports.csv",
+            features_dir() / "ports.csv",
+        ),
     ]
     for command, module, help_text, default in specs:
         p = data_sub.add_parser(command, help=help_text)
         p.add_argument("file", help="the published file")
-        p.add_argument("-o", "--output", required=default is None, default=default,
-                       help="CSV to write" + (f" (default {default})" if default else ""))
+        p.add_argument(
+            "-o",
+            "--output",
+            required=default is None,
+            default=default,
+            help="CSV to write" + (f" (default {default})" if default else ""),
+        )
         p.set_defaults(handler=_lazy(module))
 
 

@@ -20,8 +20,12 @@ from twinrisk.data.importers import ImportFormatError, write_csv, write_sources
 
 HEADER = ["country", "admin1", "year", "commitments_usd_bn", "projects", "sources"]
 SOURCE_ID = "aiddata_gcdf3"
-PROJECT_COLS = ["Recipient ISO-3", "Commitment Year", "Amount (Constant USD 2021)",
-                "Recommended For Aggregates"]
+PROJECT_COLS = [
+    "Recipient ISO-3",
+    "Commitment Year",
+    "Amount (Constant USD 2021)",
+    "Recommended For Aggregates",
+]
 TOTALS_COLS = ["iso3c", "total_commitments_bn"]
 
 
@@ -40,8 +44,9 @@ def read(path: Path) -> list[list[object]]:
                 try:
                     v = float(rec["total_commitments_bn"])
                 except (TypeError, ValueError):
-                    raise ImportFormatError(path, reader.line_num,
-                                            "a number in total_commitments_bn") from None
+                    raise ImportFormatError(
+                        path, reader.line_num, "a number in total_commitments_bn"
+                    ) from None
                 cc = _iso2(rec["iso3c"] or "")
                 if cc:
                     out.append([cc, "", "", round(v, 4), "", SOURCE_ID])
@@ -61,8 +66,11 @@ def read(path: Path) -> list[list[object]]:
                 year = int(float(rec["Commitment Year"]))
                 amount = float(rec["Amount (Constant USD 2021)"] or 0)
             except ValueError:
-                raise ImportFormatError(path, line, "an integer Commitment Year and a numeric "
-                                        "Amount (Constant USD 2021)") from None
+                raise ImportFormatError(
+                    path,
+                    line,
+                    "an integer Commitment Year and a numeric Amount (Constant USD 2021)",
+                ) from None
             cc = _iso2(rec["Recipient ISO-3"])
             if cc is None:
                 continue
@@ -72,15 +80,27 @@ def read(path: Path) -> list[list[object]]:
             for k in keys:
                 sums[k][0] += amount
                 sums[k][1] += 1
-    return [[cc, a1, year, round(v / 1e9, 6), int(n), SOURCE_ID]
-            for (cc, a1, year), (v, n) in sorted(sums.items())]
+    return [
+        [cc, a1, year, round(v / 1e9, 6), int(n), SOURCE_ID]
+        for (cc, a1, year), (v, n) in sorted(sums.items())
+    ]
 
 
 def run(path: Path, out: Path) -> str:
     rows = read(path)
     n = write_csv(out, HEADER, rows)
-    write_sources(out, [[SOURCE_ID, "Global Chinese Development Finance Dataset, Version 3.0",
-                         "AidData at William & Mary", 2023,
-                         "https://www.aiddata.org/data/aiddatas-global-chinese-development-finance-dataset-version-3-0",
-                         "CC BY 4.0", f"imported from {path.name}"]])
+    write_sources(
+        out,
+        [
+            [
+                SOURCE_ID,
+                "Global Chinese Development Finance Dataset, Version 3.0",
+                "AidData at William & Mary",
+                2023,
+                "https://www.aiddata.org/data/aiddatas-global-chinese-development-finance-dataset-version-3-0",
+                "CC BY 4.0",
+                f"imported from {path.name}",
+            ]
+        ],
+    )
     return f"wrote {n} commitment rows to {out}"

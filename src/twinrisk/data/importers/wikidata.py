@@ -20,9 +20,23 @@ import pycountry
 
 from twinrisk.data.importers import ImportFormatError, write_csv, write_sources
 
-HEADER = ["dyad_id", "local_place", "local_country", "partner_place", "partner_country", "kind",
-          "established_year", "status", "ended_year", "ended_by", "reason_code", "reason",
-          "contested_year", "sources", "note"]
+HEADER = [
+    "dyad_id",
+    "local_place",
+    "local_country",
+    "partner_place",
+    "partner_country",
+    "kind",
+    "established_year",
+    "status",
+    "ended_year",
+    "ended_by",
+    "reason_code",
+    "reason",
+    "contested_year",
+    "sources",
+    "note",
+]
 SOURCE_ID = "wikidata_p190"
 QID = re.compile(r"(Q\d+)$")
 SPARQL_COLS = ["item", "itemLabel", "twin", "twinLabel"]
@@ -50,9 +64,11 @@ def _sparql_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
             bindings = doc["results"]["bindings"]
         except (ValueError, KeyError, TypeError):
             raise ImportFormatError(
-                path, 1, "SPARQL JSON results (head/results/bindings)") from None
-        return [(i + 1, {k: v.get("value", "") for k, v in b.items()})
-                for i, b in enumerate(bindings)]
+                path, 1, "SPARQL JSON results (head/results/bindings)"
+            ) from None
+        return [
+            (i + 1, {k: v.get("value", "") for k, v in b.items()}) for i, b in enumerate(bindings)
+        ]
     delim = "\t" if "\t" in text.split("\n", 1)[0] else ","
     reader = csv.DictReader(text.splitlines(), delimiter=delim)
     header = [h.lstrip("?") for h in reader.fieldnames or []]
@@ -69,8 +85,14 @@ def _country_name(name: str) -> str:
     try:
         return str(pycountry.countries.lookup(name.strip()).alpha_2)
     except LookupError:
-        fuzzy = {"Czech Republic": "CZ", "Russia": "RU", "United Kingdom": "GB",
-                 "People's Republic of China": "CN", "South Korea": "KR", "Turkey": "TR"}
+        fuzzy = {
+            "Czech Republic": "CZ",
+            "Russia": "RU",
+            "United Kingdom": "GB",
+            "People's Republic of China": "CN",
+            "South Korea": "KR",
+            "Turkey": "TR",
+        }
         return fuzzy.get(name.strip(), "")
 
 
@@ -80,8 +102,11 @@ def _pairs(path: Path) -> list[Pair]:
         names_path = path.with_name("names.tsv")
         if not names_path.exists():
             raise ImportFormatError(path, 1, "names.tsv beside relations.tsv")
-        names = dict(line.rstrip("\n").split("\t", 1)
-                     for line in names_path.open(encoding="utf-8") if "\t" in line)
+        names = dict(
+            line.rstrip("\n").split("\t", 1)
+            for line in names_path.open(encoding="utf-8")
+            if "\t" in line
+        )
         pairs = []
         for i, line in enumerate(path.open(encoding="utf-8"), 1):
             f = line.rstrip("\n").split("\t")
@@ -99,8 +124,9 @@ def _pairs(path: Path) -> list[Pair]:
                     raise ImportFormatError(path, reader.line_num, "tab-separated EU TSV fields")
                 ca = _country_name(rec.get("origincountry_corrected") or rec["origincountry"])
                 cb = _country_name(rec["destination_countryLabel"])
-                pairs.append(("", rec["origincityLabel"], ca,
-                              "", rec["sistercityLabel"], cb, "", ""))
+                pairs.append(
+                    ("", rec["origincityLabel"], ca, "", rec["sistercityLabel"], cb, "", "")
+                )
             return pairs
     rows = _sparql_rows(path)
     pairs = []
@@ -108,10 +134,18 @@ def _pairs(path: Path) -> list[Pair]:
         missing = [c for c in SPARQL_COLS if c not in rec]
         if missing:
             raise ImportFormatError(path, line_no, f"SPARQL variables {missing}")
-        pairs.append((_qid(rec["item"], path, line_no), rec["itemLabel"],
-                      rec.get("itemCountry", "").upper(), _qid(rec["twin"], path, line_no),
-                      rec["twinLabel"], rec.get("twinCountry", "").upper(),
-                      _year(rec.get("start", "")), _year(rec.get("end", ""))))
+        pairs.append(
+            (
+                _qid(rec["item"], path, line_no),
+                rec["itemLabel"],
+                rec.get("itemCountry", "").upper(),
+                _qid(rec["twin"], path, line_no),
+                rec["twinLabel"],
+                rec.get("twinCountry", "").upper(),
+                _year(rec.get("start", "")),
+                _year(rec.get("end", "")),
+            )
+        )
     return pairs
 
 
@@ -149,11 +183,34 @@ def read(path: Path) -> list[list[object]]:
         while dyad in ids:
             dyad, k = f"{base}-{k}", k + 1
         ids.add(dyad)
-        note = " ".join(x for x in (f"local {qa}" if qa else "", f"partner {qb}" if qb else "",
-                                    "" if (ca and cb) else "country not resolved") if x)
-        rows.append([dyad, la, ca, lb, cb, "sister_city", start,
-                     "terminated" if end else "", end, "unknown" if end else "", "", "", "",
-                     SOURCE_ID, note])
+        note = " ".join(
+            x
+            for x in (
+                f"local {qa}" if qa else "",
+                f"partner {qb}" if qb else "",
+                "" if (ca and cb) else "country not resolved",
+            )
+            if x
+        )
+        rows.append(
+            [
+                dyad,
+                la,
+                ca,
+                lb,
+                cb,
+                "sister_city",
+                start,
+                "terminated" if end else "",
+                end,
+                "unknown" if end else "",
+                "",
+                "",
+                "",
+                SOURCE_ID,
+                note,
+            ]
+        )
     return rows
 
 
@@ -161,7 +218,18 @@ def run(path: Path, out: Path) -> str:
     rows = read(path)
     n = write_csv(out, HEADER, rows)
     ended = sum(1 for r in rows if r[7] == "terminated")
-    write_sources(out, [[SOURCE_ID, "Wikidata: twinned administrative body (P190)", "Wikimedia",
-                         2024, "https://www.wikidata.org/wiki/Property:P190", "CC0",
-                         f"imported from {path.name}"]])
+    write_sources(
+        out,
+        [
+            [
+                SOURCE_ID,
+                "Wikidata: twinned administrative body (P190)",
+                "Wikimedia",
+                2024,
+                "https://www.wikidata.org/wiki/Property:P190",
+                "CC0",
+                f"imported from {path.name}",
+            ]
+        ],
+    )
     return f"wrote {n} dyads ({ended} ended) to {out}"

@@ -112,15 +112,35 @@ def read(path: Path) -> list[list[object]]:
         rows.append([debtor, creditor, year, "ppg_stock_usd_bn", round(v / 1e9, 4), SOURCE_ID, ""])
         total = stocks.get((debtor, "ALL", year))
         if total:
-            rows.append([debtor, creditor, year, "ppg_share_pct", round(100 * v / total, 3),
-                         SOURCE_ID, "share of PPG external debt stock owed to the creditor"])
+            rows.append(
+                [
+                    debtor,
+                    creditor,
+                    year,
+                    "ppg_share_pct",
+                    round(100 * v / total, 3),
+                    SOURCE_ID,
+                    "share of PPG external debt stock owed to the creditor",
+                ]
+            )
     return rows
 
 
 def run(path: Path, out: Path) -> str:
     rows = read(path)
     n = write_csv(out, HEADER, rows)
-    write_sources(out, [[SOURCE_ID, "International Debt Statistics", "World Bank", 2024,
-                         "https://www.worldbank.org/en/programs/debt-statistics/ids",
-                         "CC BY 4.0", f"imported from {path.name}"]])
+    write_sources(
+        out,
+        [
+            [
+                SOURCE_ID,
+                "International Debt Statistics",
+                "World Bank",
+                2024,
+                "https://www.worldbank.org/en/programs/debt-statistics/ids",
+                "CC BY 4.0",
+                f"imported from {path.name}",
+            ]
+        ],
+    )
     return f"wrote {n} country_debt rows to {out}"

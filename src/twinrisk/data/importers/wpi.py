@@ -13,10 +13,27 @@ from pathlib import Path
 from twinrisk.config import features_dir
 from twinrisk.data.importers import ImportFormatError, write_csv, write_sources
 
-REQUIRED = ["World Port Index Number", "Main Port Name", "UN/LOCODE", "Country Code",
-            "Harbor Size", "Harbor Type", "Latitude", "Longitude"]
-HEADER = ["wpi_number", "name", "unlocode", "country_name", "harbor_size", "harbor_type",
-          "lat", "lon", "sources"]
+REQUIRED = [
+    "World Port Index Number",
+    "Main Port Name",
+    "UN/LOCODE",
+    "Country Code",
+    "Harbor Size",
+    "Harbor Type",
+    "Latitude",
+    "Longitude",
+]
+HEADER = [
+    "wpi_number",
+    "name",
+    "unlocode",
+    "country_name",
+    "harbor_size",
+    "harbor_type",
+    "lat",
+    "lon",
+    "sources",
+]
 SOURCE_ID = "nga_wpi_2024"
 
 
@@ -45,11 +62,21 @@ def read(path: Path) -> list[list[object]]:
                 ) from None
             if not (-90 <= lat <= 90 and -180 <= lon <= 180):
                 raise ImportFormatError(
-                    path, line, "latitude in [-90, 90], longitude in [-180, 180]")
-            rows.append([number, row[col["Main Port Name"]].strip(),
-                         row[col["UN/LOCODE"]].strip(), row[col["Country Code"]].strip(),
-                         row[col["Harbor Size"]].strip(), row[col["Harbor Type"]].strip(),
-                         round(lat, 5), round(lon, 5), SOURCE_ID])
+                    path, line, "latitude in [-90, 90], longitude in [-180, 180]"
+                )
+            rows.append(
+                [
+                    number,
+                    row[col["Main Port Name"]].strip(),
+                    row[col["UN/LOCODE"]].strip(),
+                    row[col["Country Code"]].strip(),
+                    row[col["Harbor Size"]].strip(),
+                    row[col["Harbor Type"]].strip(),
+                    round(lat, 5),
+                    round(lon, 5),
+                    SOURCE_ID,
+                ]
+            )
     return rows
 
 
@@ -58,8 +85,18 @@ def run(path: Path, out: Path) -> str:
     n = write_csv(out, HEADER, rows)
     if out.parent.resolve() == features_dir().resolve():
         return f"wrote {n} ports to {out} (source row {SOURCE_ID} in features/_staging)"
-    write_sources(out, [[SOURCE_ID, "World Port Index (Pub. 150)",
-                         "National Geospatial-Intelligence Agency", 2024,
-                         "https://msi.nga.mil/Publications/WPI", "public domain",
-                         "UpdatedPub150.csv"]])
+    write_sources(
+        out,
+        [
+            [
+                SOURCE_ID,
+                "World Port Index (Pub. 150)",
+                "National Geospatial-Intelligence Agency",
+                2024,
+                "https://msi.nga.mil/Publications/WPI",
+                "public domain",
+                "UpdatedPub150.csv",
+            ]
+        ],
+    )
     return f"wrote {n} ports to {out}"

@@ -23,9 +23,13 @@ COMMON = (401, 413, 422, 500, 503)
 
 
 def v1_router(tag: str) -> APIRouter:
-    return APIRouter(prefix="/v1", tags=[tag], route_class=StrictJSONRoute,
-                     dependencies=security_dependencies(),
-                     responses=problem_responses(*COMMON))
+    return APIRouter(
+        prefix="/v1",
+        tags=[tag],
+        route_class=StrictJSONRoute,
+        dependencies=security_dependencies(),
+        responses=problem_responses(*COMMON),
+    )
 
 
 def links(assessment_id: str) -> dict[str, str]:
@@ -41,15 +45,25 @@ def links(assessment_id: str) -> dict[str, str]:
 
 
 def decision_out(d: StoredDecision) -> DecisionOut:
-    return DecisionOut(seq=d.seq, decision=d.decision,  # type: ignore[arg-type]
-                       notes=d.notes, decided_by=d.decided_by, created_at=d.created_at,
-                       api_key_id=d.api_key_id)
+    return DecisionOut(
+        seq=d.seq,
+        decision=d.decision,  # type: ignore[arg-type]
+        notes=d.notes,
+        decided_by=d.decided_by,
+        created_at=d.created_at,
+        api_key_id=d.api_key_id,
+    )
 
 
 def stored_out(a: StoredAssessment) -> AssessmentOut:
     doc: dict[str, Any] = dict(a.output)
-    doc.update(id=a.id, created_at=a.created_at, stored=True,
-               decisions=[decision_out(d) for d in a.decisions], links=links(a.id))
+    doc.update(
+        id=a.id,
+        created_at=a.created_at,
+        stored=True,
+        decisions=[decision_out(d) for d in a.decisions],
+        links=links(a.id),
+    )
     return AssessmentOut.model_validate(doc)
 
 
@@ -57,8 +71,13 @@ def _record_fields(stored: StoredAssessment | None) -> dict[str, Any]:
     """What an answer adds to the library's Assessment: its record, if it was stored."""
     if stored is None:
         return {"id": None, "created_at": None, "stored": False, "decisions": [], "links": {}}
-    return {"id": stored.id, "created_at": stored.created_at, "stored": True, "decisions": [],
-            "links": links(stored.id)}
+    return {
+        "id": stored.id,
+        "created_at": stored.created_at,
+        "stored": True,
+        "decisions": [],
+        "links": links(stored.id),
+    }
 
 
 def fresh_out(assessment: Any, stored: StoredAssessment | None) -> AssessmentOut:
@@ -78,11 +97,17 @@ def fresh_json(assessment: Any, stored: StoredAssessment | None) -> bytes:
 def summary(a: StoredAssessment) -> AssessmentSummary:
     latest = a.latest_decision
     return AssessmentSummary(
-        id=a.id, created_at=a.created_at,
+        id=a.id,
+        created_at=a.created_at,
         local=PartySummary(name=a.local_name, country=a.local_country),
         partner=PartySummary(name=a.partner_name, country=a.partner_country),
-        score=a.score, band=a.band,  # type: ignore[arg-type]
-        as_of=a.as_of, policy=a.policy, model_version=a.model_version,
-        data_version=a.data_version, channel=a.channel,
-        latest_decision=decision_out(latest) if latest else None, links=links(a.id),
+        score=a.score,
+        band=a.band,  # type: ignore[arg-type]
+        as_of=a.as_of,
+        policy=a.policy,
+        model_version=a.model_version,
+        data_version=a.data_version,
+        channel=a.channel,
+        latest_decision=decision_out(latest) if latest else None,
+        links=links(a.id),
     )

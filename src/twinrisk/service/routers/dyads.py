@@ -20,8 +20,9 @@ Kind = Literal["sister_city", "friendship_city", "province_state", "partner_city
 @router.get("/dyads", response_model=DyadList, summary="Known partnerships with filters")
 async def dyads(
     request: Request,
-    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$",
-                                         description="Either side's country")] = None,
+    country: Annotated[
+        str | None, Query(pattern=r"^[A-Za-z]{2}$", description="Either side's country")
+    ] = None,
     status: Status | None = None,
     kind: Kind | None = None,
     q: Annotated[str | None, Query(max_length=200, description="Part of a place name")] = None,
@@ -30,7 +31,16 @@ async def dyads(
 ) -> DyadList:
     st = state(request)
     items, total, version = await st.worker.run(
-        library.dyads, country, status, kind, q, limit, offset,
-        timeout=st.settings.timeout_seconds, what="the dyad list")
-    return DyadList.model_validate({"items": items, "total": total, "limit": limit,
-                                    "offset": offset, "data_version": version})
+        library.dyads,
+        country,
+        status,
+        kind,
+        q,
+        limit,
+        offset,
+        timeout=st.settings.timeout_seconds,
+        what="the dyad list",
+    )
+    return DyadList.model_validate(
+        {"items": items, "total": total, "limit": limit, "offset": offset, "data_version": version}
+    )

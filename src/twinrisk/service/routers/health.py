@@ -14,16 +14,25 @@ from twinrisk.service.schemas import Health, Ready
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", response_model=Health, summary="The process is alive",
-            responses=problem_responses(413, 500))
+@router.get(
+    "/healthz",
+    response_model=Health,
+    summary="The process is alive",
+    responses=problem_responses(413, 500),
+)
 async def healthz() -> Health:
     return Health(status="ok")
 
 
-@router.get("/readyz", response_model=Ready, summary="Ready to serve: store reachable, "
-            "data, gazetteer and model loaded",
-            responses={503: {"model": Ready, "description": "Starting or failing; see checks"},
-                       **problem_responses(413, 500)})
+@router.get(
+    "/readyz",
+    response_model=Ready,
+    summary="Ready to serve: store reachable, data, gazetteer and model loaded",
+    responses={
+        503: {"model": Ready, "description": "Starting or failing; see checks"},
+        **problem_responses(413, 500),
+    },
+)
 async def readyz(request: Request) -> JSONResponse:
     st = state(request)
     checks = dict(st.checks)

@@ -16,24 +16,36 @@ def model_info() -> ModelOut:
     from twinrisk.features.terms import TERMS
 
     doc = library.policy_doc("default")
-    factors = [FactorDoc(id=f["id"], group=f["group"], label=f.get("label", f["id"]),
-                         max_points=int(f["max_points"]), rationale=f.get("rationale", ""),
-                         direction=f.get("direction"), transform=f.get("transform") or {})
-               for f in doc.get("factors", [])]
+    factors = [
+        FactorDoc(
+            id=f["id"],
+            group=f["group"],
+            label=f.get("label", f["id"]),
+            max_points=int(f["max_points"]),
+            rationale=f.get("rationale", ""),
+            direction=f.get("direction"),
+            transform=f.get("transform") or {},
+        )
+        for f in doc.get("factors", [])
+    ]
     return ModelOut(
         model=library.model_card(),
-        policy=PolicyDoc(name=str(doc.get("name", "default")),
-                         version=str(doc.get("version", "")),
-                         description=str(doc.get("description", ""))),
+        policy=PolicyDoc(
+            name=str(doc.get("name", "default")),
+            version=str(doc.get("version", "")),
+            description=str(doc.get("description", "")),
+        ),
         policies=library.known_policies(),
         factors=factors,
         terms={key: term.question for key, term in TERMS.items()},
     )
 
 
-@router.get("/model", response_model=ModelOut,
-            summary="Model card, default policy and factor documentation")
+@router.get(
+    "/model", response_model=ModelOut, summary="Model card, default policy and factor documentation"
+)
 async def model(request: Request) -> ModelOut:
     st = state(request)
-    return await st.worker.run(model_info, timeout=st.settings.timeout_seconds,
-                               what="the model card")
+    return await st.worker.run(
+        model_info, timeout=st.settings.timeout_seconds, what="the model card"
+    )

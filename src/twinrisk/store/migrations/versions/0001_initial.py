@@ -44,8 +44,12 @@ def upgrade() -> None:
     op.create_table(
         "decisions",
         sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("assessment_id", sa.String(40),
-                  sa.ForeignKey("assessments.id", ondelete="RESTRICT"), nullable=False),
+        sa.Column(
+            "assessment_id",
+            sa.String(40),
+            sa.ForeignKey("assessments.id", ondelete="RESTRICT"),
+            nullable=False,
+        ),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("decision", sa.String(32), nullable=False),
         sa.Column("notes", sa.Text, nullable=False),
