@@ -78,7 +78,7 @@ def _dyads() -> tuple[float, float, int]:
     of their distinct places, as ``assess_frame`` does: seconds for each part."""
     from bench_batch import SEED, sample_dyads
 
-    from twinrisk.explain.models import Place
+    from twinrisk.core.models import Place
     from twinrisk.places import location_facts, resolve_many
 
     df = sample_dyads(100_000, SEED)

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from twinrisk.config import features_dir
-from twinrisk.explain.models import Place
+from twinrisk.core.models import Place
 from twinrisk.places import (
     AmbiguousPlace,
     PlaceNotFound,

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from twinrisk.explain.models import Place
+from twinrisk.core.models import Place
 from twinrisk.places import (
     AmbiguousPlace,
     PlaceNotFound,

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from twinrisk.cli import main
-from twinrisk.explain.models import Assessment
+from twinrisk.core.models import Assessment
 from twinrisk.reports import render, render_batch_summary
 from twinrisk.reports.assessment import ReportError, md_escape, safe_url
 

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 import twinrisk
 from conftest import missing_part
 from twinrisk.cli import main
+from twinrisk.core.bands import DEFAULT_BANDS
+from twinrisk.core.models import Assessment
+from twinrisk.core.terms import SENSITIVE_DOMAINS, TERMS
 from twinrisk.data.loaders import load_tables
-from twinrisk.explain.models import Assessment, band_for
-from twinrisk.features.terms import SENSITIVE_DOMAINS, TERMS
 from twinrisk.model.artifact import ARTIFACT_NAME, ArtifactError, load_artifact
 from twinrisk.model.policy import PolicyError, load_policy
 
@@ -67,7 +68,7 @@ def _check(a: Assessment) -> None:
     assert a.score == sum(f.points for f in a.factors)
     assert sum(f.max_points for f in a.factors) == 100
     assert all(0 <= f.points <= f.max_points for f in a.factors)
-    assert a.band == band_for(a.score)
+    assert a.band == DEFAULT_BANDS.of(a.score)
     assert sum(a.groups.values()) == a.score
     pts = [r.points for r in a.top_reasons]
     assert pts == sorted(pts, reverse=True) and len(pts) <= 4
@@ -107,7 +108,7 @@ def test_points_add_up_exactly_on_generated_inputs() -> None:
 
 
 def test_bands() -> None:
-    assert [band_for(s) for s in (0, 24, 25, 49, 50, 74, 75, 100)] == [
+    assert [DEFAULT_BANDS.of(s) for s in (0, 24, 25, 49, 50, 74, 75, 100)] == [
         "low",
         "low",
         "moderate",
@@ -517,8 +518,9 @@ def test_reasons_read_only_their_declared_columns() -> None:
 def test_proposals_scored_together_equal_each_alone() -> None:
     """``assess_each`` (how the service scores concurrent requests) gives every
     proposal the Assessment, or the typed error, that ``assess`` gives it alone."""
-    from twinrisk.explain.assess import AsOfError, CountryError, assess, assess_each
-    from twinrisk.features.terms import TermError
+    from twinrisk.core.errors import AsOfError, CountryError
+    from twinrisk.core.terms import TermError
+    from twinrisk.explain.assess import assess, assess_each
     from twinrisk.places import PlaceError
 
     good = _random_requests(12, seed=11)

@@ -30,7 +30,7 @@ from twinrisk.batch.io import (
     normalise_columns,
     open_input,
 )
-from twinrisk.model.policy import GROUPS
+from twinrisk.model.policy import GROUPS, Policy, load_policy
 
 if TYPE_CHECKING:  # pragma: no cover
     from twinrisk.reports.summary import BatchSummary
@@ -60,13 +60,9 @@ def _default_scorer() -> Scorer:
     return twinrisk.assess_frame
 
 
-def resolve_policy(policy: Any) -> Any:
-    """Load a policy given as a path or name once, so every chunk uses the same object
-    (and a bad file fails before any row is read). ``None`` stays ``None``."""
-    if policy is None or not isinstance(policy, str | Path):
-        return policy
-    from twinrisk.model.policy import load_policy
-
+def resolve_policy(policy: Any) -> Policy:
+    """Load the policy once, so every chunk uses the same object, a bad file fails
+    before any row is read, and the summary reads its bands."""
     return load_policy(policy)
 
 
@@ -207,7 +203,7 @@ def score_file(
     if report is not None:
         from twinrisk.reports.summary import BatchSummary
 
-        summary = BatchSummary()
+        summary = BatchSummary(policy.bands)
     out = OutputFile(output_path)
     result = BatchResult(output=out.path)
     wrote = False

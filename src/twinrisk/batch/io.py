@@ -99,7 +99,7 @@ class InputReader(Protocol):
 
 def known_columns() -> tuple[str, ...]:
     """Input columns twinrisk interprets (matched case-insensitively)."""
-    from twinrisk.features.terms import TERMS
+    from twinrisk.core.terms import TERMS
 
     return (*REQUIRED_COLUMNS, *COUNTRY_COLUMNS, "as_of", *TERMS)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.errors as pa_errors
 
+from twinrisk.core.errors import ServerDataError
 from twinrisk.data.schemas import ENDED_STATUSES, SCHEMAS
 
 #: tables that must exist; any other ``*.csv`` with a schema is checked if present
@@ -49,7 +50,7 @@ class Problem:
         return asdict(self)
 
 
-class DataValidationError(ValueError):
+class DataValidationError(ServerDataError):
     """Raised by the loaders when the tables break a rule; carries every problem."""
 
     def __init__(self, problems: list[Problem]):

@@ -11,6 +11,7 @@ CPU per explained proposal with DataFrames, about 2 ms with arrays).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from twinrisk import places as gazetteer
-from twinrisk.data.loaders import Tables, load_tables
-from twinrisk.explain.checklist import QUESTIONS, triggered
-from twinrisk.explain.models import (
+from twinrisk.core.errors import InputError, PlaceError, RowError, TermError
+from twinrisk.core.inputs import parse_as_of, parse_country
+from twinrisk.core.models import (
     Assessment,
     ChecklistItem,
     Factor,
@@ -34,19 +35,19 @@ from twinrisk.explain.models import (
     Precedent,
     Reason,
     SourceRef,
-    band_for,
 )
+from twinrisk.core.terms import TERMS, parse_terms
+from twinrisk.data.loaders import Tables, load_tables
+from twinrisk.explain.checklist import QUESTIONS, triggered
 from twinrisk.explain.precedents import nearest
 from twinrisk.explain.reasons import PRECEDENT_IDS, READS, REASONS, SOURCE_COLUMNS
 from twinrisk.features.build import feature_columns, object_frame
 from twinrisk.features.history import History, _distinct, curated_place_id
-from twinrisk.features.terms import TERMS, TermError, parse_terms
 from twinrisk.model.artifact import ModelArtifact, load_artifact
 from twinrisk.model.policy import GROUPS, Policy, load_policy
 from twinrisk.model.scorecard import group_totals, points_array
 from twinrisk.model.transforms import FactorNormaliser
 
-EARLIEST_AS_OF = dt.date(1950, 1, 1)
 TOP_REASONS = 4
 NOT_COVERED = (
     "This score covers the factors listed, from public sources as of the date shown. It does "
@@ -54,14 +55,6 @@ NOT_COVERED = (
     "commercial interests, cyber or data-protection risks of specific systems, or the benefits "
     "of the partnership. It informs a council's judgement; it does not replace it."
 )
-
-
-class AsOfError(ValueError):
-    """An assessment date the scorer cannot use."""
-
-
-class CountryError(ValueError):
-    """A country code that is not in the data."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,41 +117,7 @@ def engine() -> Engine:
 # --- input handling ------------------------------------------------------------
 
 
-def parse_as_of(value: Any, *, field: str = "as_of") -> dt.date:
-    """A date from a date, datetime or ISO string; refuses the far past and the future."""
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
-        return dt.date.today()
-    if isinstance(value, dt.datetime):
-        date = value.date()
-    elif isinstance(value, dt.date):
-        date = value
-    else:
-        try:
-            date = dt.date.fromisoformat(str(value).strip()[:10])
-        except ValueError as exc:
-            raise AsOfError(f"{field} {value!r} is not a date; use YYYY-MM-DD") from exc
-    if date < EARLIEST_AS_OF or date > dt.date.today():
-        raise AsOfError(
-            f"{field} {date.isoformat()} is out of range; use a date between "
-            f"{EARLIEST_AS_OF.isoformat()} and today ({dt.date.today().isoformat()})"
-        )
-    return date
-
-
-def _country(value: Any, field: str, names: Mapping[str, str]) -> str | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    code = str(value).strip().upper()
-    if not code:
-        return None
-    if code not in names:
-        raise CountryError(
-            f"{field} {value!r} is not an ISO 3166-1 alpha-2 code in the data (e.g. SE, CN, IN)"
-        )
-    return code
-
-
-def _parse_unique(values: Sequence[Any], parse: Any) -> tuple[list[Any], list[str]]:
+def _parse_unique(values: Sequence[Any], parse: Any) -> tuple[list[Any], list[InputError | None]]:
     """Apply ``parse`` once per distinct value; return parsed values and error texts.
 
     Many rows are grouped by pandas' hash table first (a 100,000-row batch has a few
@@ -177,16 +136,16 @@ def _parse_unique(values: Sequence[Any], parse: Any) -> tuple[list[Any], list[st
     return _parse_each(values, parse)
 
 
-def _parse_each(values: Sequence[Any], parse: Any) -> tuple[list[Any], list[str]]:
-    seen: dict[Any, tuple[Any, str]] = {}
+def _parse_each(values: Sequence[Any], parse: Any) -> tuple[list[Any], list[InputError | None]]:
+    seen: dict[Any, tuple[Any, InputError | None]] = {}
     out, errors = [], []
     for value in values:
         key = value if not isinstance(value, (list, dict)) else repr(value)
         if key not in seen:
             try:
-                seen[key] = (parse(value), "")
-            except (ValueError, TermError) as exc:
-                seen[key] = (None, str(exc))
+                seen[key] = (parse(value), None)
+            except InputError as exc:
+                seen[key] = (None, exc)
         result, error = seen[key]
         out.append(result)
         errors.append(error)
@@ -206,7 +165,7 @@ class Prepared:
     columns: dict[str, np.ndarray]
     locals: list[Place]
     partners: list[Place]
-    errors: list[str]
+    errors: list[RowError | None]
 
 
 def _prepare(
@@ -219,14 +178,15 @@ def _prepare(
     on. ``request`` maps column names (local, partner, optional local_country,
     partner_country, as_of and term keys) to ``n`` values. Each distinct value is
     parsed once."""
-    errors: dict[int, list[str]] = {}  # only the rows that fail
+    errors: dict[int, list[InputError]] = {}  # only the rows that fail
 
     def column(name: str) -> Sequence[Any]:
         return request[name] if name in request else [None] * n
 
-    def note(errs: list[str]) -> None:
-        for i in [i for i, e in enumerate(errs) if e]:
-            errors.setdefault(i, []).append(errs[i])
+    def note(errs: Sequence[InputError | None]) -> None:
+        for i, error in enumerate(errs):
+            if error is not None:
+                errors.setdefault(i, []).append(error)
 
     fallback = default_as_of or dt.date.today()
     as_of, errs = _parse_unique(
@@ -237,7 +197,7 @@ def _prepare(
     for side in ("local", "partner"):
         field = f"{side}_country"
         countries[side], errs = _parse_unique(
-            column(field), lambda v, f=field: _country(v, f, eng.names)
+            column(field), lambda v, f=field: parse_country(v, f, eng.names)
         )
         note(errs)
     terms: dict[str, list[Any]] = {}
@@ -249,21 +209,39 @@ def _prepare(
     resolved = {}
     for side in ("local", "partner"):
         names = [v if type(v) is str else ("" if _empty(v) else str(v)) for v in column(side)]
-        note([f"{side}: a place name is required" if not v.strip() else "" for v in names])
+        note(
+            [
+                InputError(f"{side}: a place name is required", field=side)
+                if not v.strip()
+                else None
+                for v in names
+            ]
+        )
         resolved[side] = gazetteer.resolve_many(names, countries[side])
     ok: list[int] = []
     for i, lp, pp in zip(range(n), resolved["local"], resolved["partner"], strict=True):
         if i in errors:
             continue
-        problems = [
-            f"{field}: {place}"
-            if isinstance(place, Exception)
-            else f"{field}: {place.name} is in {place.country}, a country not in the data"
-            for field, place in (("local", lp), ("partner", pp))
-            if isinstance(place, Exception) or place.country not in eng.names
-        ]
+        problems: list[InputError] = []
+        for field, place in (("local", lp), ("partner", pp)):
+            if isinstance(place, PlaceError):
+                located = copy.copy(place)  # resolutions are memoised and shared
+                located.field = field
+                problems.append(located)
+            elif place.country not in eng.names:
+                problems.append(
+                    InputError(
+                        f"{field}: {place.name} is in {place.country}, a country not in the data",
+                        field=field,
+                    )
+                )
         if not problems and lp.id == pp.id:  # type: ignore[union-attr]
-            problems.append(f"partner: {pp.name} ({pp.country}) is the same place as local")  # type: ignore[union-attr]
+            problems.append(
+                InputError(
+                    f"partner: {pp.name} ({pp.country}) is the same place as local",  # type: ignore[union-attr]
+                    field="partner",
+                )
+            )
         if problems:
             errors[i] = problems
         else:
@@ -287,7 +265,7 @@ def _prepare(
         columns=columns,
         locals=local_places,
         partners=partner_places,
-        errors=["; ".join(errors[i]) if i in errors else "" for i in range(n)],
+        errors=[RowError(errors[i]) if i in errors else None for i in range(n)],
     )
 
 
@@ -500,7 +478,7 @@ def _explain(
         )
     return Assessment(
         score=total,
-        band=band_for(total),
+        band=policy.bands.of(total),
         local=prep.locals[i],
         partner=prep.partners[i],
         as_of=prep.columns["as_of"][i].item(),
@@ -555,8 +533,8 @@ def _assess_requests(
         return results
     prep = _prepare(eng, request, len(good))
     for pos, error in zip(good, prep.errors, strict=True):
-        if error:
-            results[pos] = ValueError(error)
+        if error is not None:
+            results[pos] = error
     if len(prep.rows):
         scored = _score(eng, prep, pol)
         mitigations = _mitigations(eng, pol, scored)
@@ -581,14 +559,14 @@ def _checked(eng: Engine, request: Mapping[str, Any]) -> dict[str, Any]:
     parse_as_of(request.get("as_of"))
     parse_terms(request.get("terms"))
     countries = {
-        side: _country(request.get(f"{side}_country"), f"{side}_country", eng.names)
+        side: parse_country(request.get(f"{side}_country"), f"{side}_country", eng.names)
         for side in ("local", "partner")
     }
     for side in ("local", "partner"):
         try:
             gazetteer.resolve(request.get(side), countries[side])  # type: ignore[arg-type]
         except gazetteer.PlaceError as exc:
-            exc.field = side  # type: ignore[attr-defined]  # which input failed, for callers
+            exc.field = side  # which input failed, for callers
             raise
     return {**request, "local_country": countries["local"], "partner_country": countries["partner"]}
 
@@ -694,9 +672,7 @@ def assess_frame(
                 prep.columns[f"{side}_name"] + " (" + prep.columns[f"{side}_country"] + ")"
             )
         score[idx] = total
-        band[idx] = np.array(["low", "moderate", "high", "severe"], dtype=object)[
-            np.searchsorted([25, 50, 75], total, side="right")
-        ]
+        band[idx] = pol.bands.of_array(total)
         for g, values in scored.groups.items():
             group_cols[g][idx] = values
         reasons[idx] = _top_reason_text(eng, pol, scored)
@@ -712,7 +688,7 @@ def assess_frame(
         ("policy", pol.label),
     ):
         cols[name] = np.full(n, value, dtype=object)
-    cols["error"] = np.array(prep.errors, dtype=object)
+    cols["error"] = np.array([str(e) if e else "" for e in prep.errors], dtype=object)
     out = object_frame(cols)
     return out.set_axis(df.index)
 

@@ -7,7 +7,7 @@ assumption). Each question names its factor.
 
 from __future__ import annotations
 
-from twinrisk.features.terms import TERMS
+from twinrisk.core.terms import TERMS
 
 QUESTIONS = {
     "debt_share": "What leverage does the partner state's creditor position give it over national "

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from twinrisk.features.terms import SENSITIVE_DOMAINS, TERMS
+from twinrisk.core.terms import SENSITIVE_DOMAINS, TERMS
 
 ReasonFn = Callable[[Mapping[str, Any], Mapping[str, str]], str]
 

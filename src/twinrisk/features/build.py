@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from twinrisk.core.terms import TERMS
 from twinrisk.data.loaders import Tables
 from twinrisk.features.history import History, _distinct, cutoff_year, pair_key
-from twinrisk.features.terms import TERMS
 
 FACTOR_IDS = (
     "debt_share",

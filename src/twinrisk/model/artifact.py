@@ -19,13 +19,16 @@ import joblib
 import pandas as pd
 
 from twinrisk.config import models_dir
+from twinrisk.core.errors import ServerDataError
 
 ARTIFACT_NAME = "twinrisk-model.joblib"
 MANIFEST_NAME = "MANIFEST.json"
 
 
-class ArtifactError(RuntimeError):
+class ArtifactError(ServerDataError):
     """The artifact is missing, unlisted or does not match its checksum."""
+
+    what = "model artifact"
 
 
 @dataclass

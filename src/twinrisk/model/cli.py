@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from twinrisk.explain.assess import parse_as_of
+    from twinrisk.core.inputs import parse_as_of
     from twinrisk.model.train import train
 
     card = train(as_of=parse_as_of(args.as_of))

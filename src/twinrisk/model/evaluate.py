@@ -18,7 +18,7 @@ from twinrisk.data.loaders import load_tables
 from twinrisk.model.artifact import ARTIFACT_NAME, load_artifact, write_manifest
 from twinrisk.model.policy import load_policy
 from twinrisk.model.scorecard import points_frame
-from twinrisk.model.train import BANDS, CARD_JSON, CARD_MD, _auc, calibration_table, history_panel
+from twinrisk.model.train import CARD_JSON, CARD_MD, _auc, calibration_table, history_panel
 
 
 def backtest(split_year: int = 2019, out_dir: Path | None = None) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def backtest(split_year: int = 2019, out_dir: Path | None = None) -> dict[str, A
     scores = points_frame(artifact.normaliser.transform(panel), policy).sum(axis=1).to_numpy()
     labels = panel["ended_after"].to_numpy()
     dist = []
-    for band, lo, hi in BANDS:
+    for band, lo, hi in policy.bands.ranges():
         mask = (scores >= lo) & (scores <= hi)
         dist.append(
             {
@@ -42,7 +42,7 @@ def backtest(split_year: int = 2019, out_dir: Path | None = None) -> dict[str, A
             }
         )
     plot = out_dir / f"backtest_{split_year}.png"
-    _plot(scores, labels, split_year, plot)
+    _plot(scores, labels, split_year, plot, policy.bands.cutoffs)
     result = {
         "split_year": split_year,
         "as_of": f"{split_year - 1}-12-31",
@@ -55,7 +55,7 @@ def backtest(split_year: int = 2019, out_dir: Path | None = None) -> dict[str, A
         if (labels == 0).any()
         else None,
         "distribution": dist,
-        "calibration": calibration_table(scores, labels),
+        "calibration": calibration_table(scores, labels, policy.bands),
         "plot": plot.name,
     }
     card_path = out_dir / CARD_JSON
@@ -69,7 +69,13 @@ def backtest(split_year: int = 2019, out_dir: Path | None = None) -> dict[str, A
     return result
 
 
-def _plot(scores: np.ndarray, labels: np.ndarray, split_year: int, path: Path) -> None:
+def _plot(
+    scores: np.ndarray,
+    labels: np.ndarray,
+    split_year: int,
+    path: Path,
+    cutoffs: tuple[int, ...],
+) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -79,7 +85,7 @@ def _plot(scores: np.ndarray, labels: np.ndarray, split_year: int, path: Path) -
     bins = list(range(0, 105, 5))
     ax.hist(scores[labels == 0], bins=bins, alpha=0.6, label="still active", color="#4a7db3")
     ax.hist(scores[labels == 1], bins=bins, alpha=0.7, label="ended after split", color="#c0392b")
-    for edge in (25, 50, 75):
+    for edge in cutoffs:
         ax.axvline(edge, color="grey", lw=0.8, ls="--")
     ax.set_xlabel(f"twinrisk score as of {split_year - 1}-12-31")
     ax.set_ylabel("dyads")

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from twinrisk.config import models_dir
+from twinrisk.core.bands import DEFAULT_BANDS, Bands
+from twinrisk.core.errors import PolicyError
 
 GROUPS = (
     "debt_exposure",
@@ -26,10 +28,6 @@ GROUPS = (
     "proposal_terms",
 )
 TRANSFORM_KINDS = ("linear", "levels", "ecdf", "distance", "term")
-
-
-class PolicyError(ValueError):
-    """A policy the scorer cannot use; the message names the factor and the rule."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +47,8 @@ class Policy:
     version: str
     factors: tuple[FactorSpec, ...]
     description: str = ""
+    #: a default at class level, so that policies pickled before bands existed load
+    bands: Bands = DEFAULT_BANDS
 
     @property
     def label(self) -> str:
@@ -73,6 +73,7 @@ class Policy:
             "version": self.version,
             "description": self.description,
             "factors": [spec.__dict__ for spec in self.factors],
+            "bands": self.bands.as_dict(),
         }
 
 
@@ -141,6 +142,12 @@ def parse_policy(doc: Mapping[str, Any], *, known_factors: set[str] | None = Non
     total = sum(f.max_points for f in factors)
     if not problems and total != 100:
         problems.append(f"max_points add up to {total}; they must add up to exactly 100")
+    bands = DEFAULT_BANDS
+    if "bands" in doc:
+        try:
+            bands = Bands.from_dict(doc["bands"])
+        except ValueError as exc:
+            problems.append(str(exc))
     if problems:
         raise PolicyError("invalid policy: " + "; ".join(problems))
     return Policy(
@@ -148,6 +155,7 @@ def parse_policy(doc: Mapping[str, Any], *, known_factors: set[str] | None = Non
         version=str(doc["version"]),
         factors=tuple(factors),
         description=str(doc.get("description", "")),
+        bands=bands,
     )
 
 

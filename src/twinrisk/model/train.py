@@ -20,11 +20,12 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from twinrisk.config import models_dir
+from twinrisk.core.bands import Bands
+from twinrisk.core.models import Place
+from twinrisk.core.terms import TERMS
 from twinrisk.data.codes import ENDED_STATUSES
 from twinrisk.data.loaders import Tables, load_tables
-from twinrisk.explain.models import Place
 from twinrisk.features.build import build_features
-from twinrisk.features.terms import TERMS
 from twinrisk.model.artifact import ARTIFACT_NAME, ModelArtifact, save_artifact, write_manifest
 from twinrisk.model.policy import Policy, load_policy
 from twinrisk.model.scorecard import points_frame
@@ -32,7 +33,6 @@ from twinrisk.model.transforms import FactorNormaliser
 
 PANEL_YEARS = (2012, 2014, 2016, 2018, 2020)
 HORIZON_YEARS = 5
-BANDS = (("low", 0, 24), ("moderate", 25, 49), ("high", 50, 74), ("severe", 75, 100))
 CARD_JSON = "model_card.json"
 CARD_MD = "model_card.md"
 
@@ -112,9 +112,9 @@ def _auc(scores: np.ndarray, labels: np.ndarray) -> float | None:
     return float(u / (len(pos) * len(neg)))
 
 
-def calibration_table(scores: np.ndarray, labels: np.ndarray) -> list[dict[str, Any]]:
+def calibration_table(scores: np.ndarray, labels: np.ndarray, bands: Bands) -> list[dict[str, Any]]:
     table = []
-    for band, lo, hi in BANDS:
+    for band, lo, hi in bands.ranges():
         mask = (scores >= lo) & (scores <= hi)
         n, k = int(mask.sum()), int(labels[mask].sum())
         table.append(
@@ -193,7 +193,9 @@ def train(
 
     digest = hashlib.sha256()
     digest.update(tables.version.encode())
-    digest.update(json.dumps(pol.as_dict(), sort_keys=True).encode())
+    # bands name ranges of the score; they change nothing that is fitted
+    fitted = {k: v for k, v in pol.as_dict().items() if k != "bands"}
+    digest.update(json.dumps(fitted, sort_keys=True).encode())
     digest.update(pd.util.hash_pandas_object(ref_raw.astype(str), index=False).to_numpy().tobytes())
     version = f"twinrisk-{as_of.isoformat()}-{digest.hexdigest()[:8]}"
 
@@ -234,7 +236,7 @@ def train(
             "single_factor_auc": single_auc,
             "history_support": support,
         },
-        "calibration": calibration_table(scores, labels),
+        "calibration": calibration_table(scores, labels, pol.bands),
         "panel_auc": _auc(scores.astype(float), labels),
     }
     artifact = ModelArtifact(

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from twinrisk.explain.models import Place
+    from twinrisk.core.models import Place
 
 __all__ = [
     "AmbiguousPlace",

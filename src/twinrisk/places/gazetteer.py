@@ -53,7 +53,8 @@ from typing import Any, cast
 import numpy as np
 
 from twinrisk.config import cache_dir, features_dir
-from twinrisk.explain.models import Place
+from twinrisk.core.errors import AmbiguousPlace, PlaceError, PlaceNotFound
+from twinrisk.core.models import Place
 from twinrisk.places.memo import LRU
 
 INDEX_FORMAT = 4
@@ -778,22 +779,6 @@ _TYPED_CITY = re.compile(
     r"^(?:(.+) (?:city|town|municipality|kommune|municipio)"
     r"|(?:city|town|municipality) of (.+))$"
 )
-
-
-class PlaceError(ValueError):
-    """A name that does not name exactly one place."""
-
-
-class PlaceNotFound(PlaceError):
-    def __init__(self, message: str, suggestions: list[str]) -> None:
-        super().__init__(message)
-        self.suggestions = suggestions
-
-
-class AmbiguousPlace(PlaceError):
-    def __init__(self, message: str, candidates: list[Place]) -> None:
-        super().__init__(message)
-        self.candidates = candidates
 
 
 def make_place(idx: Index, row: int) -> Place:

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from twinrisk.config import cache_dir, features_dir
-from twinrisk.explain.models import Place
+from twinrisk.core.models import Place
 from twinrisk.places.memo import LRU
 
 EARTH_KM = 6371.0088

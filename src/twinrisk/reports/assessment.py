@@ -20,7 +20,8 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from twinrisk.explain.models import Assessment
+from twinrisk.core.errors import InputError
+from twinrisk.core.models import Assessment
 
 FORMATS = ("md", "html", "pdf")
 MEDIA_TYPES = {
@@ -65,8 +66,11 @@ TERM_LABELS = {
 }
 
 
-class ReportError(ValueError):
+class ReportError(InputError):
     """A report that cannot be produced (unknown format, PDF renderer missing)."""
+
+    slug = "invalid-report"
+    title = "Report cannot be written"
 
 
 class PdfUnavailableError(ReportError, ImportError):
@@ -125,7 +129,7 @@ def _term_text(value: Any) -> str:
 
 
 def _terms(assessment: Assessment) -> list[dict[str, Any]]:
-    from twinrisk.features.terms import TERMS
+    from twinrisk.core.terms import TERMS
 
     factors = {f.id: f for f in assessment.factors}
     rows = []

@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _report(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from twinrisk.explain.models import Assessment
+    from twinrisk.core.models import Assessment
     from twinrisk.reports.assessment import ReportError, render
 
     def fail(message: str) -> int:

@@ -20,9 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from twinrisk.core.bands import BAND_NAMES, DEFAULT_BANDS, Bands
 from twinrisk.reports.assessment import BAND_COLOURS, html_env
 
-BANDS = ("low", "moderate", "high", "severe")
+BANDS = BAND_NAMES
 TOP_N = 20
 MAX_FAILED_SHOWN = 200
 MAX_BREAKDOWN_ROWS = 60
@@ -45,7 +46,9 @@ def _as_given(df: pd.DataFrame, col: str) -> pd.Series:
 class BatchSummary:
     """Running aggregates over scored batch output (the frames ``score_frame`` returns)."""
 
-    def __init__(self) -> None:
+    def __init__(self, bands: Bands = DEFAULT_BANDS) -> None:
+        #: the cut-offs of the policy the batch was scored with
+        self.band_cutoffs = bands
         self.rows = 0
         self.scored = 0
         self.failed = 0
@@ -180,7 +183,7 @@ class BatchSummary:
         for lo in range(0, 100, bin_width):
             hi = lo + bin_width - 1 if lo + bin_width < 100 else 100
             count = sum(self.histogram[lo : hi + 1])
-            band = "low" if lo < 25 else "moderate" if lo < 50 else "high" if lo < 75 else "severe"
+            band = self.band_cutoffs.of(lo)
             bins.append({"lo": lo, "hi": hi, "count": count, "colour": BAND_COLOURS[band]})
         width, height, left, bottom, top = 680, 200, 44, 28, 10
         plot_w, plot_h = width - left - 8, height - bottom - top
@@ -199,7 +202,7 @@ class BatchSummary:
         ]
         xticks = [
             {"label": str(v), "x": round(left + (v / 100) * plot_w, 1)}
-            for v in (0, 25, 50, 75, 100)
+            for v in (0, *self.band_cutoffs.cutoffs, 100)
         ]
         return {
             "width": width,

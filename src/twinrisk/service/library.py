@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from twinrisk.core.errors import PlaceError, ServerDataError, TwinriskError
 from twinrisk.service.problems import ProblemError
 
 POLICY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -52,110 +54,37 @@ def policy_argument(policy: str | Mapping[str, Any] | None, field: str = "policy
 # -- errors --------------------------------------------------------------------------------
 
 
-def _error_types() -> dict[str, type[BaseException]]:
-    out: dict[str, type[BaseException]] = {}
-    for key, module, name in (
-        ("place", "twinrisk.places", "PlaceError"),
-        ("not_found", "twinrisk.places", "PlaceNotFound"),
-        ("ambiguous", "twinrisk.places", "AmbiguousPlace"),
-        ("term", "twinrisk.features.terms", "TermError"),
-        ("policy", "twinrisk.model.policy", "PolicyError"),
-        ("as_of", "twinrisk.explain.assess", "AsOfError"),
-        ("country", "twinrisk.explain.assess", "CountryError"),
-        ("data", "twinrisk.data.validate", "DataValidationError"),
-        ("artifact", "twinrisk.model.artifact", "ArtifactError"),
-    ):
-        try:
-            mod = __import__(module, fromlist=[name])
-            out[key] = getattr(mod, name)
-        except (ImportError, AttributeError):
-            continue
-    return out
-
-
-def _is(exc: BaseException, key: str, types: Mapping[str, type[BaseException]]) -> bool:
-    cls = types.get(key)
-    return cls is not None and isinstance(exc, cls)
-
-
-def _place_json(place: Any) -> dict[str, Any]:
-    dump = getattr(place, "model_dump", None)
-    return dump(mode="json") if dump else {"name": str(place)}
-
-
 def to_problem(exc: BaseException) -> ProblemError | None:
-    """The problem for an input error raised by the library; None if it is not one."""
-    types = _error_types()
+    """The problem for an error raised by the library; None if it is not one of the
+    family (``core.errors``): its class says the status, slug, title and field."""
+    if not isinstance(exc, TwinriskError):
+        return None
     message = str(exc)
-    if _is(exc, "data", types) or _is(exc, "artifact", types):
+    if isinstance(exc, ServerDataError):
         # the server's own data or model is broken: not the caller's fault
-        import logging
-
         logging.getLogger("twinrisk.service").error("cannot score: %s", message)
-        what = "curated data" if _is(exc, "data", types) else "model artifact"
         return ProblemError(
-            503,
-            f"the server's {what} failed its checks, so nothing can be "
+            exc.status,
+            f"the server's {exc.what} failed its checks, so nothing can be "
             "scored until it is fixed; the operators have the details "
             "in the log",
-            slug="data-unavailable",
-            title="Scoring unavailable",
+            slug=exc.slug,
+            title=exc.title,
             headers={"Retry-After": "60"},
         )
-    if _is(exc, "place", types):
-        # the library names the failing side on the error (``field``: local or partner)
-        field = getattr(exc, "field", None) or _field_of(message) or "place"
+    field = exc.field
+    if isinstance(exc, PlaceError):
+        field = field or "place"
         if not message.startswith(field):
             message = f"{field}: {message}"
-        if _is(exc, "ambiguous", types):
-            cands = [_place_json(p) for p in getattr(exc, "candidates", [])]
-            return ProblemError(
-                422,
-                message,
-                slug="ambiguous-place",
-                title="Ambiguous place",
-                field=field,
-                candidates=cands,
-            )
-        return ProblemError(
-            422,
-            message,
-            slug="place-not-found",
-            title="Place not found",
-            field=field,
-            suggestions=list(getattr(exc, "suggestions", []) or []),
-        )
-    if _is(exc, "term", types):
-        return ProblemError(422, message, slug="invalid-term", title="Invalid term", field="terms")
-    if _is(exc, "policy", types):
-        return ProblemError(
-            422, message, slug="invalid-policy", title="Invalid policy", field="policy"
-        )
-    if _is(exc, "as_of", types):
-        return ProblemError(
-            422, message, slug="invalid-as-of", title="Invalid as_of date", field="as_of"
-        )
-    if _is(exc, "country", types):
-        field = "local.country" if message.startswith("local") else "partner.country"
-        return ProblemError(
-            422, message, slug="unknown-country", title="Unknown country", field=field
-        )
-    if isinstance(exc, ValueError):
-        return ProblemError(
-            422,
-            message or "the proposal cannot be scored",
-            slug="invalid-proposal",
-            title="Proposal cannot be scored",
-            field=_field_of(message),
-        )
-    return None
-
-
-def _field_of(message: str) -> str | None:
-    m = re.match(r"^(local|partner|terms|as_of|policy)(_country)?\b", message)
-    if not m:
-        return None
-    return f"{m.group(1)}.country" if m.group(2) else m.group(1)
+    return ProblemError(
+        exc.status,
+        message or "the proposal cannot be scored",
+        slug=exc.slug,
+        title=exc.title,
+        field=field,
+        **exc.members(),
+    )
 
 
 # -- scoring -------------------------------------------------------------------------------
@@ -260,31 +189,15 @@ def search_places(q: str, country: str | None, limit: int) -> dict[str, Any]:
     candidates for a picker, best first."""
     from twinrisk import places
 
-    types = _error_types()
     resolved = None
-    candidates: list[Any] = []
     suggestions: list[str] = []
     message = None
     try:
         resolved = places.resolve(q, country)
-    except Exception as exc:
-        if not _is(exc, "place", types):
-            raise
+    except PlaceError as exc:
         message = str(exc)
-        if _is(exc, "ambiguous", types):
-            candidates = list(getattr(exc, "candidates", []))
-        else:
-            suggestions = list(getattr(exc, "suggestions", []) or [])
-    search = getattr(places, "search", None)
-    if search is not None:
-        candidates = list(search(q, country=country, limit=limit))
-    elif not candidates:
-        for text in suggestions:  # 'Xi'an (CN)' -> the place
-            m = re.match(r"^(.*) \(([A-Z]{2})\)$", text)
-            try:
-                candidates.append(places.resolve(*(m.groups() if m else (text, None))))
-            except Exception:  # noqa: S112 - a suggestion that no longer resolves
-                continue
+        suggestions = list(getattr(exc, "suggestions", []))
+    candidates = list(places.search(q, country=country, limit=limit))
     if resolved is not None and all(c.id != resolved.id for c in candidates):
         candidates.insert(0, resolved)
     unique = list({c.id: c for c in candidates}.values())

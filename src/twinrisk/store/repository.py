@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from twinrisk.core.errors import NotFound
 from twinrisk.store.db import make_engine, migrate, redacted
 from twinrisk.store.models import AssessmentRow, DecisionRow
 
@@ -21,7 +22,7 @@ from twinrisk.store.models import AssessmentRow, DecisionRow
 DECISIONS = ("approve", "approve_with_conditions", "reject", "defer")
 
 
-class AssessmentNotFound(LookupError):
+class AssessmentNotFound(NotFound):
     def __init__(self, assessment_id: str) -> None:
         super().__init__(f"no stored assessment with id {assessment_id!r}")
         self.assessment_id = assessment_id

@@ -115,7 +115,7 @@ def _safe_next(target: str | None) -> str:
 
 
 def _terms_from_form(form: dict[str, Any]) -> dict[str, Any]:
-    from twinrisk.features.terms import TERMS
+    from twinrisk.core.terms import TERMS
 
     terms: dict[str, Any] = {}
     for key, term in TERMS.items():
@@ -131,7 +131,7 @@ def _terms_from_form(form: dict[str, Any]) -> dict[str, Any]:
 
 
 def _form_context(values: dict[str, Any] | None = None) -> dict[str, Any]:
-    from twinrisk.features.terms import OTHER_DOMAINS, SENSITIVE_DOMAINS, TERMS
+    from twinrisk.core.terms import OTHER_DOMAINS, SENSITIVE_DOMAINS, TERMS
 
     return {
         "values": values or {},

@@ -15,9 +15,14 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from twinrisk.core.errors import InputError
 
-class ImportFormatError(ValueError):
+
+class ImportFormatError(InputError):
     """A published file that is not in the format its importer reads."""
+
+    slug = "invalid-import"
+    title = "File not in the expected format"
 
     def __init__(self, path: Path | str, line: int, expected: str) -> None:
         super().__init__(f"{path}:{line}: expected {expected}")

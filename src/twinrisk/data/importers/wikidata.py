@@ -167,7 +167,7 @@ def read(path: Path) -> list[list[object]]:
     need = [(lab, cc) for p in uniq for lab, cc in ((p[1], p[2]), (p[4], p[5])) if not cc]
     filled: dict[str, str] = {}
     if need:
-        from twinrisk.explain.models import Place
+        from twinrisk.core.models import Place
         from twinrisk.places import resolve_many
 
         labels = list(dict.fromkeys(lab for lab, _ in need))

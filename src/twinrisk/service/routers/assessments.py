@@ -170,7 +170,7 @@ async def get_assessment(assessment_id: AssessmentId, request: Request) -> Asses
 async def get_report(
     assessment_id: AssessmentId, fmt: Literal["html", "md", "pdf"], request: Request
 ) -> Response:
-    from twinrisk.explain.models import Assessment
+    from twinrisk.core.models import Assessment
 
     st = state(request)
     stored = await _get(request, assessment_id)

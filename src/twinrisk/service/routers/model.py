@@ -13,7 +13,7 @@ router = v1_router("model")
 
 
 def model_info() -> ModelOut:
-    from twinrisk.features.terms import TERMS
+    from twinrisk.core.terms import TERMS
 
     doc = library.policy_doc("default")
     factors = [

@@ -12,18 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Band = Literal["low", "moderate", "high", "severe"]
-
-
-def band_for(score: float) -> Band:
-    """low < 25 ≤ moderate < 50 ≤ high < 75 ≤ severe."""
-    if score < 25:
-        return "low"
-    if score < 50:
-        return "moderate"
-    if score < 75:
-        return "high"
-    return "severe"
+from twinrisk.core.bands import Band
 
 
 class SourceRef(BaseModel):

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from twinrisk.core.errors import TermError
+
 SENSITIVE_DOMAINS = (
     "technology",
     "data",
@@ -140,10 +142,6 @@ TERMS: dict[str, Term] = {
         ),
     )
 }
-
-
-class TermError(ValueError):
-    """A term the scorer cannot read; the message names the term, value and what is accepted."""
 
 
 def _parse_bool(key: str, value: Any) -> bool:
