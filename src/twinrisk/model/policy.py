@@ -18,6 +18,7 @@ from typing import Any
 from twinrisk.config import models_dir
 from twinrisk.core.bands import DEFAULT_BANDS, Bands
 from twinrisk.core.errors import PolicyError
+from twinrisk.features.factors import FACTOR_IDS
 
 GROUPS = (
     "debt_exposure",
@@ -83,8 +84,6 @@ def default_policy_path() -> Path:
 
 def parse_policy(doc: Mapping[str, Any], *, known_factors: set[str] | None = None) -> Policy:
     """Check a policy document and return it typed; every problem is named."""
-    from twinrisk.features.build import FACTOR_IDS
-
     known = known_factors or set(FACTOR_IDS)
     problems: list[str] = []
     for key in ("name", "version", "factors"):

@@ -1,0 +1,135 @@
+"""Debt exposure: leverage the partner state holds over the local country."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from twinrisk.features.factors.context import Context, years
+from twinrisk.features.factors.record import LC, PC, FactorDef, before, na
+
+
+def _debt_share(ctx: Context) -> dict[str, np.ndarray]:
+    value, year, src = ctx.latest_debt("ppg_share_pct")
+    return {
+        "debt_share": np.nan_to_num(value, nan=0.0),
+        "debt_share__imputed": np.isnan(value),
+        "debt_share__year": years(np.where(year > 0, year, np.nan)),
+        "debt_share__src": src,
+    }
+
+
+def _debt_share_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    lc, pc = names[r["local_country"]], names[r["partner_country"]]
+    if r["debt_share__imputed"]:
+        return (
+            f"No figure is recorded for {lc}'s external public debt owed to {pc} "
+            f"{before(r)}; taken as 0 % (no recorded lending)."
+        )
+    return (
+        f"{lc} owed {r['debt_share']:.1f} % of its external public and publicly guaranteed "
+        f"debt to {pc} in {int(r['debt_share__year'])}."
+    )
+
+
+def _debt_distress(ctx: Context) -> dict[str, np.ndarray]:
+    country = ctx.country
+    dsa_date, risk = country["imf_dsa_date"], country["imf_dsa_risk"]
+    rated = pd.notna(risk)
+    as_of = ctx.as_of_days.astype("datetime64[ns]")
+    known = rated & ~np.isnat(dsa_date) & (dsa_date <= as_of)
+    return {
+        "debt_distress": np.where(known, risk, "none").astype(object),
+        "debt_distress__imputed": rated & ~known,
+        "debt_distress__date": np.where(known, dsa_date, np.datetime64("NaT")),
+        "debt_distress__src": np.where(rated, country["sources"], "").astype(object),
+    }
+
+
+_DISTRESS_WORDS = {
+    "low": "low",
+    "moderate": "moderate",
+    "high": "high",
+    "in_distress": "in debt distress",
+}
+
+
+def _debt_distress_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    lc = names[r["local_country"]]
+    level = r["debt_distress"]
+    if r["debt_distress__imputed"]:
+        return (
+            f"{lc}'s IMF debt-distress rating was published after the assessment date; "
+            "taken as not rated."
+        )
+    if level == "none":
+        return f"{lc} has no IMF low-income debt-distress rating (not PRGT-eligible)."
+    date = r["debt_distress__date"]
+    when = (
+        f" (IMF debt sustainability analysis of {pd.Timestamp(date):%B %Y})" if not na(date) else ""
+    )
+    risk = (
+        "is in debt distress"
+        if level == "in_distress"
+        else f"is at {_DISTRESS_WORDS[level]} risk of debt distress"
+    )
+    return f"{lc} {risk}{when}."
+
+
+def _partner_finance(ctx: Context) -> dict[str, np.ndarray]:
+    value, year, src = ctx.latest_debt("commitments_usd_bn")
+    return {
+        "partner_finance": np.nan_to_num(value, nan=0.0),
+        "partner_finance__imputed": np.isnan(value),
+        "partner_finance__year": years(np.where(year > 0, year, np.nan)),
+        "partner_finance__src": src,
+    }
+
+
+def _partner_finance_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    lc, pc = names[r["local_country"]], names[r["partner_country"]]
+    if r["partner_finance__imputed"]:
+        return f"No official finance from {pc} to {lc} is recorded {before(r)}."
+    return (
+        f"{pc} committed US$ {r['partner_finance']:.2f} bn of official finance to {lc} "
+        f"(cumulative to {int(r['partner_finance__year'])})."
+    )
+
+
+DEBT_SHARE = FactorDef(
+    id="debt_share",
+    compute=_debt_share,
+    reason=_debt_share_reason,
+    reads=(LC, PC, "cutoff", "debt_share", "debt_share__imputed", "debt_share__year"),
+    sources=("debt_share__src",),
+    question="What leverage does the partner state's creditor position give it over national "
+    "and local institutions, and has the finance ministry been asked?",
+)
+DEBT_DISTRESS = FactorDef(
+    id="debt_distress",
+    compute=_debt_distress,
+    reason=_debt_distress_reason,
+    reads=(LC, "debt_distress", "debt_distress__imputed", "debt_distress__date"),
+    sources=("debt_distress__src",),
+    question="Is any debt restructuring under way with the partner state, and could the "
+    "partnership be tied to it?",
+)
+PARTNER_FINANCE = FactorDef(
+    id="partner_finance",
+    compute=_partner_finance,
+    reason=_partner_finance_reason,
+    reads=(
+        LC,
+        PC,
+        "cutoff",
+        "partner_finance",
+        "partner_finance__imputed",
+        "partner_finance__year",
+    ),
+    sources=("partner_finance__src",),
+    question="Which partner-state-financed projects operate in the city or region, and "
+    "who manages them?",
+)
