@@ -23,7 +23,7 @@ from twinrisk.core.models import Assessment
 from twinrisk.core.terms import SENSITIVE_DOMAINS, TERMS
 from twinrisk.data.loaders import load_tables
 from twinrisk.model.artifact import ARTIFACT_NAME, ArtifactError, load_artifact
-from twinrisk.model.policy import PolicyError, load_policy
+from twinrisk.model.policy import PolicyError, default_policy_path, load_policy
 
 SEED_PAIRS = Path(__file__).resolve().parents[2] / "shared" / "reference" / "seed_pairs.csv"
 
@@ -497,17 +497,19 @@ class _Only(dict):  # type: ignore[type-arg]
 def test_reasons_read_only_their_declared_columns() -> None:
     """A batch writes each sentence once per distinct value of READS[factor]; a reason
     reading anything else would be written from another row's values."""
-    from twinrisk.explain import assess as scoring
     from twinrisk.explain.reasons import READS, REASONS
+    from twinrisk.features.prepare import prepare, proposal_columns
+    from twinrisk.model.engine import engine
+    from twinrisk.model.score import score_rows
 
-    eng = scoring.engine()
+    eng = engine()
     requests = _random_requests(120, seed=5)
     request: dict[str, list[Any]] = {}
     for req in requests:
-        for name, values in scoring._request_columns(req).items():
+        for name, values in proposal_columns(req).items():
             request.setdefault(name, []).extend(values)
-    prep = scoring._prepare(eng, request, len(requests))
-    scored = scoring._score(eng, prep, load_policy(None))
+    prep = prepare(request, len(requests), eng.names)
+    scored = score_rows(eng, prep, load_policy(None))
     assert set(READS) == set(REASONS)
     for i in range(len(prep.rows)):
         row = {name: values[i] for name, values in scored.features.items()}
@@ -587,3 +589,25 @@ def test_every_mitigation_is_the_score_of_the_changed_proposal() -> None:
             assert m.score_before == result.score
             checked += 1
     assert checked >= 20  # the random proposals do earn term points
+
+
+def test_policy_bands_decide_the_band_everywhere() -> None:
+    """A municipality's own cut-offs change the band of the same score in the
+    explanation, the frame and the policy's ranges; bad cut-offs are refused."""
+    doc = json.loads(default_policy_path().read_text(encoding="utf-8"))
+    base = twinrisk.assess("Luleå", "Xi'an", local_country="SE", partner_country="CN")
+    assert base.band == DEFAULT_BANDS.of(base.score)
+    strict = dict(doc, version="strict-1")
+    strict["bands"] = {"low": 0, "moderate": 5, "high": 10, "severe": base.score}
+    a = twinrisk.assess("Luleå", "Xi'an", local_country="SE", partner_country="CN", policy=strict)
+    assert a.score == base.score
+    assert a.band == "severe" != base.band
+    frame = twinrisk.assess_frame(
+        pd.DataFrame({"local": ["Luleå"], "partner": ["Xi'an"], "local_country": ["SE"]}),
+        policy=strict,
+    )
+    assert frame["band"].tolist() == ["severe"]
+    assert load_policy(strict).bands.ranges()[0] == ("low", 0, 4)
+    for bad in ({"moderate": 50, "high": 25, "severe": 75}, {"moderate": 25, "high": 50}):
+        with pytest.raises(PolicyError, match="bands"):
+            load_policy(dict(doc, bands=bad))

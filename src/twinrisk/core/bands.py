@@ -49,6 +49,12 @@ class Bands:
     def as_dict(self) -> dict[str, int]:
         return {"low": 0, "moderate": self.moderate, "high": self.high, "severe": self.severe}
 
+    def describe(self) -> str:
+        """The cut-offs in words: "low < 25 ≤ moderate < 50 ≤ high < 75 ≤ severe"."""
+        return (
+            f"low < {self.moderate} ≤ moderate < {self.high} ≤ high < {self.severe} ≤ severe"
+        )
+
     def of(self, score: float) -> Band:
         """The band of one score."""
         return BAND_NAMES[int(np.searchsorted(self.cutoffs, score, side="right"))]

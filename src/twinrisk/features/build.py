@@ -19,9 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from twinrisk import places
 from twinrisk.data.loaders import Tables
 from twinrisk.features.factors import FACTORS, Context
 from twinrisk.features.history import History
+from twinrisk.features.prepare import Prepared
 
 INPUT_COLUMNS = (
     "local_id",
@@ -54,6 +56,16 @@ def feature_columns(
     out["cutoff"] = ctx.cutoff
     out["pair"] = ctx.pair
     return out
+
+
+def prepared_features(prep: Prepared, tables: Tables, history: History) -> dict[str, np.ndarray]:
+    """The features of prepared rows, with the places' names and countries that the
+    reasons quote: what scoring and training both read."""
+    facts = places.location_fact_columns(prep.locals)  # aligned with the rows
+    features = feature_columns(prep.columns, tables, history, facts)
+    for name in ("local_name", "partner_name", "local_country", "partner_country"):
+        features[name] = prep.columns[name]
+    return features
 
 
 def build_features(

@@ -8,7 +8,6 @@ weights is a panel: at each cut-off year S, the dyads alive then, scored as of
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -21,12 +20,13 @@ from scipy.optimize import minimize
 
 from twinrisk.config import models_dir
 from twinrisk.core.bands import Bands
-from twinrisk.core.models import Place
-from twinrisk.core.terms import TERMS
 from twinrisk.data.codes import ENDED_STATUSES
 from twinrisk.data.loaders import Tables, load_tables
-from twinrisk.features.build import build_features
+from twinrisk.data.validate import DataValidationError, Problem
+from twinrisk.features.build import object_frame, prepared_features
+from twinrisk.features.prepare import prepare
 from twinrisk.model.artifact import ARTIFACT_NAME, ModelArtifact, save_artifact, write_manifest
+from twinrisk.model.engine import build_history, country_names
 from twinrisk.model.policy import Policy, load_policy
 from twinrisk.model.scorecard import points_frame
 from twinrisk.model.transforms import FactorNormaliser
@@ -37,46 +37,28 @@ CARD_JSON = "model_card.json"
 CARD_MD = "model_card.md"
 
 
-def dyad_frame(tables: Tables, as_of: dt.date | pd.Series) -> pd.DataFrame:
-    """The curated dyads as prepared rows (resolved ids, countries, date, no terms)."""
-    from twinrisk import places as gazetteer
-    from twinrisk.features.history import curated_place_id
-
-    d = tables.dyads
-    rows = pd.DataFrame(index=d.index)
-    for side in ("local", "partner"):
-        names, countries = d[f"{side}_place"], d[f"{side}_country"]
-        resolved = gazetteer.resolve_many(list(names), list(countries))
-        ids, shown, objs = [], [], []
-        for name, cc, place in zip(names, countries, resolved, strict=True):
-            ok = isinstance(place, Place)
-            ids.append(place.id if isinstance(place, Place) else curated_place_id(name, cc))
-            shown.append(place.name if isinstance(place, Place) else name)
-            objs.append(place if ok else None)
-        rows[f"{side}_id"] = ids
-        rows[f"{side}_name"] = shown
-        rows[f"{side}_country"] = countries
-        rows[f"_{side}"] = objs
-    rows["as_of"] = pd.Timestamp(as_of) if isinstance(as_of, dt.date) else as_of
-    for key in TERMS:
-        rows[key] = None
-    return rows
-
-
-def _facts_for(rows: pd.DataFrame) -> pd.DataFrame:
-    from twinrisk import places as gazetteer
-
-    places = {p.id: p for p in list(rows["_local"]) + list(rows["_partner"]) if p is not None}
-    return gazetteer.location_facts(list(places.values()))
-
-
-def features_for(tables: Tables, rows: pd.DataFrame) -> pd.DataFrame:
-    from twinrisk.explain.assess import build_history
-
-    feats = build_features(rows, tables, build_history(tables), _facts_for(rows))
-    for column in ("local_name", "partner_name", "local_country", "partner_country"):
-        feats[column] = rows[column]
-    return feats
+def curated_features(tables: Tables, dyads: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Features of curated dyads as of a date, through the same pipeline as scoring
+    (``features.prepare`` then ``features.build``), indexed like ``dyads``. Training
+    has no terms: every term is imputed, as for a proposal that states none. A dyad
+    whose places do not resolve is a data error, named with its problem."""
+    request = {
+        "local": dyads["local_place"].tolist(),
+        "partner": dyads["partner_place"].tolist(),
+        "local_country": dyads["local_country"].tolist(),
+        "partner_country": dyads["partner_country"].tolist(),
+        "as_of": [as_of] * len(dyads),
+    }
+    prep = prepare(request, len(dyads), country_names(tables))
+    failed = [
+        Problem("dyads.csv", None, "dyad_id", str(dyad_id), f"cannot be scored: {error}")
+        for dyad_id, error in zip(dyads["dyad_id"], prep.errors, strict=True)
+        if error is not None
+    ]
+    if failed:
+        raise DataValidationError(failed)
+    features = prepared_features(prep, tables, build_history(tables))
+    return object_frame(features, dyads.index)
 
 
 def history_panel(tables: Tables, years: tuple[int, ...] = PANEL_YEARS) -> pd.DataFrame:
@@ -90,8 +72,7 @@ def history_panel(tables: Tables, years: tuple[int, ...] = PANEL_YEARS) -> pd.Da
         sub = tables.dyads[alive]
         if sub.empty:
             continue
-        rows = dyad_frame(dataclasses.replace(tables, dyads=sub), dt.date(year - 1, 12, 31))
-        feats = features_for(tables, rows)
+        feats = curated_features(tables, sub, dt.date(year - 1, 12, 31))
         feats["panel_year"] = year
         feats["dyad_id"] = sub["dyad_id"].to_numpy()
         end = ended_year[alive]
@@ -156,7 +137,7 @@ def train(
     as_of = as_of or dt.date.today()
     out_dir = Path(out_dir or models_dir())
 
-    reference = features_for(tables, dyad_frame(tables, as_of))
+    reference = curated_features(tables, tables.dyads, as_of)
     normaliser = FactorNormaliser(pol).fit(reference)
     ref_raw = reference[pol.factor_ids].copy()
 

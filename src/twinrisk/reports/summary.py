@@ -284,6 +284,7 @@ class BatchSummary:
                 for b in BANDS
             ],
             "band_names": BANDS,
+            "band_cutoffs": self.band_cutoffs.describe(),
             "histogram": self._histogram_svg(),
             "top": top,
             "top_n": TOP_N,

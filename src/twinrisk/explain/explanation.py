@@ -1,0 +1,256 @@
+"""The explanation of scored rows: every factor with its value, points, sentence and
+sources; the top reasons; precedents; the checklist; mitigations. Written once per
+distinct situation where a batch shares it (sources, sentences).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from twinrisk.core.models import (
+    Assessment,
+    ChecklistItem,
+    Factor,
+    Mitigation,
+    ModelInfo,
+    Precedent,
+    Reason,
+    SourceRef,
+)
+from twinrisk.core.terms import TERMS
+from twinrisk.explain.checklist import QUESTIONS, triggered
+from twinrisk.explain.reasons import PRECEDENT_IDS, READS, REASONS, SOURCE_COLUMNS
+from twinrisk.features.history import _distinct
+from twinrisk.features.prepare import Prepared
+from twinrisk.model.engine import Engine
+from twinrisk.model.policy import Policy
+from twinrisk.model.score import Scored
+from twinrisk.model.scorecard import points_array
+
+TOP_REASONS = 4
+NOT_COVERED = (
+    "This score covers the factors listed, from public sources as of the date shown. It does "
+    "not cover the individuals involved, classified assessments, the partner's private "
+    "commercial interests, cyber or data-protection risks of specific systems, or the benefits "
+    "of the partnership. It informs a council's judgement; it does not replace it."
+)
+
+
+def _sources(eng: Engine, ids: str) -> list[SourceRef]:
+    return list(_source_refs(eng, ids))
+
+
+@lru_cache(maxsize=8192)
+def _source_refs(eng: Engine, ids: str) -> tuple[SourceRef, ...]:
+    """Source references per id list, built once: the same few hundred lists recur in
+    every assessment, and the models are frozen."""
+    return tuple(SourceRef(**row) for row in eng.tables.source_rows(ids))  # type: ignore[arg-type]
+
+
+def _factor_sources(eng: Engine, factor: str, row: Mapping[str, Any]) -> list[SourceRef]:
+    """The sources behind a factor's value: its evidence column's ids, or for a count
+    of ended ties the sources of the ties it names (at most eight)."""
+    key = tuple(row.get(column) for column in SOURCE_COLUMNS.get(factor, ()))
+    precedents = row.get(PRECEDENT_IDS[factor]) if factor in PRECEDENT_IDS else None
+    return list(_evidence_sources(eng, key, precedents))
+
+
+@lru_cache(maxsize=16384)
+def _evidence_sources(
+    eng: Engine, evidence: tuple[Any, ...], precedent_ids: Any
+) -> tuple[SourceRef, ...]:
+    ids: list[str] = []
+    for value in evidence:
+        if isinstance(value, str) and value:
+            ids.extend(value.split(";"))
+    if precedent_ids is not None:
+        dyad_sources = eng.dyad_sources
+        for dyad_id in str(precedent_ids or "").split(";"):
+            if dyad_id in dyad_sources:
+                ids.extend(dyad_sources[dyad_id].split(";"))
+    return _source_refs(eng, ";".join(ids[:8]))
+
+
+def _display_value(value: Any) -> Any:
+    if isinstance(value, (np.floating, float)):
+        return None if value != value else round(float(value), 2)  # NaN is not itself
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def mitigations_of(eng: Engine, policy: Policy, scored: Scored) -> list[list[Mitigation]]:
+    """Per row: for each controllable term that earns points, the score if it were
+    changed (and all of them together).
+
+    A factor's points depend on its own value only (the normaliser maps each column by
+    itself and the scorecard rounds each factor alone), so changing terms moves the
+    score by exactly the points of the changed factors. The points each term earns at
+    its good value are scored once per run, through the same normaliser and scorecard
+    as the assessment; a test re-scores every mitigated proposal to hold this."""
+    out: list[list[Mitigation]] = [[] for _ in range(len(scored.points))]
+    if not out:
+        return out
+    position = {fid: j for j, fid in enumerate(policy.factor_ids)}
+    controllable = [t for t in TERMS.values() if t.mitigation is not None]
+    good_row = {fid: scored.features[fid][:1] for fid in policy.factor_ids}
+    for t in controllable:
+        good_row[t.factor] = np.array([t.risk(t.good)], dtype=float)
+    good_points = points_array(eng.normaliser(policy).transform_columns(good_row), policy)[0]
+    for i, points in enumerate(scored.points.tolist()):
+        changes = [t for t in controllable if points[position[t.factor]] > 0]
+        if not changes:
+            continue
+        before = sum(points)
+        saved = {
+            t.key: points[position[t.factor]] - int(good_points[position[t.factor]])
+            for t in changes
+        }
+        items = [
+            Mitigation(
+                term=t.key,
+                change=str(t.mitigation),
+                score_before=before,
+                score_after=before - saved[t.key],
+            )
+            for t in changes
+        ]
+        items.sort(key=lambda m: (m.score_after, m.term))
+        if len(changes) > 1:
+            items.append(
+                Mitigation(
+                    term="all",
+                    change="all of the changes above together",
+                    score_before=before,
+                    score_after=before - sum(saved.values()),
+                )
+            )
+        out[i] = items
+    return out
+
+
+def explain(
+    eng: Engine,
+    policy: Policy,
+    prep: Prepared,
+    scored: Scored,
+    i: int,
+    mitigations: list[Mitigation],
+    precedents_of_row: list[dict[str, Any]],
+) -> Assessment:
+    """The full explanation of prepared row ``i``."""
+    f = {name: values[i] for name, values in scored.features.items()}
+    norm_row = scored.normalised[i].tolist()
+    points_row = scored.points[i]
+    factors = []
+    for j, spec in enumerate(policy.factors):
+        value = f[spec.id]
+        factors.append(
+            Factor(
+                id=spec.id,
+                group=spec.group,
+                label=spec.label,
+                value=list(value) if isinstance(value, tuple) else _display_value(value),
+                normalised=round(norm_row[j], 4),
+                points=int(points_row[j]),
+                max_points=spec.max_points,
+                reason=REASONS[spec.id](f, eng.names),
+                imputed=bool(f.get(f"{spec.id}__imputed", False)),
+                sources=_factor_sources(eng, spec.id, f),
+            )
+        )
+    total = int(points_row.sum())
+    ranked = sorted((x for x in factors if x.points > 0), key=lambda x: (-x.points, x.id))
+    top = [Reason(factor=x.id, points=x.points, reason=x.reason) for x in ranked[:TOP_REASONS]]
+    precedents = [
+        Precedent(
+            dyad_id=p["dyad_id"],
+            local=p["local_place"],
+            local_country=p["local_country"],
+            partner=p["partner_place"],
+            partner_country=p["partner_country"],
+            kind=p["kind"],
+            status=p["status"],
+            established_year=None if pd.isna(p["established_year"]) else int(p["established_year"]),
+            ended_year=int(p["ended_year"]),
+            ended_by=p["ended_by"],
+            reason_code=p["reason_code"],
+            reason=None if pd.isna(p["reason"]) else p["reason"],
+            similarity=float(p["similarity"]),
+            sources=_sources(eng, p["sources"]),
+        )
+        for p in precedents_of_row
+    ]
+    checklist = [
+        ChecklistItem(factor=x.id, question=QUESTIONS[x.id])
+        for x in factors
+        if triggered(x.id, x.points, x.max_points, x.imputed)
+    ]
+    terms = {}
+    for key, term in TERMS.items():
+        given = f[f"{term.factor}__given"]
+        terms[key] = (
+            list(given)
+            if isinstance(given, tuple)
+            else (
+                None if given is None or (isinstance(given, float) and np.isnan(given)) else given
+            )
+        )
+    return Assessment(
+        score=total,
+        band=policy.bands.of(total),
+        local=prep.locals[i],
+        partner=prep.partners[i],
+        as_of=prep.columns["as_of"][i].item(),
+        terms=terms,
+        groups={g: int(totals[i]) for g, totals in scored.groups.items()},
+        factors=factors,
+        top_reasons=top,
+        precedents=precedents,
+        checklist=checklist,
+        mitigations=mitigations,
+        model=ModelInfo(
+            version=eng.artifact.version, policy=policy.label, data_version=eng.tables.version
+        ),
+        not_covered=NOT_COVERED,
+    )
+
+
+def top_reason_text(eng: Engine, policy: Policy, scored: Scored) -> np.ndarray:
+    """Up to four reasons per row, largest points first, joined by " | ".
+
+    A factor's sentence is written only for the rows where it ranks in the top four,
+    and once per distinct set of the values it quotes, so a large batch costs about
+    as many sentences as it has distinct situations."""
+    values = scored.points
+    features = scored.features
+    n = len(values)
+    order = np.argsort(-values, axis=1, kind="stable")[:, :TOP_REASONS]
+    factor_names = np.array(policy.factor_ids, dtype=object)
+    texts = np.full((n, order.shape[1]), "", dtype=object)
+    for rank in range(order.shape[1]):
+        chosen = factor_names[order[:, rank]]
+        chosen_pts = values[np.arange(n), order[:, rank]]
+        for factor in pd.unique(chosen):
+            rows = np.flatnonzero((chosen == factor) & (chosen_pts > 0))
+            if not rows.size:
+                continue
+            cols = READS[str(factor)]
+            codes, uniques = _distinct(*(features[c][rows] for c in cols), chosen_pts[rows])
+            fn = REASONS[str(factor)]
+            labelled = np.array(
+                [
+                    f"{fn(dict(zip(cols, k, strict=False)), eng.names)} ({k[-1]} pts)"
+                    for k in uniques
+                ],
+                dtype=object,
+            )
+            texts[rows, rank] = labelled[codes]
+    return np.array([" | ".join(t for t in row if t) for row in texts.tolist()], dtype=object)
