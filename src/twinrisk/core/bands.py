@@ -51,9 +51,7 @@ class Bands:
 
     def describe(self) -> str:
         """The cut-offs in words: "low < 25 ≤ moderate < 50 ≤ high < 75 ≤ severe"."""
-        return (
-            f"low < {self.moderate} ≤ moderate < {self.high} ≤ high < {self.severe} ≤ severe"
-        )
+        return f"low < {self.moderate} ≤ moderate < {self.high} ≤ high < {self.severe} ≤ severe"
 
     def of(self, score: float) -> Band:
         """The band of one score."""

@@ -16,8 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from twinrisk.config import cache_dir, features_dir
-
-BOOL_COLUMNS = {"places.csv": ("seaport", "naval_base", "tech_hub")}
+from twinrisk.data.registry import BY_FILE, TABLES
 
 
 def data_version(data_dir: Path | None = None) -> str:
@@ -86,7 +85,8 @@ def _source_records(tables: Tables) -> dict[str, dict[str, object]]:
 
 def _finish(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
-    for column in BOOL_COLUMNS.get(name, ()):
+    spec = BY_FILE.get(name)
+    for column in spec.bool_columns if spec else ():
         frame[column] = frame[column].eq("true")
     return frame
 
@@ -138,21 +138,11 @@ def _load_cached(root: Path, version: str) -> Tables:
     else:
         typed = cached
     t = {name: _finish(name, frame) for name, frame in typed.items()}
-    known = {
-        "sources.csv",
-        "countries.csv",
-        "country_debt.csv",
-        "places.csv",
-        "dyads.csv",
-        "bilateral_events.csv",
+    attrs = {spec.attribute: t[spec.file] for spec in TABLES if spec.attribute}
+    attrs["sources"] = attrs["sources"].set_index("source_id", drop=False)
+    extra = {
+        name: frame
+        for name, frame in t.items()
+        if not getattr(BY_FILE.get(name), "attribute", None)
     }
-    return Tables(
-        version=version,
-        sources=t["sources.csv"].set_index("source_id", drop=False),
-        countries=t["countries.csv"],
-        country_debt=t["country_debt.csv"],
-        places=t["places.csv"],
-        dyads=t["dyads.csv"],
-        events=t["bilateral_events.csv"],
-        extra={k: v for k, v in t.items() if k not in known},
-    )
+    return Tables(version=version, extra=extra, **attrs)

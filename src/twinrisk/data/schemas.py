@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pandas as pd
-import pandera.pandas as pa
 from pandera.pandas import Check, Column, DataFrameSchema
 
 from twinrisk.data.codes import (  # noqa: F401 - re-exported
@@ -160,14 +159,6 @@ EVENTS_SCHEMA = DataFrameSchema(
 )
 
 #: file name -> schema, in the order a reader meets them in features/README.md
-SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "sources.csv": SOURCES_SCHEMA,
-    "countries.csv": COUNTRIES_SCHEMA,
-    "country_debt.csv": COUNTRY_DEBT_SCHEMA,
-    "places.csv": PLACES_SCHEMA,
-    "dyads.csv": DYADS_SCHEMA,
-    "bilateral_events.csv": EVENTS_SCHEMA,
-}
 
 # ------------------------------------------------------------------ geography tables
 # (checked when present: the gazetteer and the location facts read them)
@@ -283,12 +274,4 @@ PORTS_SCHEMA = DataFrameSchema(
         "sources": _pattern(SOURCES),
     },
     strict=True,
-)
-
-SCHEMAS.update(
-    {
-        "disputed_borders.csv": DISPUTED_BORDERS_SCHEMA,
-        "place_aliases.csv": PLACE_ALIASES_SCHEMA,
-        "ports.csv": PORTS_SCHEMA,
-    }
 )

@@ -16,17 +16,8 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from twinrisk.core.errors import ServerDataError
-from twinrisk.data.schemas import ENDED_STATUSES, SCHEMAS
-
-#: tables that must exist; any other ``*.csv`` with a schema is checked if present
-REQUIRED_TABLES = (
-    "sources.csv",
-    "countries.csv",
-    "country_debt.csv",
-    "places.csv",
-    "dyads.csv",
-    "bilateral_events.csv",
-)
+from twinrisk.data.registry import BY_FILE, TABLES
+from twinrisk.data.schemas import ENDED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -73,7 +64,7 @@ def _line(index: object) -> int | None:
 
 
 def _schema_problems(name: str, raw: pd.DataFrame) -> tuple[pd.DataFrame | None, list[Problem]]:
-    schema = SCHEMAS[name]
+    schema = BY_FILE[name].schema
     try:
         return schema.validate(raw.copy(), lazy=True), []
     except pa_errors.SchemaErrors as exc:
@@ -318,10 +309,11 @@ def validate_dir(data_dir: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]
     raw: dict[str, pd.DataFrame] = {}
     typed: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
-    for name in SCHEMAS:
+    for spec in TABLES:
+        name = spec.file
         path = data_dir / name
         if not path.exists():
-            if name in REQUIRED_TABLES:
+            if spec.required:
                 problems.append(Problem(name, None, None, None, "required table is missing"))
             continue
         try:
