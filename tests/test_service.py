@@ -18,8 +18,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from twinrisk.app import create_app
 from twinrisk.service import library
-from twinrisk.service.app import create_app
 from twinrisk.service.auth import KeyConfigError, KeyRing
 from twinrisk.service.settings import Settings
 

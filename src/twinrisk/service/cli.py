@@ -37,7 +37,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from twinrisk.service.app import create_app
+    from twinrisk.app import create_app
     from twinrisk.service.auth import KeyConfigError
     from twinrisk.service.settings import Settings
 
