@@ -36,7 +36,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from twinrisk.service.app import create_app
+from twinrisk.app import create_app
 from twinrisk.service.settings import Settings
 
 SEED = 20261123

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from twinrisk.data.importers import ImportFormatError, aiddata, wikidata, worldbank, wpi
+from twinrisk.importers import ImportFormatError, aiddata, wikidata, worldbank, wpi
 
 S = Path(__file__).parent / "samples"
 

@@ -18,8 +18,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from twinrisk.app import create_app
 from twinrisk.service import library
-from twinrisk.service.app import create_app
 from twinrisk.service.auth import KeyConfigError, KeyRing
 from twinrisk.service.settings import Settings
 
@@ -686,3 +686,14 @@ def test_concurrent_proposals_are_scored_together_each_with_its_own_answer() -> 
 
     with pytest.raises(ProblemError, match="did not finish within 0.01 s"):
         anyio.run(late)
+
+
+def test_the_api_alone_answers_browsers_with_problems(tmp_path: Path) -> None:
+    # without the web page mounted (twinrisk.app), there is no HTML error page
+    from twinrisk.service import create_api
+
+    settings = Settings(warm_up=False, database_url=f"sqlite:///{tmp_path / 'api.sqlite3'}")
+    with TestClient(create_api(settings)) as c:
+        r = c.get("/no/such/page", headers={"accept": "text/html"})
+        assert_problem(r, 404, "/no/such/page")
+        assert c.get("/", headers={"accept": "text/html"}).status_code == 404

@@ -15,7 +15,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from twinrisk.service.app import create_app
+from twinrisk.app import create_app
 from twinrisk.service.auth import KeyRing
 from twinrisk.service.settings import Settings
 

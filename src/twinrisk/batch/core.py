@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from twinrisk.batch.errors import BatchInputError
+from twinrisk.batch.errors import BatchInputError, BatchTooLarge
 from twinrisk.batch.io import (
     COUNTRY_COLUMNS,
     READ_ERROR,
@@ -264,9 +264,10 @@ def score_csv_bytes(
         for frame in reader:
             seen += len(frame)
             if max_rows is not None and seen > max_rows:
-                raise BatchInputError(
+                raise BatchTooLarge(
                     f"input: more than {max_rows} rows; send at most "
-                    f"{max_rows} rows per request or use `twinrisk batch`"
+                    f"{max_rows} rows per request or use `twinrisk batch`",
+                    max_rows,
                 )
             yield frame
 

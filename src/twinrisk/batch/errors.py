@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from twinrisk.core.errors import InputError
 
 
@@ -11,5 +13,23 @@ class BatchInputError(InputError):
     was found and what to change. Problems with single rows are never raised: they go
     in the row's ``error`` column."""
 
-    slug = "invalid-batch"
-    title = "Batch cannot be read"
+    # the service meets it only on a CSV upload (the ``file`` field)
+    slug = "invalid-csv"
+    title = "Unreadable CSV"
+    default_field: ClassVar[str | None] = "file"
+
+
+class BatchTooLarge(BatchInputError):
+    """More data rows than the caller may send at once (``limit``)."""
+
+    slug = "too-many-rows"
+    title = "Too many rows"
+    status = 413
+    default_field = None
+
+    def __init__(self, message: str, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+    def members(self) -> dict[str, Any]:
+        return {"limit": self.limit}

@@ -52,6 +52,16 @@ class ServerDataError(TwinriskError, RuntimeError):
     what: ClassVar[str] = "curated data"
 
 
+class ConfigError(TwinriskError, ValueError):
+    """The server's configuration (environment, key file) cannot be used; the operator
+    fixes it. Raised at start-up, where the CLI prints the message; never a caller's
+    fault, hence 500 if it ever reaches a response."""
+
+    slug = "invalid-configuration"
+    title = "Invalid configuration"
+    status = 500
+
+
 class NotFound(TwinriskError, LookupError):
     """A stored record the caller asked for does not exist."""
 

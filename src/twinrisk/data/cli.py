@@ -7,9 +7,6 @@ import json
 import sys
 from pathlib import Path
 
-#: importers register here: (sub-command, module path, help)
-IMPORTERS: list[tuple[str, str, str]] = []
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     data = sub.add_parser("data", help="validate and import the curated tables in features/")
@@ -21,9 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     v.add_argument("--json", action="store_true", help="print problems as JSON")
     v.set_defaults(handler=_validate)
     try:
-        from twinrisk.data.importers import register_importers
+        from twinrisk.importers import register_importers
     except ModuleNotFoundError as exc:
-        if exc.name != "twinrisk.data.importers":
+        if exc.name != "twinrisk.importers":
             raise
     else:
         register_importers(data_sub)

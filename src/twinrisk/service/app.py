@@ -1,4 +1,8 @@
-"""The FastAPI application: ``create_app()``."""
+"""The API application: ``create_api()``, the ``/v1`` routers, problem+json errors,
+limits and security headers on the shared state.
+
+The officers' web page is not mounted here: ``twinrisk.app.create_app`` mounts it
+on this app, so the service never imports the page (``twinrisk.web``)."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from twinrisk import __version__
 from twinrisk.service.deps import ServiceState
 from twinrisk.service.limits import BodyLimitMiddleware, Coalescer, Worker
-from twinrisk.service.problems import PROBLEM_MEDIA_TYPE, install_handlers
+from twinrisk.service.problems import PROBLEM_MEDIA_TYPE, ErrorPage, install_handlers
 from twinrisk.service.settings import Settings
 from twinrisk.store import Store
 
@@ -112,9 +116,17 @@ def _warm_up(st: ServiceState) -> None:
         st.checks["warm_up"] = f"failing: {type(exc).__name__}: {exc}"[:300]
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
-    """The service: ``/v1`` API, web page at ``/``, problem+json errors, the store
-    (migrated on creation)."""
+def create_api(
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    error_page: ErrorPage | None = None,
+) -> FastAPI:
+    """The ``/v1`` API on the store (migrated on creation), with problem+json errors.
+
+    ``error_page`` renders errors for browsers (see ``problems.install_handlers``);
+    the composition passes the web page's, so the API needs no templates of its own.
+    """
     settings = settings or Settings.from_env()
     if settings.open_access:
         log.warning(
@@ -160,17 +172,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         license_info={"name": "MIT", "identifier": "MIT"},
     )
     app.state.twinrisk = st
-    install_handlers(app)
+    install_handlers(app, error_page)
 
     from twinrisk.service.routers import assessments, batch, dyads, health, model, places
 
     # batch first: POST /v1/assessments/batch must not be read as an assessment id
     for module in (batch, assessments, places, dyads, model, health):
         app.include_router(module.router)
-
-    from twinrisk.web.routes import mount_web
-
-    mount_web(app)
 
     app.add_middleware(ResponseHeadersMiddleware, add=security_headers)
     if settings.worker_pid_header:

@@ -13,12 +13,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from twinrisk.core.errors import ConfigError
+
 COOKIE_NAME = "twinrisk_key"
 _HASHED = re.compile(r"^(?:(?P<id>[\w.-]{1,32}):)?sha256:(?P<hash>[0-9a-fA-F]{64})$")
 _NAMED = re.compile(r"^(?P<id>[\w.-]{1,32}):(?P<key>.+)$")
 
 
-class KeyConfigError(ValueError):
+class KeyConfigError(ConfigError):
     """The key configuration cannot be read; the message says which entry."""
 
 

@@ -37,8 +37,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     import uvicorn
 
-    from twinrisk.service.app import create_app
-    from twinrisk.service.auth import KeyConfigError
+    from twinrisk.app import create_app
+    from twinrisk.core.errors import ConfigError
     from twinrisk.service.settings import Settings
 
     logging.basicConfig(
@@ -48,8 +48,8 @@ def _serve(args: argparse.Namespace) -> int:
         settings = Settings.from_env(host=args.host)
         processes = args.processes if args.processes is not None else Settings.processes_from_env()
         if processes < 1:
-            raise ValueError(f"--processes must be at least 1, not {processes}")
-    except (KeyConfigError, ValueError) as exc:
+            raise ConfigError(f"--processes must be at least 1, not {processes}")
+    except ConfigError as exc:  # the API keys and every TWINRISK_* variable
         print(f"twinrisk serve: {exc}", file=sys.stderr)
         return 2
     if settings.locked:

@@ -7,6 +7,7 @@ and responses in ``api/examples/``.
 The responses in ``api/examples/`` are produced by the real app (in process, on a
 throwaway store), so they show what the service returns for the bundled data and
 model; the test suite checks that every example still validates against the models.
+The API alone (``create_api``) is enough: the web page adds no documented route.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ EXAMPLE_AS_OF = "2025-06-30"
 
 
 def openapi_document() -> dict[str, Any]:
-    from twinrisk.service.app import create_app
+    from twinrisk.service.app import create_api
     from twinrisk.service.settings import Settings
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
+        app = create_api(
             Settings(warm_up=False, database_url=f"sqlite:///{Path(tmp) / 'openapi.sqlite3'}")
         )
         doc = app.openapi()
@@ -125,13 +126,13 @@ def example_requests() -> dict[str, tuple[str, str, Any]]:
 def write_examples(folder: Path) -> list[Path]:
     from fastapi.testclient import TestClient
 
-    from twinrisk.service.app import create_app
+    from twinrisk.service.app import create_api
     from twinrisk.service.settings import Settings
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
+        app = create_api(
             Settings(warm_up=False, database_url=f"sqlite:///{Path(tmp) / 'examples.sqlite3'}")
         )
         with TestClient(app) as client:

@@ -56,9 +56,13 @@ def policy_argument(policy: str | Mapping[str, Any] | None, field: str = "policy
 
 def to_problem(exc: BaseException) -> ProblemError | None:
     """The problem for an error raised by the library; None if it is not one of the
-    family (``core.errors``): its class says the status, slug, title and field."""
-    if not isinstance(exc, TwinriskError):
-        return None
+    family (``core.errors``)."""
+    return problem_of(exc) if isinstance(exc, TwinriskError) else None
+
+
+def problem_of(exc: TwinriskError) -> ProblemError:
+    """The problem for an error of the family: its class says the status, slug, title
+    and field, and ``members()`` any extra problem members."""
     message = str(exc)
     if isinstance(exc, ServerDataError):
         # the server's own data or model is broken: not the caller's fault
@@ -196,7 +200,7 @@ def search_places(q: str, country: str | None, limit: int) -> dict[str, Any]:
         resolved = places.resolve(q, country)
     except PlaceError as exc:
         message = str(exc)
-        suggestions = list(getattr(exc, "suggestions", []))
+        suggestions = list(exc.members().get("suggestions", []))
     candidates = list(places.search(q, country=country, limit=limit))
     if resolved is not None and all(c.id != resolved.id for c in candidates):
         candidates.insert(0, resolved)
@@ -314,24 +318,13 @@ def render_report(assessment: Any, fmt: str) -> bytes:
 def score_csv(
     data: bytes, as_of: dt.date | None, policy: Any, max_rows: int
 ) -> tuple[bytes, dict[str, int]]:
-    from twinrisk.batch import BatchInputError, score_csv_bytes
+    from twinrisk.batch import score_csv_bytes
 
+    pol = policy_argument(policy)
     try:
-        return score_csv_bytes(data, as_of=as_of, policy=policy_argument(policy), max_rows=max_rows)
-    except BatchInputError as exc:
-        message = str(exc)
-        if re.search(r"more than \d+ rows", message):
-            raise ProblemError(
-                413, message, slug="too-many-rows", title="Too many rows", limit=max_rows
-            ) from exc
-        raise ProblemError(
-            422, message, slug="invalid-csv", title="Unreadable CSV", field="file"
-        ) from exc
-    except Exception as exc:
-        problem = to_problem(exc)
-        if problem is None:
-            raise
-        raise problem from exc
+        return score_csv_bytes(data, as_of=as_of, policy=pol, max_rows=max_rows)
+    except TwinriskError as exc:  # unreadable (422) or too many rows (413): the class says
+        raise problem_of(exc) from exc
 
 
 def warm_up() -> dict[str, str]:

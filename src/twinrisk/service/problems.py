@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -201,19 +202,29 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
-def _html_error(
-    request: Request, status: int, detail: str, headers: dict[str, str] | None = None
-) -> Response:
-    from twinrisk.web.render import render_error
-
-    return HTMLResponse(render_error(request, status, detail), status_code=status, headers=headers)
+#: renders an error as an HTML page for a browser: (request, status, detail) -> HTML
+ErrorPage = Callable[[Request, int, str], str]
 
 
-def install_handlers(app: FastAPI) -> None:
+def install_handlers(app: FastAPI, error_page: ErrorPage | None = None) -> None:
+    """Every error as problem+json; as an HTML page instead for a browser's request
+    outside the API when ``error_page`` is given (the web page passes its own, so
+    this module needs no templates)."""
+
+    def _html_error(
+        request: Request, status: int, detail: str, headers: dict[str, str] | None = None
+    ) -> Response | None:
+        if error_page is None or not _wants_html(request):
+            return None
+        return HTMLResponse(
+            error_page(request, status, detail), status_code=status, headers=headers
+        )
+
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> Response:
-        if _wants_html(request):
-            return _html_error(request, exc.status, exc.detail, exc.headers)
+        page = _html_error(request, exc.status, exc.detail, exc.headers)
+        if page is not None:
+            return page
         return JSONResponse(
             exc.to_problem(request.url.path),
             status_code=exc.status,
@@ -238,8 +249,9 @@ def install_handlers(app: FastAPI) -> None:
         limit = getattr(exc, "limit", None)
         if limit is not None:
             extra["limit"] = limit
-        if _wants_html(request):
-            return _html_error(request, status, detail, dict(exc.headers or {}))
+        page = _html_error(request, status, detail, dict(exc.headers or {}))
+        if page is not None:
+            return page
         return JSONResponse(
             problem_dict(
                 status, detail, slug=getattr(exc, "slug", None), instance=request.url.path, **extra
@@ -272,6 +284,7 @@ def install_handlers(app: FastAPI) -> None:
             "an unexpected error occurred; nothing was stored by this request unless "
             "its response said so. Retry, and report the problem if it persists"
         )
-        if _wants_html(request):
-            return _html_error(request, 500, detail)
+        page = _html_error(request, 500, detail)
+        if page is not None:
+            return page
         return problem_response(500, detail, slug="internal", instance=request.url.path)

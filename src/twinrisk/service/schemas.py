@@ -107,6 +107,12 @@ class AssessmentRequest(AssessmentQuery):
     dry_run: bool = Field(False, description="Score without storing")
 
 
+def request_inputs(body: AssessmentRequest) -> dict[str, Any]:
+    """What is stored as the assessment's inputs: the request as sent, minus dry_run
+    (the API and the web page store the same record)."""
+    return body.model_dump(mode="json", exclude={"dry_run"}, exclude_none=True)
+
+
 class DecisionOut(BaseModel):
     seq: int = Field(description="Order of recording (decisions are appended, never replaced)")
     decision: Decision

@@ -24,6 +24,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from twinrisk.core.errors import ConfigError
 from twinrisk.service.auth import KeyRing
 
 MiB = 1024 * 1024
@@ -31,16 +32,17 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
 def _positive(name: str, default: Any, cast: Any, what: str) -> Any:
-    """A positive number from the environment, or a message naming the variable."""
+    """A positive number from the environment, else a ``ConfigError`` naming the
+    variable."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
     try:
         value = cast(raw)
     except ValueError as exc:
-        raise ValueError(f"{name}={raw!r} is not {what}") from exc
+        raise ConfigError(f"{name}={raw!r} is not {what}") from exc
     if not value > 0:
-        raise ValueError(f"{name} must be positive, not {raw}")
+        raise ConfigError(f"{name} must be positive, not {raw}")
     return value
 
 

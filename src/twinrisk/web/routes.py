@@ -25,6 +25,7 @@ from twinrisk.service.auth import COOKIE_NAME
 from twinrisk.service.deps import ServiceState, check_key, state
 from twinrisk.service.limits import run_io
 from twinrisk.service.problems import ProblemError, validation_detail
+from twinrisk.service.schemas import AssessmentRequest, request_inputs
 from twinrisk.store import DECISIONS, AssessmentFilter, AssessmentNotFound
 from twinrisk.web.render import STATIC_DIR, render
 
@@ -33,7 +34,9 @@ FORM_LIMITS = {"max_files": 0, "max_fields": 100, "max_part_size": 64 * 1024}
 
 
 class NeedsLogin(Exception):
-    pass
+    """Control flow, not an error of the family (``core.errors``): a page asked for
+    while signed out is answered with a redirect to ``/login`` (``mount_web``'s
+    handler), never with a problem document or an error page."""
 
 
 def _secure(request: Request) -> bool:
@@ -184,9 +187,6 @@ def mount_web(app: FastAPI) -> None:
             "terms": _terms_from_form(form),
             "policy": str(form.get("policy", "")).strip() or None,
         }
-        from twinrisk.service.routers.assessments import request_inputs
-        from twinrisk.service.schemas import AssessmentRequest
-
         error: dict[str, Any] | None = None
         try:
             req = AssessmentRequest.model_validate(body)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import Path, Query, Request, Response
 from fastapi.responses import JSONResponse
@@ -25,6 +25,7 @@ from twinrisk.service.schemas import (
     AssessmentRequest,
     DecisionOut,
     DecisionRequest,
+    request_inputs,
 )
 from twinrisk.store import AssessmentFilter, AssessmentNotFound, StoredAssessment
 
@@ -46,11 +47,6 @@ REPORT_TYPES = {
     "md": "text/markdown; charset=utf-8",
     "pdf": "application/pdf",
 }
-
-
-def request_inputs(body: AssessmentRequest) -> dict[str, Any]:
-    """What is stored as the assessment's inputs: the request as sent, minus dry_run."""
-    return body.model_dump(mode="json", exclude={"dry_run"}, exclude_none=True)
 
 
 async def _get(request: Request, assessment_id: str) -> StoredAssessment:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pycountry
 
-from twinrisk.data.importers import ImportFormatError, write_csv, write_sources
+from twinrisk.importers import ImportFormatError, write_csv, write_sources
 
 HEADER = ["country", "admin1", "year", "commitments_usd_bn", "projects", "sources"]
 SOURCE_ID = "aiddata_gcdf3"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pycountry
 
-from twinrisk.data.importers import ImportFormatError, write_csv, write_sources
+from twinrisk.importers import ImportFormatError, write_csv, write_sources
 
 HEADER = [
     "dyad_id",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pycountry
 
-from twinrisk.data.importers import ImportFormatError, write_csv, write_sources
+from twinrisk.importers import ImportFormatError, write_csv, write_sources
 
 HEADER = ["debtor", "creditor", "year", "metric", "value", "sources", "note"]
 SOURCE_ID = "wb_ids"

@@ -11,7 +11,7 @@ import csv
 from pathlib import Path
 
 from twinrisk.config import features_dir
-from twinrisk.data.importers import ImportFormatError, write_csv, write_sources
+from twinrisk.importers import ImportFormatError, write_csv, write_sources
 
 REQUIRED = [
     "World Port Index Number",

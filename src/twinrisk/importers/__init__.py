@@ -1,5 +1,8 @@
 """``twinrisk data import-<source>``: readers of published formats into features/ form.
 
+A stage after ``places`` (not part of ``data``): the Wikidata importer resolves
+place names to fill in missing countries, and ``data`` may not import later stages.
+
 Every importer reads the whole file, checks it, and only then writes: to a temporary
 file renamed into place, so a malformed input leaves nothing half-written. Errors
 name the line and what was expected (``ImportFormatError``).
@@ -105,7 +108,7 @@ def _lazy(module: str) -> Callable[[argparse.Namespace], int]:
     def handle(args: argparse.Namespace) -> int:
         import importlib
 
-        mod = importlib.import_module(f"twinrisk.data.importers.{module}")
+        mod = importlib.import_module(f"twinrisk.importers.{module}")
         return _handler(mod.run)(args)
 
     return handle
