@@ -7,8 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+from twinrisk.importers import register_importers
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     data = sub.add_parser("data", help="validate and import the curated tables in features/")
     data_sub = data.add_subparsers(dest="data_command", metavar="ACTION")
     v = data_sub.add_parser("validate", help="check every table and list every problem")
@@ -17,14 +19,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     v.add_argument("--json", action="store_true", help="print problems as JSON")
     v.set_defaults(handler=_validate)
-    try:
-        from twinrisk.importers import register_importers
-    except ModuleNotFoundError as exc:
-        if exc.name != "twinrisk.importers":
-            raise
-    else:
-        register_importers(data_sub)
-    data.set_defaults(handler=lambda args: data.print_help() or 2)
+    register_importers(data_sub)
+
+    def _help(args: argparse.Namespace) -> int:
+        data.print_help()
+        return 2
+
+    data.set_defaults(handler=_help)
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -16,8 +16,8 @@ import pandas as pd
 import pandera.errors as pa_errors
 
 from twinrisk.core.errors import ServerDataError
+from twinrisk.data.codes import ENDED_STATUSES
 from twinrisk.data.registry import BY_FILE, TABLES
-from twinrisk.data.schemas import ENDED_STATUSES
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def read_raw(path: Path) -> pd.DataFrame:
 
 def _line(index: object) -> int | None:
     try:
-        return int(index) + 2  # type: ignore[call-overload]
+        return int(str(index)) + 2
     except (TypeError, ValueError):
         return None
 

@@ -11,7 +11,7 @@ from typing import Any
 FORMATS = ("text", "json", "md", "html", "pdf")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "assess",
         help="score one proposed partnership and explain it",

@@ -59,7 +59,11 @@ def nearest(
     years = e["ended_year"][None, :]
     local_ids, partner_ids = e["local_id"][None, :], e["partner_id"][None, :]
     lcs, pcs = e["local_country"][None, :], e["partner_country"][None, :]
-    col = lambda values: np.asarray(values)[:, None]  # noqa: E731 - rows against dyads
+
+    def col(values: Any) -> np.ndarray:
+        """Rows against dyads: a column vector."""
+        return np.asarray(values)[:, None]
+
     lid, pid, lc, pc, cut = (
         col(local_id),
         col(partner_id),

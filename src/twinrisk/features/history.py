@@ -25,7 +25,8 @@ def pair_key(a: Any, b: Any) -> np.ndarray:
     x = np.asarray(a, dtype=object).astype(str).astype(object)
     y = np.asarray(b, dtype=object).astype(str).astype(object)
     first = x <= y
-    return np.where(first, x + "|" + y, y + "|" + x).astype(object)
+    keys: np.ndarray = np.where(first, x + "|" + y, y + "|" + x).astype(object)
+    return keys
 
 
 def cutoff_year(as_of_days: np.ndarray) -> np.ndarray:
@@ -34,7 +35,8 @@ def cutoff_year(as_of_days: np.ndarray) -> np.ndarray:
     days = np.asarray(as_of_days, dtype="datetime64[D]")
     year = days.astype("datetime64[Y]")
     year_end = days == (year + 1).astype("datetime64[D]") - 1
-    return year.astype(np.int64) + 1970 - 1 + year_end.astype(np.int64)
+    cutoff: np.ndarray = year.astype(np.int64) + 1970 - 1 + year_end.astype(np.int64)
+    return cutoff
 
 
 def curated_place_id(name: str, country: str) -> str:

@@ -77,7 +77,7 @@ def _handler(run: Runner) -> Callable[[argparse.Namespace], int]:
     return handle
 
 
-def register_importers(data_sub: argparse._SubParsersAction) -> None:
+def register_importers(data_sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from twinrisk.config import features_dir
 
     specs: list[tuple[str, str, str, Path | None]] = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
+from typing import Any
 
 import pycountry
 
@@ -41,7 +42,7 @@ def _num(text: str) -> float | None:
     return None if t in ("", "..") else float(t)
 
 
-def _databank(path: Path, header: list[str], reader: csv._reader) -> dict:  # type: ignore[name-defined]
+def _databank(path: Path, header: list[str], reader: Any) -> dict[tuple[str, str, int], float]:
     needed = ["Country Code", "Series Code"]
     if any(c not in header for c in needed):
         raise ImportFormatError(path, 1, f"DataBank columns {needed}")
@@ -76,7 +77,7 @@ def _databank(path: Path, header: list[str], reader: csv._reader) -> dict:  # ty
     return stocks
 
 
-def _one(path: Path, header: list[str], reader: csv._reader) -> dict:  # type: ignore[name-defined]
+def _one(path: Path, header: list[str], reader: Any) -> dict[tuple[str, str, int], float]:
     parts = [h for h in header if h not in ONE_COLS]
     stocks: dict[tuple[str, str, int], float] = {}
     for row in reader:

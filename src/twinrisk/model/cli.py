@@ -6,7 +6,7 @@ import argparse
 import json
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     t = sub.add_parser("train", help="fit transforms, calibrate bands, write models/")
     t.add_argument("--as-of", default=None, help="training date (default today), YYYY-MM-DD")
     t.set_defaults(handler=_train)

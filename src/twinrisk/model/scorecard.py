@@ -17,7 +17,8 @@ def points_array(normalised: np.ndarray, policy: Policy) -> np.ndarray:
     in policy order, as ``FactorNormaliser.transform_columns`` returns them."""
     maxima = np.array([f.max_points for f in policy.factors], dtype=float)
     pts = np.floor(np.asarray(normalised, dtype=float) * maxima + 0.5).astype(np.int64)
-    return np.minimum(pts, maxima.astype(np.int64))
+    points: np.ndarray = np.minimum(pts, maxima.astype(np.int64))
+    return points
 
 
 def points_frame(normalised: pd.DataFrame, policy: Policy) -> pd.DataFrame:

@@ -39,7 +39,8 @@ def _level_codes(levels: tuple[str, ...], names: np.ndarray) -> np.ndarray:
             np.int64,
             len(names),
         )
-    return index.get_indexer(names)
+    positions: np.ndarray = index.get_indexer(names)
+    return positions
 
 
 def _ecdf(reference: np.ndarray, values: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ import json
 import sys
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     places = sub.add_parser("places", help="resolve place names (GeoNames gazetteer)")
     psub = places.add_subparsers(dest="places_command", metavar="ACTION")
     r = psub.add_parser("resolve", help="which city or province a name means")

@@ -39,7 +39,8 @@ class ServiceState:
 
 
 def state(request: Request) -> ServiceState:
-    return request.app.state.twinrisk
+    current: ServiceState = request.app.state.twinrisk
+    return current
 
 
 # declared for the OpenAPI security schemes; the check itself is ``api_key`` below

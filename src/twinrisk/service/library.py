@@ -182,7 +182,8 @@ def plain(value: Any) -> Any:
 
 def assessment_json(assessment: Any) -> dict[str, Any]:
     """An Assessment as a JSON-ready dict (what is stored and returned)."""
-    return assessment.model_dump(mode="json", fallback=plain)
+    doc: dict[str, Any] = assessment.model_dump(mode="json", fallback=plain)
+    return doc
 
 
 # -- places --------------------------------------------------------------------------------

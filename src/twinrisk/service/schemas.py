@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from twinrisk.core.models import Assessment, Band, Place
+from twinrisk.core.bands import Band
+from twinrisk.core.models import Assessment, Place
 from twinrisk.core.terms import OTHER_DOMAINS, SENSITIVE_DOMAINS, TERMS
 from twinrisk.service.problems import Problem
 from twinrisk.store import DECISIONS

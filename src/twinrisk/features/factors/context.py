@@ -155,7 +155,8 @@ def _rows_of(keys: np.ndarray, pos: dict[str, int]) -> np.ndarray:
     each distinct key once."""
     codes, uniques = _distinct(keys)
     rows = np.fromiter((pos.get(k, len(pos)) for (k,) in uniques), np.int64, len(uniques))
-    return rows[codes]
+    found: np.ndarray = rows[codes]
+    return found
 
 
 CLIMATE_HALF_LIFE_YEARS = 3.0
