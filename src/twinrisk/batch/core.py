@@ -16,20 +16,20 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from twinrisk.batch.errors import BatchInputError
-from twinrisk.batch.io import (
+from twinrisk.batch.columns import (
     COUNTRY_COLUMNS,
     READ_ERROR,
-    CsvReader,
-    CsvWriter,
-    OutputFile,
     cell_text,
     check_columns,
     int_columns,
     known_columns,
     normalise_columns,
-    open_input,
 )
+from twinrisk.batch.errors import BatchInputError
+from twinrisk.batch.inputs import open_input
+from twinrisk.batch.outputs import OutputFile
+from twinrisk.batch.read_csv import CsvReader
+from twinrisk.batch.write_csv import CsvWriter
 from twinrisk.model.policy import GROUPS, Policy, load_policy
 
 if TYPE_CHECKING:  # pragma: no cover
