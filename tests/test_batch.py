@@ -404,7 +404,8 @@ def test_unclosed_quote_is_bounded_and_streams(tmp_path: Path, fake: FakeScorer)
     """A quote that never closes holds at most MAX_RECORD_LINES lines: the reader still
     yields its first chunk before reaching the end of a large file, and every row
     after the bad one is scored."""
-    from twinrisk.batch.io import MAX_RECORD_LINES, READ_ERROR, CsvReader
+    from twinrisk.batch.columns import READ_ERROR
+    from twinrisk.batch.read_csv import MAX_RECORD_LINES, CsvReader
 
     src = tmp_path / "in.csv"
     n = 50_000

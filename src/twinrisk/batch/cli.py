@@ -85,7 +85,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _batch(args: argparse.Namespace) -> int:
     from twinrisk.batch.core import resolve_policy, score_file
     from twinrisk.batch.errors import BatchInputError
-    from twinrisk.batch.io import OUTPUT_FORMATS, detect_format
+    from twinrisk.batch.formats import OUTPUT_FORMATS, detect_format
     from twinrisk.batch.progress import Progress
 
     def fail(message: str) -> int:

@@ -22,7 +22,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s.add_argument("--limit", type=int, default=10, help="at most this many (default 10)")
     s.add_argument("--json", action="store_true", help="print the places as JSON")
     s.set_defaults(handler=_search)
-    places.set_defaults(handler=lambda args: places.print_help() or 2)
+
+    def _help(args: argparse.Namespace) -> int:
+        places.print_help()
+        return 2
+
+    places.set_defaults(handler=_help)
 
 
 def _resolve(args: argparse.Namespace) -> int:
