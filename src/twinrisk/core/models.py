@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from twinrisk.core.bands import Band
+from twinrisk.core.bands import DEFAULT_BANDS, Band, Bands
 
 
 class SourceRef(BaseModel):
@@ -92,6 +92,15 @@ class ModelInfo(BaseModel):
     version: str
     policy: str
     data_version: str
+    bands: dict[str, int] = Field(
+        default_factory=DEFAULT_BANDS.as_dict,
+        description="The policy's band cut-offs: the lowest score of each band",
+    )
+
+    @property
+    def cutoffs(self) -> Bands:
+        """The bands as an object (records stored before bands were kept: the default)."""
+        return Bands.from_dict(self.bands)
 
 
 class Assessment(BaseModel):

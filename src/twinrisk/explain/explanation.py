@@ -217,7 +217,10 @@ def explain(
         checklist=checklist,
         mitigations=mitigations,
         model=ModelInfo(
-            version=eng.artifact.version, policy=policy.label, data_version=eng.tables.version
+            bands=policy.bands.as_dict(),
+            version=eng.artifact.version,
+            policy=policy.label,
+            data_version=eng.tables.version,
         ),
         not_covered=NOT_COVERED,
     )
