@@ -50,13 +50,17 @@ def _run(code: str) -> float:
 
 
 def _clear_caches() -> None:
-    """Forget memoised resolutions and cached facts (older code: its cache names)."""
-    from twinrisk.places import gazetteer, geo
+    """Forget memoised resolutions and cached facts (older code: its module and cache
+    names)."""
+    from twinrisk.places import geo
 
-    if hasattr(gazetteer, "clear_cache"):
-        gazetteer.clear_cache()
-    else:
-        gazetteer._resolve_cached.cache_clear()  # type: ignore[attr-defined]
+    try:
+        from twinrisk.places.resolution import clear_cache
+    except ImportError:  # before the gazetteer was split into modules
+        from twinrisk.places import gazetteer  # type: ignore[attr-defined]
+
+        clear_cache = getattr(gazetteer, "clear_cache", gazetteer._resolve_cached.cache_clear)
+    clear_cache()
     cache = geo._facts_cache
     if hasattr(cache, "cache_clear"):
         cache.cache_clear()
@@ -97,7 +101,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--no-write", action="store_true", help="print only")
     args = ap.parse_args()
-    from twinrisk.places.gazetteer import index_dir
+    try:
+        from twinrisk.places.cache import index_dir
+    except ImportError:  # before the gazetteer was split into modules
+        from twinrisk.places.gazetteer import index_dir  # type: ignore[no-redef]
 
     folder = index_dir()
     shutil.rmtree(folder, ignore_errors=True)

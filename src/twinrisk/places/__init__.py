@@ -1,10 +1,11 @@
 """Places: which city or province a typed name means, and where it lies.
 
 Resolution (``resolve``, ``resolve_many``) and autocomplete (``search``) run on a
-cached GeoNames index (``gazetteer``); location facts (``location_fact_columns``,
-``location_facts``) on Natural Earth geometry (``geo``), imported lazily so resolving a
-name never loads the geometry. Resolutions are memoised per typed (name, country) and
-facts per place id and version of the curated tables, both bounded.
+cached GeoNames index (``index``, built by ``build``, kept by ``cache``); location
+facts (``location_fact_columns``, ``location_facts``) on Natural Earth geometry
+(``geo``), imported on first use so that resolving a name never loads the geometry,
+pandas or scipy. Resolutions are memoised per typed (name, country) and facts per
+place id and version of the curated tables, both bounded.
 """
 
 from __future__ import annotations
@@ -12,14 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from twinrisk.places.gazetteer import (
-    AmbiguousPlace,
-    PlaceError,
-    PlaceNotFound,
-    resolve,
-    resolve_many,
-    search,
-)
+from twinrisk.core.errors import AmbiguousPlace, PlaceError, PlaceNotFound
+from twinrisk.places.autocomplete import search
+from twinrisk.places.resolution import resolve, resolve_many
 
 if TYPE_CHECKING:
     import numpy as np

