@@ -231,9 +231,10 @@ def main() -> None:
         "The cold start parses GeoNames once, folding and hashing the 1.4 million names "
         "column-wise; resolve_many matches each distinct name once and scores all fuzzy "
         "misses of a country in one rapidfuzz.process.cdist call per 64 names. "
-        "Resolutions are memoised per (name, country) (bounded LRU on the index) and "
-        "resolve_many decides the exact matches of all its distinct plain names at once "
-        "with numpy; location facts are cached per place id and curated-table version, "
+        "Resolutions are memoised per (name, country) (bounded LRU on the index); exact "
+        "matching takes one distinct name at a time, for resolve and resolve_many alike "
+        "(one path since the gazetteer split); location facts are cached per place id and "
+        "curated-table version, "
         "new places' distances come from KD-trees with sliding-midpoint splits. "
         "Before, in the rows from `location_facts, 100,000 places` on: the places code of "
         "commit e71f677 run by this script on the same machine (2026-11-27).",

@@ -36,12 +36,13 @@ class _Keys:
 _AC_LOCK = threading.Lock()
 
 
-def _autocomplete(idx: Index) -> tuple[_Keys, np.ndarray, np.ndarray]:
-    memo = idx.memo.get("autocomplete")
-    if memo is not None:
-        return memo
+_Table = tuple[_Keys, np.ndarray, np.ndarray]
+
+
+def _autocomplete(idx: Index) -> _Table:
+    """The sorted keys, their rows and whether each is the place's own name."""
     with _AC_LOCK:  # first use from several threads: load once
-        memo = idx.memo.get("autocomplete")
+        memo: _Table | None = idx.memo.get("autocomplete")
         if memo is not None:
             return memo
         if idx.ac_keys is None:

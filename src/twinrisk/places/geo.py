@@ -377,7 +377,10 @@ def _curated_rows(stamp: tuple[str, float, int]) -> dict[str, dict[str, Any]]:
     ids = cur.index
 
     def flag(col: str) -> list[bool]:
-        return cur.get(col, pd.Series("", index=ids)).astype(str).str.lower().eq("true").tolist()
+        values: list[bool] = (
+            cur.get(col, pd.Series("", index=ids)).astype(str).str.lower().eq("true").tolist()
+        )
+        return values
 
     cols: dict[str, list[Any]] = {"naval_base": flag("naval_base"), "tech_hub": flag("tech_hub")}
     if "seaport" in cur:
