@@ -13,6 +13,7 @@ from twinrisk.places import (
     AmbiguousPlace,
     PlaceNotFound,
     geo,
+    geometry,
     location_fact_columns,
     location_facts,
     resolve,
@@ -52,15 +53,15 @@ def _reference_facts(places: list[Place]) -> pd.DataFrame:
     KD-trees, a frame per step), kept here to pin the fast path to the same values."""
     from scipy.spatial import cKDTree
 
-    g = geo.get_geometry()
+    g = geometry.get_geometry()
     lat = np.array([p.lat if p.lat is not None else np.nan for p in places], float)
     lon = np.array([p.lon if p.lon is not None else np.nan for p in places], float)
     ok = ~(np.isnan(lat) | np.isnan(lon))
-    pts = geo._xyz(lat[ok], lon[ok])
+    pts = geometry.xyz(lat[ok], lon[ok])
     n = len(places)
 
     def km(tree, pts):
-        return geo._chord_to_km(cKDTree(tree.data).query(pts)[0])
+        return geometry.chord_to_km(cKDTree(tree.data).query(pts)[0])
 
     coast, border = np.full(n, np.nan), np.full(n, np.nan)
     coast[ok], border[ok] = km(g.coast, pts), km(g.border, pts)
