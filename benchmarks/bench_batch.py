@@ -43,7 +43,7 @@ def sample_dyads(n: int, seed: int = SEED) -> pd.DataFrame:
     """``n`` dyads of real gazetteer places: local anywhere, partner Chinese 60 % of the
     time (as in the twinning data) else anywhere; a few rows carry proposal terms."""
     try:
-        from twinrisk.places.gazetteer import get_index
+        from twinrisk.places.cache import get_index
 
         idx = get_index()
         cities = np.flatnonzero((idx.kind == idx.kind.min()) & (idx.pop >= 15_000))

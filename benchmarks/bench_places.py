@@ -50,13 +50,17 @@ def _run(code: str) -> float:
 
 
 def _clear_caches() -> None:
-    """Forget memoised resolutions and cached facts (older code: its cache names)."""
-    from twinrisk.places import gazetteer, geo
+    """Forget memoised resolutions and cached facts (older code: its module and cache
+    names)."""
+    from twinrisk.places import geo
 
-    if hasattr(gazetteer, "clear_cache"):
-        gazetteer.clear_cache()
-    else:
-        gazetteer._resolve_cached.cache_clear()  # type: ignore[attr-defined]
+    try:
+        from twinrisk.places.resolution import clear_cache
+    except ImportError:  # before the gazetteer was split into modules
+        from twinrisk.places import gazetteer  # type: ignore[attr-defined]
+
+        clear_cache = getattr(gazetteer, "clear_cache", gazetteer._resolve_cached.cache_clear)
+    clear_cache()
     cache = geo._facts_cache
     if hasattr(cache, "cache_clear"):
         cache.cache_clear()
@@ -97,7 +101,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--no-write", action="store_true", help="print only")
     args = ap.parse_args()
-    from twinrisk.places.gazetteer import index_dir
+    try:
+        from twinrisk.places.cache import index_dir
+    except ImportError:  # before the gazetteer was split into modules
+        from twinrisk.places.gazetteer import index_dir  # type: ignore[no-redef]
 
     folder = index_dir()
     shutil.rmtree(folder, ignore_errors=True)
@@ -224,9 +231,10 @@ def main() -> None:
         "The cold start parses GeoNames once, folding and hashing the 1.4 million names "
         "column-wise; resolve_many matches each distinct name once and scores all fuzzy "
         "misses of a country in one rapidfuzz.process.cdist call per 64 names. "
-        "Resolutions are memoised per (name, country) (bounded LRU on the index) and "
-        "resolve_many decides the exact matches of all its distinct plain names at once "
-        "with numpy; location facts are cached per place id and curated-table version, "
+        "Resolutions are memoised per (name, country) (bounded LRU on the index); exact "
+        "matching takes one distinct name at a time, for resolve and resolve_many alike "
+        "(one path since the gazetteer split); location facts are cached per place id and "
+        "curated-table version, "
         "new places' distances come from KD-trees with sliding-midpoint splits. "
         "Before, in the rows from `location_facts, 100,000 places` on: the places code of "
         "commit e71f677 run by this script on the same machine (2026-11-27).",

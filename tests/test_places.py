@@ -19,13 +19,8 @@ from twinrisk.places import (
     resolve_many,
     search,
 )
-from twinrisk.places.gazetteer import (
-    get_index,
-    key_hash,
-    key_hashes,
-    normalize,
-    normalize_many,
-)
+from twinrisk.places.cache import get_index
+from twinrisk.places.names import key_hash, key_hashes, normalize, normalize_many
 
 ALIASES = [
     ("Bangalore", "Bengaluru", "IN"),

@@ -1,5 +1,6 @@
-"""The fast paths of twinrisk.places: memoised resolution, batched exact matching,
-per-place cached location facts. Each must give what the plain path gives."""
+"""The fast paths of twinrisk.places: memoised resolution, per-place cached location
+facts; and exact matching against the batched numpy matcher it replaced. Each must
+give what the plain path gives."""
 
 import random
 
@@ -12,13 +13,19 @@ from twinrisk.places import (
     AmbiguousPlace,
     PlaceNotFound,
     geo,
+    geometry,
     location_fact_columns,
     location_facts,
     resolve,
     resolve_many,
 )
-from twinrisk.places.gazetteer import _exact, _exact_fast, _Query, clear_cache, get_index
+from twinrisk.places import exact as exact_mod
+from twinrisk.places.cache import get_index
+from twinrisk.places.exact import Query, exact
+from twinrisk.places.index import CITY
 from twinrisk.places.memo import LRU
+from twinrisk.places.names import key_hashes, normalize_many
+from twinrisk.places.resolution import clear_cache
 
 # ports, capitals (national, admin1; curated and derived), border and disputed-border
 # places, flagship projects, a division, and places with no curated row
@@ -46,15 +53,15 @@ def _reference_facts(places: list[Place]) -> pd.DataFrame:
     KD-trees, a frame per step), kept here to pin the fast path to the same values."""
     from scipy.spatial import cKDTree
 
-    g = geo.get_geometry()
+    g = geometry.get_geometry()
     lat = np.array([p.lat if p.lat is not None else np.nan for p in places], float)
     lon = np.array([p.lon if p.lon is not None else np.nan for p in places], float)
     ok = ~(np.isnan(lat) | np.isnan(lon))
-    pts = geo._xyz(lat[ok], lon[ok])
+    pts = geometry.xyz(lat[ok], lon[ok])
     n = len(places)
 
     def km(tree, pts):
-        return geo._chord_to_km(cKDTree(tree.data).query(pts)[0])
+        return geometry.chord_to_km(cKDTree(tree.data).query(pts)[0])
 
     coast, border = np.full(n, np.nan), np.full(n, np.nan)
     coast[ok], border[ok] = km(g.coast, pts), km(g.border, pts)
@@ -215,8 +222,79 @@ def test_fact_cache_follows_the_curated_tables(data_copy, use_data):
     assert not restored["naval_base"][0] and restored["flagship_project"][0] == ""
 
 
-def test_exact_fast_agrees_with_exact():
-    """Wherever the batched exact match decides, the one-by-one path decides the same."""
+def _reference_exact_batched(idx, pairs):
+    """The row of each pair whose plain reading (the text as typed, in the country if
+    one is given) names one clear place, else None: the batched numpy matcher that
+    ``resolve_many`` once used beside ``exact``, kept here to pin ``exact`` to it."""
+    out = [None] * len(pairs)
+    codes = exact_mod._country_codes()
+    sel, texts, ccs = [], [], []
+    for i, (name, country) in enumerate(pairs):
+        text = name.strip()
+        if not text or exact_mod._KIND_SUFFIX.search(text):
+            continue
+        cc = (country.strip().upper() or None) if country else None
+        if cc is not None and cc not in codes:
+            continue
+        sel.append(i)
+        texts.append(text)
+        ccs.append(cc or "")
+    keys = normalize_many(texts)
+    keep = [j for j, k in enumerate(keys) if k]
+    if not keep:
+        return out
+    sel = [sel[j] for j in keep]
+    keys = [keys[j] for j in keep]
+    want_cc = np.array([ccs[j] for j in keep], "<U2")
+    h = key_hashes(keys)
+    lo = np.searchsorted(idx.key_hash, h, "left")
+    cnt = np.searchsorted(idx.key_hash, h, "right") - lo
+    qry = np.repeat(np.arange(len(keys)), cnt)
+    ent = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(lo, cnt)
+    row = idx.key_row[ent].astype(np.int64)
+    w = np.maximum(idx.pop[row], 1).astype(np.float64) * np.where(
+        idx.key_primary[ent], 1.0, exact_mod.ALTERNATE_WEIGHT
+    )
+    given = want_cc[qry]
+    ok = (given == "") | (idx.country[row] == given)
+    qry, ent, row, w = qry[ok], ent[ok], row[ok], w[ok]
+    if not len(qry):
+        return out
+    order = np.lexsort((ent, row, qry))
+    qry, ent, row, w = qry[order], ent[order], row[order], w[order]
+    start = np.ones(len(qry), bool)
+    start[1:] = (qry[1:] != qry[:-1]) | (row[1:] != row[:-1])
+    at = np.flatnonzero(start)
+    weight = np.maximum.reduceat(w, at)
+    qry, row, ent = qry[at], row[at], ent[at]
+    city = idx.kind[row] == CITY
+    uniq, numbers = np.unique(idx.country, return_inverse=True)
+    _, group = np.unique(qry * len(uniq) + numbers.ravel()[row], return_inverse=True)
+    group = group.ravel()
+    city_max = np.full(int(group.max()) + 1, -np.inf)
+    np.maximum.at(city_max, group[city], weight[city])
+    stay = city | (city_max[group] < exact_mod.CITY_OVER_ADMIN1_SHARE * weight)
+    qry, row, ent, weight = qry[stay], row[stay], ent[stay], weight[stay]
+    order = np.lexsort((ent, -weight, qry))
+    qry, row, weight = qry[order], row[order], weight[order]
+    head = np.ones(len(qry), bool)
+    head[1:] = qry[1:] != qry[:-1]
+    heads = np.flatnonzero(head)
+    top = weight[heads]
+    threshold = np.maximum(exact_mod.AMBIGUITY_SHARE * top, float(exact_mod.AMBIGUITY_MIN_POP))
+    member = np.cumsum(head) - 1
+    rivals = np.bincount(
+        member, weights=(~head & (weight >= threshold[member])), minlength=len(heads)
+    )
+    n_cands = np.diff(np.append(heads, len(qry)))
+    clear = (want_cc[qry[heads]] != "") | (n_cands == 1) | (rivals == 0)
+    for q, r in zip(qry[heads][clear].tolist(), row[heads][clear].tolist(), strict=True):
+        out[sel[q]] = r
+    return out
+
+
+def test_exact_agrees_with_the_batched_matcher():
+    """Wherever the old batched exact match decides, ``exact`` decides the same."""
     idx = get_index()
     rng = random.Random(3)
     rows = rng.sample(range(len(idx.names)), 4000)
@@ -242,13 +320,13 @@ def test_exact_fast_agrees_with_exact():
         ]
         for c in (None, "IN", "AU", "US", "CN", "SE", "XX")
     ]
-    fast = _exact_fast(idx, pairs)
+    fast = _reference_exact_batched(idx, pairs)
     decided = 0
     for (name, cc), got in zip(pairs, fast, strict=True):
         if got is not None:
             decided += 1
-            want = _exact(idx, name, cc)
-            assert not isinstance(want, (_Query, Exception)) and want == got, (name, cc)
+            want = exact(idx, name, cc)
+            assert not isinstance(want, (Query, Exception)) and want == got, (name, cc)
     assert decided > 0.8 * len(rows)
 
 
@@ -288,7 +366,7 @@ def test_lru_bound_and_order():
 def test_seen_names_and_places_are_not_recomputed(monkeypatch):
     """Seen names and places come from the memo (their speed is measured in
     benchmarks/bench_places.py, not here)."""
-    from twinrisk.places import gazetteer, geo
+    from twinrisk.places import geo, resolution
 
     two = [resolve("Luleå", "SE"), resolve("Xi'an", "CN")]
     first = location_fact_columns(two)
@@ -299,7 +377,7 @@ def test_seen_names_and_places_are_not_recomputed(monkeypatch):
         raise AssertionError("recomputed a seen place or name")
 
     monkeypatch.setattr(geo, "_compute", counting)
-    monkeypatch.setattr(gazetteer, "_resolve_one", counting)
+    monkeypatch.setattr(resolution, "_resolve_pairs", counting)
     assert resolve("Luleå", "SE") == two[0]
     again = location_fact_columns(two)
     assert not calls

@@ -150,7 +150,7 @@ def _pairs(path: Path) -> list[Pair]:
 
 
 def _slug(text: str) -> str:
-    from twinrisk.places.gazetteer import normalize
+    from twinrisk.places.names import normalize
 
     return re.sub(r"[^a-z0-9]+", "_", normalize(text)).strip("_") or "x"
 

@@ -1,0 +1,168 @@
+"""Resolution: which place a typed name (and optional country) means.
+
+``resolve`` answers one name and ``resolve_many`` a column of them through the same
+steps: each distinct (name, country) is matched exactly (``exact``), and the names
+no reading matches are matched fuzzily together, one batch per country (``fuzzy``).
+Outcomes, errors included, are memoised per typed (name, country) with the index
+they came from (bounded, least recently used out first), so a name seen before costs
+a dictionary look-up.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+import numpy as np
+
+from twinrisk.core.errors import AmbiguousPlace, PlaceError, PlaceNotFound
+from twinrisk.core.models import Place
+from twinrisk.places.cache import get_index
+from twinrisk.places.exact import Query, exact
+from twinrisk.places.fuzzy import fuzzy_many, settle
+from twinrisk.places.index import Index, make_places
+from twinrisk.places.memo import LRU
+from twinrisk.places.names import normalize
+
+#: typed (name, country) pairs whose outcome is kept, per index
+RESOLVE_CACHE_SIZE = 131_072
+
+
+@dataclass(frozen=True)
+class _Failure:
+    """A memoised PlaceError: raised afresh each time (an exception object carries its
+    traceback and context, so one instance is never shared between calls)."""
+
+    kind: type[PlaceError]
+    message: str
+    payload: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, exc: PlaceError) -> _Failure:
+        payload = (
+            getattr(exc, "candidates", None)
+            if isinstance(exc, AmbiguousPlace)
+            else (getattr(exc, "suggestions", None))
+        )
+        return cls(type(exc), str(exc), tuple(payload or ()))
+
+    def error(self) -> PlaceError:
+        if self.kind is AmbiguousPlace:
+            return AmbiguousPlace(self.message, list(self.payload))
+        if self.kind is PlaceNotFound:
+            return PlaceNotFound(self.message, list(self.payload))
+        return self.kind(self.message)
+
+
+_Outcome = Place | _Failure
+_MEMO_LOCK = threading.Lock()
+
+
+def _memo(idx: Index) -> LRU[tuple[str, str | None], _Outcome]:
+    """Outcomes of resolution by typed (name, country), kept with the index they came
+    from (so a rebuilt index starts afresh)."""
+    memo = idx.memo.get("resolved")
+    if memo is None:
+        with _MEMO_LOCK:
+            memo = idx.memo.setdefault("resolved", LRU(RESOLVE_CACHE_SIZE))
+    return cast("LRU[tuple[str, str | None], _Outcome]", memo)
+
+
+def clear_cache() -> None:
+    """Forget memoised resolutions (benchmarks time resolution itself with it)."""
+    _memo(get_index()).clear()
+
+
+def resolve(name: str, country: str | None = None) -> Place:
+    """The place meant by a typed name; PlaceNotFound / AmbiguousPlace otherwise."""
+    idx = get_index()
+    memo = _memo(idx)
+    key = (name, country or None)
+    got = memo.get(key)
+    if got is None:
+        got = _outcomes(idx, [key])[0]
+        memo.put(key, got)
+    if isinstance(got, _Failure):
+        raise got.error()
+    return got
+
+
+def resolve_many(names: Sequence[str], countries: Sequence[str | None]) -> list[Place | PlaceError]:
+    """Resolve a column of names; one bad name yields its error, never raises for the rest.
+
+    Each distinct (name, country) is matched once, and only if not memoised already
+    (``resolve`` and ``resolve_many`` share the memo).
+    """
+    if len(names) != len(countries):
+        raise ValueError("names and countries must have the same length")
+    idx = get_index()
+    pairs, where = _distinct_pairs(names, countries)
+    memo = _memo(idx)
+    got = memo.get_many(pairs)
+    todo = [i for i, g in enumerate(got) if g is None]
+    if todo:
+        new = _outcomes(idx, [pairs[i] for i in todo])
+        memo.put_many([pairs[i] for i in todo], new)
+        for i, v in zip(todo, new, strict=True):
+            got[i] = v
+    result = [g.error() if isinstance(g, _Failure) else g for g in got]
+    return [result[i] for i in where]  # type: ignore[misc]
+
+
+def _distinct_pairs(
+    names: Sequence[Any], countries: Sequence[Any]
+) -> tuple[list[tuple[str, str | None]], list[int]]:
+    """The distinct (name, country) pairs in first-seen order, and which one each input
+    row is. A name that is not text counts as "", a blank country as none. Names and
+    countries are numbered apart and paired as integers: no tuple per row."""
+    name_no: dict[str, int] = {}
+    n = [name_no.setdefault(x if isinstance(x, str) else "", len(name_no)) for x in names]
+    country_no: dict[str | None, int] = {}
+    c = [
+        country_no.setdefault((x.strip() or None) if isinstance(x, str) else None, len(country_no))
+        for x in countries
+    ]
+    if not n:
+        return [], []
+    k = len(country_no)
+    combined = np.array(n, np.int64) * k + np.array(c, np.int64)
+    uniq, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    name_of, country_of = list(name_no), list(country_no)
+    pairs = [(name_of[u // k], country_of[u % k]) for u in uniq[order].tolist()]
+    return pairs, rank[inverse.ravel()].tolist()
+
+
+def _outcomes(idx: Index, pairs: Sequence[tuple[str, str | None]]) -> list[_Outcome]:
+    """What to memoise for each distinct (name, country): its place, or its error."""
+    outcomes = _resolve_pairs(idx, pairs)
+    rows = [o for o in outcomes if not isinstance(o, PlaceError)]
+    made = dict(zip(rows, make_places(idx, rows), strict=True))
+    return [_Failure.of(o) if isinstance(o, PlaceError) else made[o] for o in outcomes]
+
+
+def _resolve_pairs(idx: Index, pairs: Sequence[tuple[str, str | None]]) -> list[int | PlaceError]:
+    """Outcome (row or error) of each distinct (name, cleaned country) pair: exact
+    matches one by one, then the rest fuzzily, a batch per country."""
+    out: list[int | PlaceError | None] = []
+    pending: dict[int, Query] = {}
+    for i, (name, country) in enumerate(pairs):
+        got = exact(idx, name, country)
+        if isinstance(got, Query):
+            pending[i] = got
+            out.append(None)
+        else:
+            out.append(got)
+    by_country: dict[str | None, dict[str, list[int]]] = {}
+    for i, q in pending.items():
+        by_country.setdefault(q.country, {}).setdefault(normalize(q.text), []).append(i)
+    for cc, groups in by_country.items():
+        keys = list(groups)
+        for key, hits in zip(keys, fuzzy_many(idx, keys, cc), strict=True):
+            for i in groups[key]:
+                out[i] = settle(idx, pending[i], hits)
+    return cast("list[int | PlaceError]", out)
