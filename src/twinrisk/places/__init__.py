@@ -6,8 +6,9 @@ and autocomplete (``search``: ``autocomplete``) run on a cached GeoNames index
 ``divisions``, kept on disk by ``cache``). Location facts (``location_fact_columns``,
 ``location_facts``: ``geo``) come from Natural Earth geometry (``geometry``) and the
 curated tables; ``geo`` is imported on first use, so that resolving a name never
-loads the geometry, pandas or scipy (~0.8 s of imports). Resolutions are memoised per typed (name, country) and facts per
-place id and version of the curated tables, both bounded.
+loads the geometry, pandas or scipy (~0.8 s of imports). Resolutions are memoised
+per typed (name, country) and facts per place id and version of the curated tables,
+both bounded.
 """
 
 from __future__ import annotations
