@@ -58,24 +58,69 @@ def main() -> int:
         srcs = [s for s in d["sources"].split(";") if s]
         ev = []
         if d["established_year"]:
-            ev.append([d["established_year"], "signed", "", "", "true", d["sources"],
-                       "established_year of dyads.csv (year precision)"])
+            ev.append(
+                [
+                    d["established_year"],
+                    "signed",
+                    "",
+                    "",
+                    "true",
+                    d["sources"],
+                    "established_year of dyads.csv (year precision)",
+                ]
+            )
         wdq = [s for s in srcs if s.startswith("wd_q")]
         for sid, year in LISTS.items():
             if sid in srcs:
-                ev.append([year, "listed", "", "", "true", ";".join([*wdq, sid] if year == "2016" else [sid]),
-                           LIST_NOTE[year]])
+                ev.append(
+                    [
+                        year,
+                        "listed",
+                        "",
+                        "",
+                        "true",
+                        ";".join([*wdq, sid] if year == "2016" else [sid]),
+                        LIST_NOTE[year],
+                    ]
+                )
         if wdq and "wd_p190_crawl_2016" not in srcs:
             q = wdq[0][3:].upper()
             if (q, d["partner_place"]) in pairs:
-                ev.append(["2016", "listed", "", "", "true", wdq[0],
-                           LIST_NOTE["2016"] + "; pair checked in the crawl's relations.tsv"])
+                ev.append(
+                    [
+                        "2016",
+                        "listed",
+                        "",
+                        "",
+                        "true",
+                        wdq[0],
+                        LIST_NOTE["2016"] + "; pair checked in the crawl's relations.tsv",
+                    ]
+                )
         if d["contested_year"]:
-            ev.append([d["contested_year"], "contested", "local", "", "true", d["sources"],
-                       "contested_year of dyads.csv: termination proposed, not carried (year precision)"])
+            ev.append(
+                [
+                    d["contested_year"],
+                    "contested",
+                    "local",
+                    "",
+                    "true",
+                    d["sources"],
+                    "contested_year of dyads.csv: termination proposed, not carried (year precision)",
+                ]
+            )
         if d["status"] != "active":
-            ev.append([d["ended_year"], d["status"], d["ended_by"], d["reason_code"], "true", d["sources"],
-                       d["reason"] + " (year precision)"])
+            ev.append(
+                [
+                    d["ended_year"],
+                    d["status"],
+                    d["ended_by"],
+                    d["reason_code"],
+                    "true",
+                    d["sources"],
+                    d["reason"] + " (year precision)",
+                ]
+            )
         ev.sort(key=lambda e: e[0])
         for i, e in enumerate(ev, 1):
             out.append([f"{d['dyad_id']}:{i}", d["dyad_id"], *e[:1], *e[1:]])

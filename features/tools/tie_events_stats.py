@@ -18,11 +18,31 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2] / "features"
 TODAY = "2026-11-28"
-EVENTS = ["signed", "listed", "active", "contested", "suspended", "resumed", "terminated", "lapsed", "blocked"]
+EVENTS = [
+    "signed",
+    "listed",
+    "active",
+    "contested",
+    "suspended",
+    "resumed",
+    "terminated",
+    "lapsed",
+    "blocked",
+]
 ENDS = {"suspended", "terminated", "lapsed", "blocked"}
 ACTORS = {"local", "partner", "both", "national", "unknown"}
-REASONS = {"political_clause", "human_rights", "security", "diplomatic_pressure", "lapsed",
-           "bilateral_crisis", "retaliation", "war", "inactivity", "other"}
+REASONS = {
+    "political_clause",
+    "human_rights",
+    "security",
+    "diplomatic_pressure",
+    "lapsed",
+    "bilateral_crisis",
+    "retaliation",
+    "war",
+    "inactivity",
+    "other",
+}
 
 
 def sort_key(date: str) -> tuple[str, str, str]:
@@ -50,7 +70,10 @@ def main() -> int:
         by.setdefault(e["dyad_id"], []).append(e)
         if e["dyad_id"] not in dyads:
             errors.append(f"{e['event_id']}: unknown dyad")
-        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", e["date"]) or not "1900" <= e["date"] <= TODAY:
+        if (
+            not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", e["date"])
+            or not "1900" <= e["date"] <= TODAY
+        ):
             errors.append(f"{e['event_id']}: bad date {e['date']}")
         if e["event"] not in EVENTS:
             errors.append(f"{e['event_id']}: bad event")
@@ -76,19 +99,41 @@ def main() -> int:
         print("ERROR", e)
 
     without = sorted(set(dyads) - set(by))
-    ended = {d for d, es in by.items() if any(e["event"] in ENDS and e["confirmed"] == "true" for e in es)}
-    unconfirmed = {d for d, es in by.items() if any(e["event"] in ENDS and e["confirmed"] == "false" for e in es)}
-    resumed = {d for d, es in by.items() if any(e["event"] == "suspended" for e in es) and any(e["event"] == "resumed" for e in es)}
+    ended = {
+        d
+        for d, es in by.items()
+        if any(e["event"] in ENDS and e["confirmed"] == "true" for e in es)
+    }
+    unconfirmed = {
+        d
+        for d, es in by.items()
+        if any(e["event"] in ENDS and e["confirmed"] == "false" for e in es)
+    }
+    resumed = {
+        d
+        for d, es in by.items()
+        if any(e["event"] == "suspended" for e in es) and any(e["event"] == "resumed" for e in es)
+    }
     listed_only = {d for d, es in by.items() if {e["event"] for e in es} <= {"listed"}}
-    listed_signed_only = {d for d, es in by.items() if {e["event"] for e in es} <= {"listed", "signed"}}
-    active20 = {d for d, es in by.items() if any(e["event"] == "active" and e["date"] >= "2020" for e in es)}
+    listed_signed_only = {
+        d for d, es in by.items() if {e["event"] for e in es} <= {"listed", "signed"}
+    }
+    active20 = {
+        d for d, es in by.items() if any(e["event"] == "active" and e["date"] >= "2020" for e in es)
+    }
     derived = Counter(derive(es) for es in by.values())
-    print(f"events: {len(events)}; dyads with events: {len(by)} of {len(dyads)}; without: {without}")
+    print(
+        f"events: {len(events)}; dyads with events: {len(by)} of {len(dyads)}; without: {without}"
+    )
     print("events by type:", dict(Counter(e["event"] for e in events)))
     print("derived status:", dict(derived))
-    print(f"ties with a confirmed ending event: {len(ended)}; with only unconfirmed endings: {len(unconfirmed - ended)}")
+    print(
+        f"ties with a confirmed ending event: {len(ended)}; with only unconfirmed endings: {len(unconfirmed - ended)}"
+    )
     print(f"suspended then resumed: {len(resumed)} {sorted(resumed)}")
-    print(f"listed-only (no signed/active/ending event): {len(listed_only)}; listed/signed only: {len(listed_signed_only)}")
+    print(
+        f"listed-only (no signed/active/ending event): {len(listed_only)}; listed/signed only: {len(listed_signed_only)}"
+    )
     print(f"ties with an `active` event dated 2020 or later: {len(active20)}")
     for label, key in [("local country", "local_country"), ("partner country", "partner_country")]:
         rows = Counter()
@@ -99,8 +144,13 @@ def main() -> int:
             rows[(c, "active2020")] += d in active20
             rows[(c, "listed_only")] += d in listed_only
         cs = sorted({c for c, _ in rows}, key=lambda c: -rows[(c, "ties")])
-        print(f"by {label} (ties/currently ended/active 2020+/listed-only): " + "; ".join(
-            f"{c} {rows[(c, 'ties')]}/{rows[(c, 'ended')]}/{rows[(c, 'active2020')]}/{rows[(c, 'listed_only')]}" for c in cs))
+        print(
+            f"by {label} (ties/currently ended/active 2020+/listed-only): "
+            + "; ".join(
+                f"{c} {rows[(c, 'ties')]}/{rows[(c, 'ended')]}/{rows[(c, 'active2020')]}/{rows[(c, 'listed_only')]}"
+                for c in cs
+            )
+        )
     return 1 if errors else 0
 
 
