@@ -30,10 +30,20 @@ LISTS = {
 }
 LIST_NOTE = {
     "2016": "listed under P190 on the local Wikidata item in the Sept 2016 crawl (year precision)",
-    "2017": "listed under P190 in the May 2017 Wikidata SPARQL snapshot of EU sister cities (year precision)",
+    "2017": "listed under P190 in the May 2017 Wikidata SPARQL snapshot of EU sister cities (year precision)",  # noqa: E501
     "2020": "listed in the 2020 newsmobile article table (citing Wikipedia) (year precision)",
 }
-HEADER = "event_id,dyad_id,date,event,actor,reason_code,confirmed,sources,note".split(",")
+HEADER = [
+    "event_id",
+    "dyad_id",
+    "date",
+    "event",
+    "actor",
+    "reason_code",
+    "confirmed",
+    "sources",
+    "note",
+]
 
 
 def crawl_pairs() -> set[tuple[str, str]]:
@@ -52,7 +62,8 @@ def crawl_pairs() -> set[tuple[str, str]]:
 
 def main() -> int:
     pairs = crawl_pairs()
-    dyads = list(csv.DictReader(open(ROOT / "features" / "dyads.csv", encoding="utf-8")))
+    with open(ROOT / "features" / "dyads.csv", encoding="utf-8") as f:
+        dyads = list(csv.DictReader(f))
     out = []
     for d in dyads:
         srcs = [s for s in d["sources"].split(";") if s]
@@ -106,7 +117,7 @@ def main() -> int:
                     "",
                     "true",
                     d["sources"],
-                    "contested_year of dyads.csv: termination proposed, not carried (year precision)",
+                    "contested_year of dyads.csv: termination proposed, not carried (year precision)",  # noqa: E501
                 ]
             )
         if d["status"] != "active":

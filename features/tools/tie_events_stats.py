@@ -60,10 +60,15 @@ def derive(events: list[dict[str, str]]) -> str:
     return status
 
 
+def read(name: str) -> list[dict[str, str]]:
+    with open(ROOT / name, encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
 def main() -> int:
-    dyads = {d["dyad_id"]: d for d in csv.DictReader(open(ROOT / "dyads.csv", encoding="utf-8"))}
-    sources = {s["source_id"] for s in csv.DictReader(open(ROOT / "sources.csv", encoding="utf-8"))}
-    events = list(csv.DictReader(open(ROOT / "tie_events.csv", encoding="utf-8")))
+    dyads = {d["dyad_id"]: d for d in read("dyads.csv")}
+    sources = {s["source_id"] for s in read("sources.csv")}
+    events = read("tie_events.csv")
     errors: list[str] = []
     by: dict[str, list[dict[str, str]]] = {}
     for e in events:
@@ -128,11 +133,11 @@ def main() -> int:
     print("events by type:", dict(Counter(e["event"] for e in events)))
     print("derived status:", dict(derived))
     print(
-        f"ties with a confirmed ending event: {len(ended)}; with only unconfirmed endings: {len(unconfirmed - ended)}"
+        f"ties with a confirmed ending event: {len(ended)}; with only unconfirmed endings: {len(unconfirmed - ended)}"  # noqa: E501
     )
     print(f"suspended then resumed: {len(resumed)} {sorted(resumed)}")
     print(
-        f"listed-only (no signed/active/ending event): {len(listed_only)}; listed/signed only: {len(listed_signed_only)}"
+        f"listed-only (no signed/active/ending event): {len(listed_only)}; listed/signed only: {len(listed_signed_only)}"  # noqa: E501
     )
     print(f"ties with an `active` event dated 2020 or later: {len(active20)}")
     for label, key in [("local country", "local_country"), ("partner country", "partner_country")]:
@@ -147,7 +152,7 @@ def main() -> int:
         print(
             f"by {label} (ties/currently ended/active 2020+/listed-only): "
             + "; ".join(
-                f"{c} {rows[(c, 'ties')]}/{rows[(c, 'ended')]}/{rows[(c, 'active2020')]}/{rows[(c, 'listed_only')]}"
+                f"{c} {rows[(c, 'ties')]}/{rows[(c, 'ended')]}/{rows[(c, 'active2020')]}/{rows[(c, 'listed_only')]}"  # noqa: E501
                 for c in cs
             )
         )
