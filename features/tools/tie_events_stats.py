@@ -100,8 +100,8 @@ def main() -> int:
             errors.append(f"{d}: events not in date order")
         if d in dyads and derive(es) != dyads[d]["status"]:
             errors.append(f"{d}: dyads.csv status {dyads[d]['status']} != derived {derive(es)}")
-    for e in errors:
-        print("ERROR", e)
+    for msg in errors:
+        print("ERROR", msg)
 
     without = sorted(set(dyads) - set(by))
     ended = {
@@ -141,7 +141,7 @@ def main() -> int:
     )
     print(f"ties with an `active` event dated 2020 or later: {len(active20)}")
     for label, key in [("local country", "local_country"), ("partner country", "partner_country")]:
-        rows = Counter()
+        rows: Counter[tuple[str, str]] = Counter()
         for d in by:
             c = dyads[d][key]
             rows[(c, "ties")] += 1
