@@ -364,7 +364,11 @@ VERIFIED_COMPILED = {
     ("sanctions", "UN", "KP", "2006-10-14"),
     ("sanctions", "EU", "CN", "2021-03-22"),
     ("sanctions", "CN", "EU", "2021-03-22"),
+    ("sanctions", "US", "RU", "2014-03-06"),
+    ("sanctions", "GB", "RU", "2022-02-22"),
     ("nato_accession", "FI", "NATO", "2023-04-04"),
+    ("nato_accession", "SE", "NATO", "2024-03-07"),
+    ("clash", "IN", "CN", "2020-06-15"),
 }
 
 
@@ -378,6 +382,10 @@ def _mark_verified(compiled: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> N
                 & (s["start"] == start)
             )
             s.loc[m, "note"] = s.loc[m, "note"] + "; date verified on page"
+        elif kind in ("war", "clash"):
+            w = tables["wars"]
+            m = (w["state_a"] == imp) & (w["state_b"] == tgt) & (w["start"] == start)
+            w.loc[m, "note"] = w.loc[m, "note"] + "; date verified on page"
         else:
             mm = tables["memberships"]
             m = (mm["country"] == imp) & (mm["body"] == tgt) & (mm["joined"] == start)
