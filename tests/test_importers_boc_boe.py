@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import missing_part
-from twinrisk.data.importers import ImportFormatError
-from twinrisk.data.importers.boc_boe import HEADER, read_boc_boe, to_table
+from twinrisk.importers import ImportFormatError
+from twinrisk.importers.boc_boe import HEADER, read_boc_boe, to_table
 
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 # a git worktree elsewhere may point at the copy explicitly

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import missing_part
-from twinrisk.data.importers import cow_mid
+from twinrisk.importers import cow_mid
 
 REF = Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "cow_mid_5.0"
 

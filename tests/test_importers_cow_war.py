@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import missing_part
-from twinrisk.data.importers import cow_war
+from twinrisk.importers import cow_war
 
 REF = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 FILE = REF / "cow_interstate_war_v4.0" / "Inter-StateWarData_v4.0.csv"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import missing_part
-from twinrisk.data.importers import eums
+from twinrisk.importers import eums
 
 FILE = (
     Path(__file__).resolve().parents[1].parent

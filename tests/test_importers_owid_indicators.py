@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import missing_part
-from twinrisk.data.importers import owid_indicators
+from twinrisk.importers import owid_indicators
 
 ROOT = Path(__file__).resolve().parents[1]
 REF = ROOT.parent / "shared" / "reference"

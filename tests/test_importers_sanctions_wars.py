@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from conftest import missing_part
-from twinrisk.data.importers import sanctions_wars
+from twinrisk.importers import sanctions_wars
 
 ROOT = Path(__file__).resolve().parents[1]
 FILE = ROOT.parent / "shared" / "reference" / "compiled" / "sanctions_wars.csv"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import missing_part
-from twinrisk.data.importers import ucdp_acd
+from twinrisk.importers import ucdp_acd
 
 REF = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 FILE = REF / "ucdp_prio_acd_23.1" / "UcdpPrioConflict_v23_1.csv"

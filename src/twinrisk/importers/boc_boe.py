@@ -25,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import pycountry
 
-from twinrisk.data.importers import ImportFormatError
+from twinrisk.importers import ImportFormatError
 
 HEADER = ["country", "start", "end", "creditor", "kind", "sources", "note"]
 SOURCE_IDS = "boc_boe_sovdef_2024;boc_tr124_2023"

@@ -1,7 +1,7 @@
 # ruff: noqa: E501  (source rows and curated facts are long literal strings)
 """Build the dated conflict tables of issue 13 from the reference copies.
 
-``python -m twinrisk.data.importers.conflict_build [REFERENCE_DIR]`` (default
+``python -m twinrisk.importers.conflict_build [REFERENCE_DIR]`` (default
 ``../shared/reference`` next to the repository) rewrites
 
 - ``features/sanctions_regimes.csv``  compiled rows + ``EXTRA_SANCTIONS``;
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from twinrisk.data.importers import (
+from twinrisk.importers import (
     cow_mid,
     cow_war,
     eums,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from twinrisk.data.importers._state_codes import iso2
-from twinrisk.data.importers.cow_war import _date
+from twinrisk.importers._state_codes import iso2
+from twinrisk.importers.cow_war import _date
 
 SOURCE_ID = "cow_mid_5"
 MIN_YEAR = 1990

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from twinrisk.data.importers._state_codes import iso2
+from twinrisk.importers._state_codes import iso2
 
 SOURCE_ID = "cow_interstate_war_v4"
 MIN_YEAR = 1946

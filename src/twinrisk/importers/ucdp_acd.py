@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from twinrisk.data.importers._state_codes import iso2
+from twinrisk.importers._state_codes import iso2
 
 SOURCE_ID = "ucdp_prio_acd_231"
 COLUMNS = ["war_id", "state_a", "state_b", "start", "end", "kind", "sources", "note"]
