@@ -77,7 +77,12 @@ def _reference_facts(places: list[Place]) -> pd.DataFrame:
     ports = geo._ports(geo._stamp("ports.csv"))
     wpi = np.zeros(n, bool)
     if ports is not None and ok.any():
-        wpi[ok] = km(ports, pts) <= geo.PORT_RADIUS_KM
+        radius = np.where(
+            np.array([(p.population or 0) for p in places]) >= geo.LARGE_CITY_POPULATION,
+            geo.LARGE_CITY_PORT_RADIUS_KM,
+            geo.PORT_RADIUS_KM,
+        )
+        wpi[ok] = km(ports, pts) <= radius[ok]
     frame = pd.DataFrame(
         {
             "coast_km": coast,
@@ -110,8 +115,10 @@ def _reference_facts(places: list[Place]) -> pd.DataFrame:
         for col in ("naval_base", "tech_hub"):
             frame.loc[hit, col] = flag(col).to_numpy()
         if "seaport" in c:
-            frame.loc[hit, "seaport"] = flag("seaport").to_numpy()
-            frame.loc[hit, "seaport_source"] = "curated"
+            # a curated "true" adds a port; a false or empty cell never hides a WPI port
+            marked = hit[flag("seaport").to_numpy()]
+            frame.loc[marked, "seaport"] = True
+            frame.loc[marked, "seaport_source"] = "curated"
         if "capital" in c:
             cap = c["capital"].where(c["capital"].isin(["national", "admin1", "none"]), "")
             keep = cap.ne("").to_numpy()

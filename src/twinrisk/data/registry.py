@@ -39,5 +39,19 @@ TABLES: tuple[TableSpec, ...] = (
     TableSpec("disputed_borders.csv", schemas.DISPUTED_BORDERS_SCHEMA, False),
     TableSpec("place_aliases.csv", schemas.PLACE_ALIASES_SCHEMA, False),
     TableSpec("ports.csv", schemas.PORTS_SCHEMA, False),
+    *(
+        TableSpec(name, pa.DataFrameSchema({}, strict=False), False)
+        for name in (
+            "tie_events.csv",
+            "sovereign_defaults.csv",
+            "imf_programmes.csv",
+            "sanctions_regimes.csv",
+            "memberships.csv",
+            "wars.csv",
+            "country_indicators.csv",
+            "strategic_assets.csv",
+            "legal_regimes.csv",
+        )
+    ),
 )
 BY_FILE: dict[str, TableSpec] = {t.file: t for t in TABLES}

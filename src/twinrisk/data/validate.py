@@ -127,6 +127,8 @@ def _cross_table_problems(raw: dict[str, pd.DataFrame]) -> list[Problem]:
                     "flagship_financier",
                 )
                 and name != "countries.csv"
+                # a category of creditors there (bonds, paris_club, …), not a state
+                and (name, column) != ("sovereign_defaults.csv", "creditor")
             ):
                 for idx, value in df[column].items():
                     if isinstance(value, str) and value and value not in iso2:

@@ -154,9 +154,9 @@ def prepare(
     partner_places: list[Place] = [resolved["partner"][i] for i in ok]  # type: ignore[misc]
     columns: dict[str, np.ndarray] = {}
     for side, chosen in (("local", local_places), ("partner", partner_places)):
-        fields = np.array([(p.id, p.name, p.country) for p in chosen], dtype=object)
-        fields = fields.reshape(len(chosen), 3)
-        for j, name in enumerate(("id", "name", "country")):
+        fields = np.array([(p.id, p.name, p.country, p.admin1 or "") for p in chosen], dtype=object)
+        fields = fields.reshape(len(chosen), 4)
+        for j, name in enumerate(("id", "name", "country", "admin1")):
             columns[f"{side}_{name}"] = fields[:, j].copy()
     columns["as_of"] = np.array([as_of[i] for i in ok], dtype="datetime64[D]")
     for key, values in terms.items():

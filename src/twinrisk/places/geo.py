@@ -28,6 +28,10 @@ from twinrisk.places.memo import LRU
 from twinrisk.places.resolution import resolve_many
 
 PORT_RADIUS_KM = 10.0
+#: a city of a million or more spreads far beyond its GeoNames point (Mumbai's lies
+#: 12 km from the World Port Index's Mumbai port), so its radius is wider
+LARGE_CITY_POPULATION = 1_000_000
+LARGE_CITY_PORT_RADIUS_KM = 20.0
 
 
 # ------------------------------------------------------------------ curated tables
@@ -207,7 +211,15 @@ def _derive(places: list[Place], stamps: Stamps) -> dict[str, np.ndarray]:
     ports = _ports(stamps[2])
     wpi = np.zeros(n, bool)
     if ports is not None and ok.any():
-        wpi[ok] = _query_km(ports, pts) <= PORT_RADIUS_KM
+        radius = np.array(
+            [
+                LARGE_CITY_PORT_RADIUS_KM
+                if (p.population or 0) >= LARGE_CITY_POPULATION
+                else PORT_RADIUS_KM
+                for p in places
+            ]
+        )
+        wpi[ok] = _query_km(ports, pts) <= radius[ok]
     names = np.array(["", *disp.names], dtype=object)
     sources = np.array(["", *disp.sources], dtype=object)
     return {
@@ -261,6 +273,9 @@ def _curated_rows(stamp: tuple[str, float, int]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for i, pid in enumerate(ids.tolist()):
         row = {c: v[i] for c, v in cols.items()}
+        if not row.get("seaport", True):
+            # a false or empty cell never hides a port the World Port Index records
+            del row["seaport"], row["seaport_source"]
         if capital[i]:
             row["capital"] = capital[i]
         out[str(pid)] = row

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from twinrisk.features.factors.context import Context
+from twinrisk.features.factors.dated import measures_between
 from twinrisk.features.factors.record import LC, PC, FactorDef
+
+#: regimes and wars named in a sentence (the most recent first)
+MEASURES_SHOWN = 3
 
 
 def _climate_tension(ctx: Context) -> dict[str, np.ndarray]:
@@ -31,21 +36,40 @@ def _climate_tension_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> s
 
 
 def _sanctions(ctx: Context) -> dict[str, np.ndarray]:
+    """Regimes and wars in force on the date (never ended by a later thaw); else a
+    sanctions-or-war event of the last ten years not followed by a normalisation."""
+    tables = ctx.tables
+
+    def in_force(lc: str, pc: str, day: dt.date) -> tuple[bool, str, str]:
+        found = sorted(measures_between(tables, lc, pc, day), key=lambda s: s.start)[::-1]
+        labels = "; ".join(s.label for s in found[:MEASURES_SHOWN])
+        more = f"; and {len(found) - MEASURES_SHOWN} more" if len(found) > MEASURES_SHOWN else ""
+        return bool(found), labels + more, ";".join(s.sources for s in found[:MEASURES_SHOWN])
+
+    flag, label, sources = ctx.per_pair_day(in_force, 3)
+    regime = flag.astype(bool)
     climate = ctx.climate
     return {
-        "sanctions": climate["open_hard"].astype(float),
-        "sanctions__event": climate["hard_label"],
-        "sanctions__src": climate["hard_sources"],
+        "sanctions": (regime | climate["open_hard"]).astype(float),
+        "sanctions__in_force": regime,
+        "sanctions__event": np.where(regime, label, climate["hard_label"]).astype(object),
+        "sanctions__src": np.where(regime, sources, climate["hard_sources"]).astype(object),
     }
 
 
 def _sanctions_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
     lc, pc = names[r["local_country"]], names[r["partner_country"]]
+    if r["sanctions__in_force"]:
+        return f"In force between {lc} and {pc} on the assessment date: {r['sanctions__event']}."
     if r["sanctions"] >= 1:
         return (
             f"Sanctions or war between {lc} and {pc} not since normalised: {r['sanctions__event']}."
         )
-    return f"No sanctions or war between {lc} and {pc} in the last ten years, or since normalised."
+    return (
+        f"No sanctions regime or war between {lc} and {pc} is in force in the data "
+        "(sanctions_regimes.csv, wars.csv), and no sanctions or war event of the last ten "
+        "years was left without a normalisation."
+    )
 
 
 CLIMATE_TENSION = FactorDef(
@@ -60,7 +84,7 @@ SANCTIONS = FactorDef(
     id="sanctions",
     compute=_sanctions,
     reason=_sanctions_reason,
-    reads=(LC, PC, "sanctions", "sanctions__event"),
+    reads=(LC, PC, "sanctions", "sanctions__in_force", "sanctions__event"),
     sources=("sanctions__src",),
     question="Is the partner, or anyone it would deal with, under sanctions, and has legal "
     "advice been taken?",

@@ -10,7 +10,8 @@ proposal costs microseconds per column instead of pandas' fixed cost per operati
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+from collections.abc import Callable, Mapping
 from functools import cached_property, lru_cache
 from typing import Any
 
@@ -22,6 +23,7 @@ from twinrisk.features.history import History, _distinct, cutoff_year, pair_key
 
 #: (debtor, creditor, metric) -> years ascending, values, source ids
 DebtIndex = dict[tuple[str, str, str], tuple[np.ndarray, ...]]
+_EPOCH = dt.date(1970, 1, 1)
 
 
 class Context:
@@ -75,6 +77,29 @@ class Context:
         pos, columns = _country_index(self.tables)
         rows = _rows_of(self.lc, pos)
         return {name: values[rows] for name, values in columns.items()}
+
+    @cached_property
+    def local_name(self) -> np.ndarray:
+        return np.asarray(self.dyads["local_name"], dtype=object)
+
+    @cached_property
+    def local_admin1(self) -> np.ndarray:
+        if "local_admin1" in self.dyads:
+            return np.asarray(self.dyads["local_admin1"], dtype=object)
+        return np.full(self.n, "", dtype=object)
+
+    def per_pair_day(
+        self, fn: Callable[[str, str, dt.date], tuple[Any, ...]], width: int
+    ) -> list[np.ndarray]:
+        """``fn(local country, partner country, date)`` once per distinct triple, as
+        ``width`` object arrays aligned with the rows."""
+        codes, uniques = _distinct(self.lc, self.pc, self.as_of_days.astype(np.int64))
+        out = [np.empty(len(uniques), dtype=object) for _ in range(width)]
+        for i, (lc, pc, day) in enumerate(uniques):
+            values = fn(str(lc), str(pc), _EPOCH + dt.timedelta(days=int(day)))
+            for column, value in zip(out, values, strict=True):
+                column[i] = value
+        return [column[codes] for column in out]
 
     @cached_property
     def climate(self) -> dict[str, np.ndarray]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from twinrisk.features.factors.context import Context, years
+from twinrisk.features.factors.dated import defaults_by_country
 from twinrisk.features.factors.record import LC, PC, FactorDef, before, na
 
 
@@ -36,16 +38,31 @@ def _debt_share_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
 
 
 def _debt_distress(ctx: Context) -> dict[str, np.ndarray]:
+    """A default on external debt in force on the date is distress whatever the IMF's
+    low-income rating says (most defaulters are not rated at all)."""
     country = ctx.country
     dsa_date, risk = country["imf_dsa_date"], country["imf_dsa_risk"]
     rated = pd.notna(risk)
     as_of = ctx.as_of_days.astype("datetime64[ns]")
     known = rated & ~np.isnat(dsa_date) & (dsa_date <= as_of)
+    defaults = defaults_by_country(ctx.tables)
+
+    def in_default(lc: str, pc: str, day: dt.date) -> tuple[str, str]:
+        found = [s for s in defaults.get(lc, ()) if s.in_force(day)]
+        return "; ".join(s.label for s in found), ";".join(s.sources for s in found)
+
+    label, sources = ctx.per_pair_day(in_default, 2)
+    defaulted = label != ""
     return {
-        "debt_distress": np.where(known, risk, "none").astype(object),
-        "debt_distress__imputed": rated & ~known,
+        "debt_distress": np.where(defaulted, "in_distress", np.where(known, risk, "none")).astype(
+            object
+        ),
+        "debt_distress__imputed": rated & ~known & ~defaulted,
         "debt_distress__date": np.where(known, dsa_date, np.datetime64("NaT")),
-        "debt_distress__src": np.where(rated, country["sources"], "").astype(object),
+        "debt_distress__default": label,
+        "debt_distress__src": np.where(
+            defaulted, sources, np.where(rated, country["sources"], "")
+        ).astype(object),
     }
 
 
@@ -60,13 +77,21 @@ _DISTRESS_WORDS = {
 def _debt_distress_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
     lc = names[r["local_country"]]
     level = r["debt_distress"]
+    if r["debt_distress__default"]:
+        return (
+            f"{lc} {r['debt_distress__default']}, with no resolution recorded by the "
+            "assessment date (sovereign_defaults.csv)."
+        )
     if r["debt_distress__imputed"]:
         return (
             f"{lc}'s IMF debt-distress rating was published after the assessment date; "
             "taken as not rated."
         )
     if level == "none":
-        return f"{lc} has no IMF low-income debt-distress rating (not PRGT-eligible)."
+        return (
+            f"{lc} has no IMF low-income debt-distress rating in the data and no default "
+            "on external debt is recorded as of the date (sovereign_defaults.csv)."
+        )
     date = r["debt_distress__date"]
     when = (
         f" (IMF debt sustainability analysis of {pd.Timestamp(date):%B %Y})" if not na(date) else ""
@@ -112,7 +137,13 @@ DEBT_DISTRESS = FactorDef(
     id="debt_distress",
     compute=_debt_distress,
     reason=_debt_distress_reason,
-    reads=(LC, "debt_distress", "debt_distress__imputed", "debt_distress__date"),
+    reads=(
+        LC,
+        "debt_distress",
+        "debt_distress__imputed",
+        "debt_distress__date",
+        "debt_distress__default",
+    ),
     sources=("debt_distress__src",),
     question="Is any debt restructuring under way with the partner state, and could the "
     "partnership be tied to it?",

@@ -2,35 +2,69 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from twinrisk.features.factors.context import Context
-from twinrisk.features.factors.record import LC, LOCAL, FactorDef, na
+from twinrisk.features.factors.dated import assets_by_place
+from twinrisk.features.factors.record import LC, LOCAL, PC, FactorDef, na
+from twinrisk.features.history import _distinct
 
 
 def _port_or_base(ctx: Context) -> dict[str, np.ndarray]:
+    """A port terminal, lease, concession or base held by the partner state in the
+    place or its region outranks any port or base of the place's own."""
     naval = ctx.fact("naval_base", False, bool)
     seaport = ctx.fact("seaport", False, bool)
+    assets = assets_by_place(ctx.tables)
+    codes, uniques = _distinct(
+        ctx.lc, ctx.pc, ctx.local_name, ctx.local_admin1, ctx.as_of_days.astype(np.int64)
+    )
+    label = np.full(len(uniques), "", dtype=object)
+    sources = np.full(len(uniques), "", dtype=object)
+    for i, (lc, pc, name, admin1, day) in enumerate(uniques):
+        date = dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
+        held = {
+            span
+            for key in ((lc, name), (lc, admin1))
+            for state, span in assets.get(key, ())
+            if state == pc and span.in_force(date)
+        }
+        shown = sorted(held, key=lambda s: (s.start, s.label))[:3]
+        label[i] = "; ".join(s.label for s in shown)
+        sources[i] = ";".join(s.sources for s in shown)
+    label, sources = label[codes], sources[codes]
+    held_by_partner = label != ""
     return {
-        "port_or_base": np.where(naval, "naval_base", np.where(seaport, "seaport", "none")).astype(
-            object
-        ),
-        "port_or_base__src": ctx.curated_sources,
+        "port_or_base": np.where(
+            held_by_partner,
+            "partner_asset",
+            np.where(naval, "naval_base", np.where(seaport, "seaport", "none")),
+        ).astype(object),
+        "port_or_base__asset": label,
+        "port_or_base__src": np.where(held_by_partner, sources, ctx.curated_sources).astype(object),
         "port_or_base__via": ctx.fact("seaport_source", ""),
     }
 
 
 def _port_or_base_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
     kind = r["port_or_base"]
+    if kind == "partner_asset":
+        pc = names[r["partner_country"]]
+        return f"{r['local_name']} hosts assets held by firms of {pc}: {r['port_or_base__asset']}."
     if kind == "naval_base":
         return f"{r['local_name']} hosts a naval base."
     if kind == "seaport":
         via = " (World Port Index)" if r.get("port_or_base__via") == "wpi" else ""
         return f"{r['local_name']} is a seaport{via}."
-    return f"{r['local_name']} is not recorded as a seaport or naval base."
+    return (
+        f"{r['local_name']} is not recorded as a seaport or naval base (World Port Index, "
+        "features/places.csv), nor as hosting assets of the partner state "
+        "(strategic_assets.csv)."
+    )
 
 
 def _border_proximity(ctx: Context) -> dict[str, np.ndarray]:
@@ -95,7 +129,7 @@ PORT_OR_BASE = FactorDef(
     id="port_or_base",
     compute=_port_or_base,
     reason=_port_or_base_reason,
-    reads=(LOCAL, "port_or_base", "port_or_base__via"),
+    reads=(PC, LOCAL, "port_or_base", "port_or_base__via", "port_or_base__asset"),
     sources=("port_or_base__src",),
     question="Will the partner gain access to port or defence facilities, staff or data?",
 )

@@ -1,0 +1,188 @@
+"""Dated country-level and place-level facts the factors read as of a date:
+sovereign defaults, sanctions regimes, wars, memberships and strategic assets held
+by a foreign state (``features/*.csv``, see features/README.md).
+
+A fact dated only to a year or a month counts from the end of that period (a year
+from 31 December), as everywhere in twinrisk: nothing is known before it happened.
+A regime or a war without an end is in force on every later date, whatever
+agreement follows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from twinrisk.data.loaders import Tables
+
+#: the code a sanctions table uses for a state whose ISO code differs
+IMPOSER_ISO = {"UK": "GB"}
+#: bodies whose measures bind every member state as of the date
+BINDING_BODIES = ("EU",)
+#: default rows compiled from annual stocks (they include small arrears): context,
+#: not a dated default; the dated rows cite the announcement itself
+ANNUAL_DEFAULT_SOURCE = "boc_boe_sovdef_2024"
+CREDITOR_WORDS = {
+    "bonds": "its international bonds",
+    "official_bilateral": "its official bilateral loans",
+    "bank_loans": "its commercial bank loans",
+    "china": "its debt to Chinese lenders",
+    "paris_club": "its Paris Club debt",
+}
+EXTERNAL_CREDITORS = tuple(CREDITOR_WORDS)
+
+
+def period_end(value: object) -> dt.date | None:
+    """The last day of a date given as YYYY, YYYY-MM or YYYY-MM-DD; None when blank."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()[:10]
+    if not text:
+        return None
+    parts = text.split("-")
+    year = int(parts[0])
+    if len(parts) == 1:
+        return dt.date(year, 12, 31)
+    month = int(parts[1])
+    if len(parts) == 2:
+        last: dt.date = (
+            pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(0)
+        ).date()
+        return last
+    return dt.date(year, month, int(parts[2]))
+
+
+@dataclass(frozen=True)
+class Span:
+    """A fact in force from ``start`` (inclusive) to ``end`` (exclusive; None: open)."""
+
+    start: dt.date
+    end: dt.date | None
+    label: str
+    sources: str
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+
+def _table(tables: Tables, name: str) -> pd.DataFrame:
+    return tables.extra.get(name, pd.DataFrame())
+
+
+def _span(row: pd.Series, label: str, start: str = "start", end: str = "end") -> Span | None:
+    begins = period_end(row.get(start))
+    if begins is None:
+        return None
+    return Span(begins, period_end(row.get(end)), label, str(row.get("sources") or ""))
+
+
+@lru_cache(maxsize=4)
+def defaults_by_country(tables: Tables) -> dict[str, tuple[Span, ...]]:
+    """Dated defaults on external debt, per country."""
+    out: dict[str, list[Span]] = {}
+    for _, row in _table(tables, "sovereign_defaults.csv").iterrows():
+        if ANNUAL_DEFAULT_SOURCE in str(row.get("sources")) or row.get("kind") != "default":
+            continue
+        if row.get("creditor") not in EXTERNAL_CREDITORS:
+            continue
+        creditor = CREDITOR_WORDS[str(row["creditor"])]
+        span = _span(row, f"defaulted on {creditor} on {row['start']}")
+        if span is not None:
+            out.setdefault(str(row["country"]), []).append(span)
+    return {k: tuple(sorted(v, key=lambda s: s.start)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=4)
+def memberships(tables: Tables) -> dict[tuple[str, str], tuple[Span, ...]]:
+    """(country, body) -> the spans of membership."""
+    out: dict[tuple[str, str], list[Span]] = {}
+    for _, row in _table(tables, "memberships.csv").iterrows():
+        span = _span(row, str(row["body"]), "joined", "left")
+        if span is not None:
+            out.setdefault((str(row["country"]), str(row["body"])), []).append(span)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def member(tables: Tables, country: str, body: str, day: dt.date) -> bool:
+    return any(s.in_force(day) for s in memberships(tables).get((country, body), ()))
+
+
+@lru_cache(maxsize=4)
+def regimes(tables: Tables) -> tuple[tuple[str, str, Span], ...]:
+    """(imposer, target, span) of every sanctions regime."""
+    out = []
+    for _, row in _table(tables, "sanctions_regimes.csv").iterrows():
+        imposer, target = str(row["imposer"]), str(row["target"])
+        label = f"{imposer} sanctions on {target} since {row['start']} ({row['regime_id']})"
+        span = _span(row, label)
+        if span is not None:
+            out.append((IMPOSER_ISO.get(imposer, imposer), target, span))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def wars_by_pair(tables: Tables) -> dict[frozenset[str], tuple[Span, ...]]:
+    """Wars and armed clashes between two states, per unordered pair."""
+    out: dict[frozenset[str], list[Span]] = {}
+    for _, row in _table(tables, "wars.csv").iterrows():
+        a, b = str(row["state_a"]), str(row["state_b"])
+        kind = str(row.get("kind") or "war").replace("_", " ")
+        span = _span(row, f"{kind} between {a} and {b} since {row['start']}")
+        if span is not None:
+            out.setdefault(frozenset((a, b)), []).append(span)
+    return {k: tuple(sorted(v, key=lambda s: s.start)) for k, v in out.items()}
+
+
+def measures_between(tables: Tables, local: str, partner: str, day: dt.date) -> list[Span]:
+    """Sanctions in force between the two sides as of ``day`` (either side imposing,
+    directly or through a body it belongs to) and wars between them not ended."""
+    found: list[Span] = []
+
+    def applies(code: str, country: str) -> bool:
+        if code == country:
+            return True
+        return code in BINDING_BODIES and member(tables, country, code, day)
+
+    for imposer, target, span in regimes(tables):
+        if not span.in_force(day):
+            continue
+        if (applies(imposer, local) and applies(target, partner)) or (
+            applies(imposer, partner) and applies(target, local)
+        ):
+            found.append(span)
+    found.extend(
+        s for s in wars_by_pair(tables).get(frozenset((local, partner)), ()) if s.in_force(day)
+    )
+    return found
+
+
+@lru_cache(maxsize=4)
+def assets_by_place(tables: Tables) -> dict[tuple[str, str], tuple[tuple[str, Span], ...]]:
+    """(country, place or region name) -> (holder state, span) of strategic assets."""
+    out: dict[tuple[str, str], list[tuple[str, Span]]] = {}
+    for _, row in _table(tables, "strategic_assets.csv").iterrows():
+        share = row.get("share_pct")
+        stake = f" ({share} %)" if isinstance(share, str) and share.strip() else ""
+        label = f"{row['asset']}{stake}, held by {row['holder']} since {row['start']}"
+        span = _span(row, label)
+        if span is None:
+            continue
+        for key in (row.get("place"), row.get("region")):
+            if isinstance(key, str) and key.strip():
+                out.setdefault((str(row["country"]), key.strip()), []).append(
+                    (str(row["holder_state"]), span)
+                )
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def days(values: np.ndarray) -> list[dt.date]:
+    """datetime64 days as dates."""
+    return [d.item() for d in np.asarray(values, dtype="datetime64[D]")]
