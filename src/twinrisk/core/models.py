@@ -88,6 +88,26 @@ class Mitigation(BaseModel):
     score_after: int
 
 
+DueDiligenceLevel = Literal["standard", "enhanced", "refer", "prohibited"]
+#: the levels, least to most demanding
+DUE_DILIGENCE_LEVELS: tuple[DueDiligenceLevel, ...] = (
+    "standard",
+    "enhanced",
+    "refer",
+    "prohibited",
+)
+
+
+class DueDiligence(BaseModel):
+    """What the officer does next, as a bank acts on a customer risk rating: standard
+    checks, enhanced checks, refer to the national authority, or do not sign."""
+
+    level: DueDiligenceLevel
+    reasons: list[str] = Field(
+        default_factory=list, description="Why, the strictest first, each with its source"
+    )
+
+
 class ModelInfo(BaseModel):
     version: str
     policy: str
@@ -151,6 +171,10 @@ class Assessment(BaseModel):
     checklist: list[ChecklistItem]
     mitigations: list[Mitigation]
     model: ModelInfo
+    due_diligence: DueDiligence | None = Field(
+        default=None,
+        description="The level an officer acts on (null only in records stored before it existed)",
+    )
     not_covered: str = Field(
         default="",
         description="What the score does not measure, in plain words",

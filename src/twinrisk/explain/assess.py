@@ -23,6 +23,7 @@ from twinrisk.core.errors import InputError, RowError, TermError
 from twinrisk.core.inputs import parse_as_of
 from twinrisk.core.models import Assessment
 from twinrisk.core.terms import TERMS
+from twinrisk.explain.due_diligence import due_diligence_levels
 from twinrisk.explain.explanation import explain, mitigations_of, top_reason_text
 from twinrisk.explain.precedents import nearest
 from twinrisk.features.build import object_frame
@@ -170,6 +171,7 @@ def assess_frame(
     band = np.full(n, "", dtype=object)
     group_cols = {g: np.full(n, -1, dtype=np.int64) for g in GROUPS}
     reasons = np.full(n, "", dtype=object)
+    levels = np.full(n, "", dtype=object)
     if len(prep.rows):
         scored = score_rows(eng, prep, pol)
         idx = prep.rows
@@ -184,11 +186,13 @@ def assess_frame(
         for g, values in scored.groups.items():
             group_cols[g][idx] = values
         reasons[idx] = top_reason_text(eng, pol, scored)
+        levels[idx] = due_diligence_levels(band[idx], scored.features, pol)
     cols["score"] = pd.array(np.where(score >= 0, score, np.nan), dtype="Int64")
     cols["band"] = band
     for g in GROUPS:
         values = group_cols[g]
         cols[f"points_{g}"] = pd.array(np.where(values >= 0, values, np.nan), dtype="Int64")
+    cols["due_diligence"] = levels
     cols["top_reasons"] = reasons
     for name, value in (
         ("model_version", eng.artifact.version),

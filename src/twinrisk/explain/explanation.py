@@ -24,6 +24,7 @@ from twinrisk.core.models import (
 )
 from twinrisk.core.terms import TERMS
 from twinrisk.explain.checklist import QUESTIONS, triggered
+from twinrisk.explain.due_diligence import due_diligence
 from twinrisk.explain.reasons import PRECEDENT_IDS, READS, REASONS, SOURCE_COLUMNS
 from twinrisk.features.history import _distinct
 from twinrisk.features.prepare import Prepared
@@ -203,9 +204,10 @@ def explain(
                 None if given is None or (isinstance(given, float) and np.isnan(given)) else given
             )
         )
+    band = policy.bands.of(total)
     return Assessment(
         score=total,
-        band=policy.bands.of(total),
+        band=band,
         local=prep.locals[i],
         partner=prep.partners[i],
         as_of=prep.columns["as_of"][i].item(),
@@ -222,6 +224,7 @@ def explain(
             policy=policy.label,
             data_version=eng.tables.version,
         ),
+        due_diligence=due_diligence(band, f, policy),
         not_covered=NOT_COVERED,
     )
 

@@ -22,6 +22,7 @@ import pandas as pd
 from twinrisk import places
 from twinrisk.data.loaders import Tables
 from twinrisk.features.factors import FACTORS, Context
+from twinrisk.features.factors.legal import legal_evidence
 from twinrisk.features.history import History
 from twinrisk.features.prepare import Prepared
 
@@ -53,6 +54,7 @@ def feature_columns(
     out: dict[str, np.ndarray] = {}
     for factor in FACTORS:
         out.update(factor.compute(ctx))
+    out.update(legal_evidence(ctx))  # for the due-diligence level, not the score
     out["cutoff"] = ctx.cutoff
     out["pair"] = ctx.pair
     return out
@@ -61,7 +63,10 @@ def feature_columns(
 def prepared_features(prep: Prepared, tables: Tables, history: History) -> dict[str, np.ndarray]:
     """The features of prepared rows, with the places' names and countries that the
     reasons quote: what scoring and training both read."""
-    facts = places.location_fact_columns(prep.locals)  # aligned with the rows
+    facts = dict(places.location_fact_columns(prep.locals))  # aligned with the rows
+    facts["partner_border_km"] = places.partner_border_km(
+        prep.locals, prep.columns["partner_country"].tolist()
+    )
     features = feature_columns(prep.columns, tables, history, facts)
     for name in ("local_name", "partner_name", "local_country", "partner_country"):
         features[name] = prep.columns[name]

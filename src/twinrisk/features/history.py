@@ -44,6 +44,10 @@ def curated_place_id(name: str, country: str) -> str:
     return f"cur:{country}:{name.strip().casefold()}"
 
 
+#: reasons of an ending that make it coercion or reprisal by the side that cut it
+COERCIVE_REASONS = ("retaliation", "diplomatic_pressure", "political_clause")
+
+
 @dataclass(frozen=True)
 class EndedGroup:
     """Ended dyads sharing a key, oldest first, as arrays."""
@@ -122,13 +126,15 @@ class History:
             [ended.assign(place=ended[f"{side}_id"]) for side in ("local", "partner")],
             ignore_index=True,
         )
-        # ties a state's side cut: as the partner side, or as the local side of a tie
+        # ties a state's side cut as coercion or reprisal (a city ending a tie over a
+        # war or a lapse is no record of reprisal): as the partner side or the local side
+        coercive = ended[ended["reason_code"].isin(COERCIVE_REASONS)]
         cut = pd.concat(
             [
-                ended[ended["ended_by"].isin(["partner", "both"])].assign(
+                coercive[coercive["ended_by"].isin(["partner", "both"])].assign(
                     state=lambda d: d["partner_country"]
                 ),
-                ended[ended["ended_by"].isin(["local", "both"])].assign(
+                coercive[coercive["ended_by"].isin(["local", "both"])].assign(
                     state=lambda d: d["local_country"]
                 ),
             ],

@@ -154,7 +154,7 @@ def prepare(
     partner_places: list[Place] = [resolved["partner"][i] for i in ok]  # type: ignore[misc]
     columns: dict[str, np.ndarray] = {}
     for side, chosen in (("local", local_places), ("partner", partner_places)):
-        fields = np.array([(p.id, p.name, p.country, p.admin1 or "") for p in chosen], dtype=object)
+        fields = np.array([(p.id, p.name, p.country, _division(p)) for p in chosen], dtype=object)
         fields = fields.reshape(len(chosen), 4)
         for j, name in enumerate(("id", "name", "country", "admin1")):
             columns[f"{side}_{name}"] = fields[:, j].copy()
@@ -190,3 +190,8 @@ def proposal_columns(request: Mapping[str, Any]) -> dict[str, list[Any]]:
         value = terms.get(key)
         columns[key] = [list(value) if isinstance(value, (list, tuple)) else value]
     return columns
+
+
+def _division(place: Place) -> str:
+    """The first-level division a place lies in, or is (a province or state itself)."""
+    return place.admin1 or (place.name if place.kind == "admin1" else "")

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from twinrisk.config import models_dir
-from twinrisk.core.bands import DEFAULT_BANDS, Bands
+from twinrisk.core.bands import BAND_NAMES, DEFAULT_BANDS, Bands
 from twinrisk.core.errors import PolicyError
+from twinrisk.core.models import DUE_DILIGENCE_LEVELS
 from twinrisk.features.factors import FACTOR_IDS
 
 GROUPS = (
@@ -29,6 +30,15 @@ GROUPS = (
     "proposal_terms",
 )
 TRANSFORM_KINDS = ("linear", "levels", "ecdf", "distance", "term")
+
+
+#: the default policy's level per exposure band (a policy file may set its own)
+DEFAULT_DUE_DILIGENCE: tuple[tuple[str, str], ...] = (
+    ("low", "standard"),
+    ("moderate", "enhanced"),
+    ("high", "refer"),
+    ("severe", "refer"),
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +60,11 @@ class Policy:
     description: str = ""
     #: a default at class level, so that policies pickled before bands existed load
     bands: Bands = DEFAULT_BANDS
+    #: due-diligence level per exposure band, before the hard rules
+    due_diligence: tuple[tuple[str, str], ...] = DEFAULT_DUE_DILIGENCE
+
+    def level_for(self, band: str) -> str:
+        return dict(self.due_diligence)[band]
 
     @property
     def label(self) -> str:
@@ -75,6 +90,7 @@ class Policy:
             "description": self.description,
             "factors": [spec.__dict__ for spec in self.factors],
             "bands": self.bands.as_dict(),
+            "due_diligence": dict(self.due_diligence),
         }
 
 
@@ -147,6 +163,16 @@ def parse_policy(doc: Mapping[str, Any], *, known_factors: set[str] | None = Non
             bands = Bands.from_dict(doc["bands"])
         except ValueError as exc:
             problems.append(str(exc))
+    matrix = doc.get("due_diligence", dict(DEFAULT_DUE_DILIGENCE))
+    if (
+        not isinstance(matrix, Mapping)
+        or set(matrix) != set(BAND_NAMES)
+        or not set(matrix.values()) <= set(DUE_DILIGENCE_LEVELS)
+    ):
+        problems.append(
+            f"due_diligence must map each band {BAND_NAMES} to one of {DUE_DILIGENCE_LEVELS}"
+        )
+        matrix = dict(DEFAULT_DUE_DILIGENCE)
     if problems:
         raise PolicyError("invalid policy: " + "; ".join(problems))
     return Policy(
@@ -155,6 +181,7 @@ def parse_policy(doc: Mapping[str, Any], *, known_factors: set[str] | None = Non
         factors=tuple(factors),
         description=str(doc.get("description", "")),
         bands=bands,
+        due_diligence=tuple((band, str(matrix[band])) for band in BAND_NAMES),
     )
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "PlaceError",
     "PlaceNotFound",
     "location_fact_columns",
+    "partner_border_km",
     "location_facts",
     "resolve",
     "resolve_many",
@@ -61,3 +62,11 @@ def location_fact_columns(places: Sequence[Place]) -> dict[str, np.ndarray]:
     from twinrisk.places.geo import location_fact_columns as _columns
 
     return _columns(places)
+
+
+def partner_border_km(places: Sequence[Place], partner_countries: Sequence[str]) -> np.ndarray:
+    """Distance from each place to its state's land border with the partner state, NaN
+    where the two share none (see ``geo.partner_border_km``)."""
+    from twinrisk.places.geo import partner_border_km as _km
+
+    return _km(places, partner_countries)

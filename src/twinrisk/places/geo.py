@@ -374,3 +374,35 @@ def location_facts(places: Sequence[Place]) -> pd.DataFrame:
     cols["flagship_year"] = pd.array(cols["flagship_year"], dtype="Int64")
     out = pd.DataFrame(cols, index=pd.Index(ids, name="place_id"), copy=False)
     return out if inv is None else out.iloc[inv]
+
+
+@lru_cache(maxsize=512)
+def _pair_border(a: str, b: str) -> Any | None:
+    """A KD-tree of the land border between two states (Natural Earth), or None when
+    they share none."""
+    geo = get_geometry()
+    sel = ((geo.border_a == a) & (geo.border_b == b)) | ((geo.border_a == b) & (geo.border_b == a))
+    if not sel.any():
+        return None
+    return kd_tree(geo.border_xyz[sel])
+
+
+def partner_border_km(places: Sequence[Place], partner_countries: Sequence[str]) -> np.ndarray:
+    """Distance from each place to its own state's land border with the partner state
+    (NaN when the two share none): the border that matters for a tie is the one with
+    the partner, not the nearest of any kind."""
+    out = np.full(len(places), np.nan)
+    for pair in {(p.country, str(pc)) for p, pc in zip(places, partner_countries, strict=True)}:
+        tree = _pair_border(*pair)
+        if tree is None:
+            continue
+        rows = [
+            i
+            for i, (p, pc) in enumerate(zip(places, partner_countries, strict=True))
+            if (p.country, str(pc)) == pair and p.lat is not None and p.lon is not None
+        ]
+        if rows:
+            lat = np.array([places[i].lat for i in rows], dtype=float)
+            lon = np.array([places[i].lon for i in rows], dtype=float)
+            out[rows] = _query_km(tree, xyz(lat, lon))
+    return out

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from twinrisk.features.factors.context import Context
-from twinrisk.features.factors.dated import measures_between
 from twinrisk.features.factors.record import LC, PC, FactorDef
-
-#: regimes and wars named in a sentence (the most recent first)
-MEASURES_SHOWN = 3
 
 
 def _climate_tension(ctx: Context) -> dict[str, np.ndarray]:
@@ -38,22 +33,17 @@ def _climate_tension_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> s
 def _sanctions(ctx: Context) -> dict[str, np.ndarray]:
     """Regimes and wars in force on the date (never ended by a later thaw); else a
     sanctions-or-war event of the last ten years not followed by a normalisation."""
-    tables = ctx.tables
-
-    def in_force(lc: str, pc: str, day: dt.date) -> tuple[bool, str, str]:
-        found = sorted(measures_between(tables, lc, pc, day), key=lambda s: s.start)[::-1]
-        labels = "; ".join(s.label for s in found[:MEASURES_SHOWN])
-        more = f"; and {len(found) - MEASURES_SHOWN} more" if len(found) > MEASURES_SHOWN else ""
-        return bool(found), labels + more, ";".join(s.sources for s in found[:MEASURES_SHOWN])
-
-    flag, label, sources = ctx.per_pair_day(in_force, 3)
-    regime = flag.astype(bool)
-    climate = ctx.climate
+    measures, climate = ctx.measures, ctx.climate
+    regime = measures["in_force"]
     return {
         "sanctions": (regime | climate["open_hard"]).astype(float),
         "sanctions__in_force": regime,
-        "sanctions__event": np.where(regime, label, climate["hard_label"]).astype(object),
-        "sanctions__src": np.where(regime, sources, climate["hard_sources"]).astype(object),
+        "sanctions__event": np.where(regime, measures["labels"], climate["hard_label"]).astype(
+            object
+        ),
+        "sanctions__src": np.where(regime, measures["sources"], climate["hard_sources"]).astype(
+            object
+        ),
     }
 
 

@@ -19,7 +19,11 @@ import numpy as np
 import pandas as pd
 
 from twinrisk.data.loaders import Tables
+from twinrisk.features.factors.dated import democracy, measures_between, shared_alliances
 from twinrisk.features.history import History, _distinct, cutoff_year, pair_key
+
+#: regimes and wars named in a sentence (the most recent first)
+MEASURES_SHOWN = 3
 
 #: (debtor, creditor, metric) -> years ascending, values, source ids
 DebtIndex = dict[tuple[str, str, str], tuple[np.ndarray, ...]]
@@ -100,6 +104,41 @@ class Context:
             for column, value in zip(out, values, strict=True):
                 column[i] = value
         return [column[codes] for column in out]
+
+    @cached_property
+    def measures(self) -> dict[str, np.ndarray]:
+        """Per row: sanctions regimes and wars in force between the two states on the
+        date (``dated.measures_between``), the most recent first: a flag, the first few
+        labels and their sources."""
+        tables = self.tables
+
+        def in_force(lc: str, pc: str, day: dt.date) -> tuple[bool, str, str]:
+            found = sorted(measures_between(tables, lc, pc, day), key=lambda s: s.start)[::-1]
+            shown = found[:MEASURES_SHOWN]
+            more = len(found) - len(shown)
+            labels = "; ".join(s.label for s in shown) + (f"; and {more} more" if more else "")
+            return bool(found), labels, ";".join(s.sources for s in shown)
+
+        flag, labels, sources = self.per_pair_day(in_force, 3)
+        return {"in_force": flag.astype(bool), "labels": labels, "sources": sources}
+
+    @cached_property
+    def partner_state(self) -> dict[str, np.ndarray]:
+        """Per row: whether the partner state is a democracy (V-Dem, latest year known
+        by the date), the alliances the two states share on the date, and sources."""
+        tables = self.tables
+
+        def profile(lc: str, pc: str, day: dt.date) -> tuple[object, str, str]:
+            year = day.year if (day.month, day.day) == (12, 31) else day.year - 1
+            rated, sources = democracy(tables, pc, year)
+            return rated, ", ".join(shared_alliances(tables, lc, pc, day)), sources
+
+        rated, allies, sources = self.per_pair_day(profile, 3)
+        return {
+            "democracy": np.array([r is True for r in rated], dtype=bool),
+            "allies": allies,
+            "sources": sources,
+        }
 
     @cached_property
     def climate(self) -> dict[str, np.ndarray]:

@@ -186,3 +186,46 @@ def assets_by_place(tables: Tables) -> dict[tuple[str, str], tuple[tuple[str, Sp
 def days(values: np.ndarray) -> list[dt.date]:
     """datetime64 days as dates."""
     return [d.item() for d in np.asarray(values, dtype="datetime64[D]")]
+
+
+#: V-Dem Regimes of the World: 0 closed autocracy, 1 electoral autocracy,
+#: 2 electoral democracy, 3 liberal democracy
+DEMOCRACY_MIN_ROW = 2
+#: bodies whose members are allies (a shared membership on the date)
+ALLIANCE_BODIES = ("EU", "NATO")
+
+
+@lru_cache(maxsize=4)
+def regime_type(tables: Tables) -> dict[str, tuple[tuple[int, int, str], ...]]:
+    """country -> (year, V-Dem Regimes of the World value, sources), years ascending."""
+    frame = _table(tables, "country_indicators.csv")
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    if frame.empty:
+        return {}
+    for _, row in frame[frame["indicator"] == "vdem_row"].iterrows():
+        out.setdefault(str(row["country"]), []).append(
+            (int(float(row["year"])), int(float(row["value"])), str(row["sources"]))
+        )
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def democracy(tables: Tables, country: str, year: int) -> tuple[bool | None, str]:
+    """Whether V-Dem rates the country a democracy in its latest year up to ``year``
+    (None when not rated), and the source ids."""
+    known = [r for r in regime_type(tables).get(country, ()) if r[0] <= year]
+    if not known:
+        return None, ""
+    latest = known[-1]
+    return latest[1] >= DEMOCRACY_MIN_ROW, latest[2]
+
+
+def shared_alliances(tables: Tables, a: str, b: str, day: dt.date) -> list[str]:
+    """Alliance bodies both states belong to on ``day`` (EU, NATO, bilateral treaties)."""
+    bodies = {body for (country, body) in memberships(tables) if country == a}
+    return sorted(
+        body
+        for body in bodies
+        if (body in ALLIANCE_BODIES or body.startswith("treaty_") or body == "ANZUS")
+        and member(tables, a, body, day)
+        and member(tables, b, body, day)
+    )

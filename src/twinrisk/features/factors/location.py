@@ -13,6 +13,9 @@ from twinrisk.features.factors.dated import assets_by_place
 from twinrisk.features.factors.record import LC, LOCAL, PC, FactorDef, na
 from twinrisk.features.history import _distinct
 
+#: the source of land borders: Natural Earth admin-0 countries (features/sources.csv)
+NATURAL_EARTH = "natural_earth_10m_admin0"
+
 
 def _port_or_base(ctx: Context) -> dict[str, np.ndarray]:
     """A port terminal, lease, concession or base held by the partner state in the
@@ -68,27 +71,60 @@ def _port_or_base_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
 
 
 def _border_proximity(ctx: Context) -> dict[str, np.ndarray]:
-    border = ctx.fact("border_km", np.nan, float)
+    """The nearer of the local state's land border with the partner state and a
+    contested border the partner state is party to; a border with an ally (a shared
+    EU, NATO or treaty membership on the date) is no exposure."""
+    own = ctx.fact("partner_border_km", np.nan, float)
     disputed = ctx.fact("disputed_border_km", np.nan, float)
-    nearer_disputed = ~np.isnan(disputed) & ((disputed <= border) | np.isnan(border))
-    nearest = np.fmin(border, disputed)
+    name = ctx.fact("disputed_border", "")
+    parties = _disputed_parties(ctx)
+    partner_party = np.array(
+        [pc in parties.get(str(b), ()) for b, pc in zip(name, ctx.pc, strict=True)], dtype=bool
+    )
+    disputed = np.where(partner_party, disputed, np.nan)
+    nearer_disputed = ~np.isnan(disputed) & ((disputed <= own) | np.isnan(own))
+    nearest = np.fmin(own, disputed)
+    allies = ctx.partner_state["allies"]
+    allied = (allies != "") & ~nearer_disputed
     return {
-        "border_proximity": nearest,
-        "border_proximity__imputed": np.isnan(nearest),
+        "border_proximity": np.where(allied, np.nan, nearest),
+        "border_proximity__imputed": np.zeros(ctx.n, dtype=bool),
+        "border_proximity__km": nearest,
+        "border_proximity__allies": np.where(allied, allies, "").astype(object),
         "border_proximity__which": np.where(
-            nearer_disputed, ctx.fact("disputed_border", ""), "an international land border"
+            nearer_disputed, name, "the land border with the partner state"
         ).astype(object),
         "border_proximity__src": np.where(
-            nearer_disputed, ctx.fact("disputed_border_sources", ""), ""
+            nearer_disputed, ctx.fact("disputed_border_sources", ""), NATURAL_EARTH
         ).astype(object),
     }
 
 
+def _disputed_parties(ctx: Context) -> dict[str, tuple[str, str]]:
+    table = ctx.tables.extra.get("disputed_borders.csv")
+    if table is None:
+        return {}
+    return {
+        str(n): (str(a), str(b))
+        for n, a, b in zip(table["name"], table["country_a"], table["country_b"], strict=True)
+    }
+
+
 def _border_proximity_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
-    km = r["border_proximity"]
+    km = r["border_proximity__km"]
+    pc = names[r["partner_country"]]
     if na(km):
-        return f"The distance from {r['local_name']} to a border could not be computed; no points."
-    return f"{r['local_name']} lies {km:.0f} km from {r['border_proximity__which']}."
+        return (
+            f"{names[r['local_country']]} shares no land border with {pc} (Natural Earth), and "
+            f"no contested border involving {pc} is recorded near {r['local_name']} "
+            "(disputed_borders.csv)."
+        )
+    if r["border_proximity__allies"]:
+        return (
+            f"{r['local_name']} lies {km:.0f} km from the border with {pc}, an ally "
+            f"({r['border_proximity__allies']}): no exposure."
+        )
+    return f"{r['local_name']} lies {km:.0f} km from {r['border_proximity__which']} ({pc})."
 
 
 def _capital(ctx: Context) -> dict[str, np.ndarray]:
@@ -137,7 +173,14 @@ BORDER_PROXIMITY = FactorDef(
     id="border_proximity",
     compute=_border_proximity,
     reason=_border_proximity_reason,
-    reads=(LOCAL, "border_proximity", "border_proximity__which"),
+    reads=(
+        LC,
+        PC,
+        LOCAL,
+        "border_proximity__km",
+        "border_proximity__allies",
+        "border_proximity__which",
+    ),
     sources=("border_proximity__src",),
     question="Does the partnership give access to border areas or security installations nearby?",
 )

@@ -12,7 +12,10 @@ import pandas as pd
 
 from twinrisk.core.terms import SENSITIVE_DOMAINS, TERMS, Term
 from twinrisk.features.factors.context import Context
-from twinrisk.features.factors.record import FactorDef, ReasonFn, na
+from twinrisk.features.factors.record import PC, FactorDef, ReasonFn, na
+
+#: the party-state whose United Front Work Department the term asks about
+UNITED_FRONT_STATE = "CN"
 
 
 def _compute(term: Term) -> Any:
@@ -29,21 +32,57 @@ def _compute(term: Term) -> Any:
             risk[known] = (values[known] != bool(term.good)).astype(float)
         elif known.any():
             risk[known] = [term.risk(v) for v in values[known]]
+        # an unstated term is imputed by the partner state: no reason to ask of a
+        # democracy, nor of a United Front link outside China; else as the policy says
+        reason = np.where(ctx.partner_state["democracy"], "democracy", "").astype(object)
+        if term.key == "counterparty_united_front":
+            reason = np.where((reason == "") & (ctx.pc != UNITED_FRONT_STATE), "not_cn", reason)
+        benign = ~known & (reason != "")
+        risk[benign] = 0.0
+        # with sanctions or war in force between the states, assume the worst
+        hostile = ~known & ~benign & ctx.measures["in_force"]
+        risk[hostile] = term.risk(_worst(term))
+        reason = np.where(hostile, "hostile", reason)
         return {
             term.factor: risk,
             f"{term.factor}__imputed": ~known,
+            f"{term.factor}__imputed_as": np.where(benign | hostile, reason, "").astype(object),
             f"{term.factor}__given": values,
         }
 
     return compute
 
 
+def _worst(term: Term) -> Any:
+    """The term's value that earns the most points."""
+    if term.kind == "domains":
+        return SENSITIVE_DOMAINS
+    return not term.good
+
+
 def _reason(term: Term) -> ReasonFn:
     given_column = f"{term.factor}__given"
+    imputed_as_column = f"{term.factor}__imputed_as"
 
     def reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
         given = r[given_column]
         if na(given):
+            pc = names[r["partner_country"]]
+            if r[imputed_as_column] == "democracy":
+                return (
+                    f"Not stated in the proposal ({term.key}); imputed as no concern: {pc} is "
+                    "rated a democracy (V-Dem Regimes of the World)."
+                )
+            if r[imputed_as_column] == "hostile":
+                return (
+                    f"Not stated in the proposal ({term.key}); imputed at the worst: sanctions "
+                    f"or war are in force between the two states."
+                )
+            if r[imputed_as_column] == "not_cn":
+                return (
+                    f"Not stated in the proposal ({term.key}); imputed as no concern: the "
+                    f"United Front system belongs to the Chinese party-state, not to {pc}."
+                )
             return f"Not stated in the proposal ({term.key}); imputed as the policy documents."
         if term.kind == "domains":
             hits = [d for d in given if d in SENSITIVE_DOMAINS]
@@ -60,7 +99,7 @@ TERM_FACTORS = tuple(
         id=t.factor,
         compute=_compute(t),
         reason=_reason(t),
-        reads=(f"{t.factor}__given",),
+        reads=(PC, f"{t.factor}__given", f"{t.factor}__imputed_as"),
         question=t.question,
         mitigation=t.mitigation,
     )
