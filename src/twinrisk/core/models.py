@@ -76,6 +76,137 @@ class Precedent(BaseModel):
     sources: list[SourceRef] = Field(default_factory=list)
 
 
+TieStatus = Literal[
+    "active",
+    "listed",
+    "suspended",
+    "terminated",
+    "lapsed",
+    "blocked",
+    "not yet signed",
+    "not recorded",
+]
+
+
+TieEventKind = Literal[
+    "signed",
+    "listed",
+    "active",
+    "contested",
+    "suspended",
+    "resumed",
+    "terminated",
+    "lapsed",
+    "blocked",
+]
+
+
+class TieEvent(BaseModel):
+    """One dated event in the history of a tie, with its sources."""
+
+    model_config = ConfigDict(frozen=True)
+
+    date: str = Field(description="YYYY, YYYY-MM or YYYY-MM-DD: the precision the source gives")
+    event: TieEventKind
+    actor: str | None = Field(
+        default=None,
+        description="Who acted: local / partner (the sides of the tie as recorded), both, "
+        "national, unknown",
+    )
+    reason_code: str | None = None
+    confirmed: bool = Field(
+        description="False: inferred from a general statement that does not name the pair; "
+        "never changes the status"
+    )
+    after_as_of: bool = Field(
+        default=False,
+        description="Known only after the assessment date (shown, not used for `status`)",
+    )
+    note: str | None = None
+    sources: list[SourceRef] = Field(default_factory=list)
+
+
+class Tie(BaseModel):
+    """The curated tie between the two places, if one exists: its dated history.
+    Shown with the assessment, never scored (a tie's own ending is not a feature of
+    itself)."""
+
+    model_config = ConfigDict(
+        frozen=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "dyad_id": "okayama-luoyang",
+                    "kind": "sister_city",
+                    "local": "Okayama",
+                    "local_country": "JP",
+                    "partner": "Luoyang",
+                    "partner_country": "CN",
+                    "established": 1981,
+                    "status": "suspended",
+                    "status_today": "active",
+                    "last_activity": "1981-04-06",
+                    "events": [
+                        {
+                            "date": "1981-04-06",
+                            "event": "signed",
+                            "confirmed": True,
+                            "note": "friendship city agreement 6 Apr 1981 (TSC)",
+                            "sources": [],
+                        },
+                        {
+                            "date": "2003-05",
+                            "event": "suspended",
+                            "actor": "partner",
+                            "reason_code": "retaliation",
+                            "confirmed": True,
+                            "sources": [
+                                {
+                                    "id": "japantimes_okayama_luoyang_2003",
+                                    "title": "Chinese city severs Okayama ties",
+                                    "publisher": "The Japan Times",
+                                    "year": 2003,
+                                    "url": "https://www.japantimes.co.jp/2003/05/04/"
+                                    "announcements/chinese-city-severs-okayama-ties/",
+                                }
+                            ],
+                        },
+                        {
+                            "date": "2006",
+                            "event": "resumed",
+                            "actor": "partner",
+                            "confirmed": True,
+                            "after_as_of": True,
+                            "sources": [],
+                        },
+                    ],
+                }
+            ]
+        },
+    )
+
+    dyad_id: str
+    kind: str
+    local: str = Field(description="The tie's local side as recorded (the `actor` 'local')")
+    local_country: str
+    partner: str
+    partner_country: str
+    established: int | None = None
+    status: TieStatus = Field(
+        description="As of the assessment date, from the confirmed events known by then: the "
+        "last ending not followed by a resumption; else active (evidence of activity within "
+        "five years) or listed (known to exist, no recent evidence); 'not yet signed' / "
+        "'not recorded' before its first event"
+    )
+    status_today: TieStatus = Field(description="The same rule as of today, from every event")
+    last_activity: str | None = Field(
+        default=None,
+        description="Date of the last evidence of activity (active, signed or resumed event) "
+        "known by the assessment date",
+    )
+    events: list[TieEvent] = Field(default_factory=list, description="Every event, oldest first")
+
+
 class ChecklistItem(BaseModel):
     factor: str
     question: str
@@ -161,6 +292,11 @@ class Assessment(BaseModel):
     local: Place
     partner: Place
     as_of: dt.date
+    tie: Tie | None = Field(
+        default=None,
+        description="The existing or ended tie between these two places, with its dated "
+        "history; null when the data holds none",
+    )
     terms: dict[str, Any] = Field(
         default_factory=dict, description="Proposal terms as scored (given or imputed)"
     )

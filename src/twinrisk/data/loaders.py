@@ -98,7 +98,26 @@ def load_tables(data_dir: Path | None = None) -> Tables:
 
 
 def _cache_path(version: str) -> Path:
-    return cache_dir() / "tables" / version
+    """The typed tables of a data version, per set of registered tables and schemas:
+    a new table or schema in the code must not be served from an older cache."""
+    return cache_dir() / "tables" / f"{version}-{_registry_key()}"
+
+
+@lru_cache(maxsize=1)
+def _registry_key() -> str:
+    digest = hashlib.sha256()
+    for spec in TABLES:
+        digest.update(f"{spec.file}|{spec.required}|{spec.bool_columns}|".encode())
+        digest.update(repr(sorted(spec.schema.columns)).encode())
+        digest.update(
+            repr(
+                [
+                    (c, str(col.dtype), [str(k) for k in col.checks])
+                    for c, col in spec.schema.columns.items()
+                ]
+            ).encode()
+        )
+    return digest.hexdigest()[:8]
 
 
 def _read_cache(version: str) -> dict[str, pd.DataFrame] | None:

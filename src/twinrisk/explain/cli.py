@@ -56,11 +56,36 @@ def _terms(items: list[str]) -> dict[str, Any]:
     return terms
 
 
+def tie_lines(a: Any) -> list[str]:
+    """The tie's own history, short: its status, then one line per dated event."""
+    t = a.tie
+    if t is None:
+        return ["Tie on record: none between these places in the data"]
+    since = f" since {t.established}" if t.established else ""
+    activity = f"; last activity {t.last_activity}" if t.last_activity else ""
+    lines = [
+        f"Tie on record: {t.local} ({t.local_country}) – {t.partner} ({t.partner_country}), "
+        f"{t.kind.replace('_', ' ')}{since}: {t.status} as of {a.as_of.isoformat()} "
+        f"(today: {t.status_today}){activity}"
+    ]
+    for e in t.events:
+        by = f" by {e.actor}" if e.actor else ""
+        why = f" ({e.reason_code.replace('_', ' ')})" if e.reason_code else ""
+        flags = ("" if e.confirmed else " [unconfirmed]") + (
+            " [after the as-of date]" if e.after_as_of else ""
+        )
+        source = f" — {e.sources[0].publisher}" if e.sources else ""
+        lines.append(f"  {e.date:<10}  {e.event}{by}{why}{flags}{source}")
+    return lines
+
+
 def render_text(a: Any) -> str:
     lines = [
         f"{a.local.name} ({a.local.country}) – {a.partner.name} ({a.partner.country}), "
         f"as of {a.as_of.isoformat()}",
         f"Score {a.score}/100 — {a.band}",
+        "",
+        *tie_lines(a),
         "",
         "Top reasons:",
     ]

@@ -5,6 +5,7 @@ distinct situation where a batch shares it (sources, sentences).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -21,6 +22,8 @@ from twinrisk.core.models import (
     Precedent,
     Reason,
     SourceRef,
+    Tie,
+    TieEvent,
 )
 from twinrisk.core.terms import TERMS
 from twinrisk.explain.checklist import QUESTIONS, triggered
@@ -28,6 +31,7 @@ from twinrisk.explain.due_diligence import due_diligence
 from twinrisk.explain.reasons import PRECEDENT_IDS, READS, REASONS, SOURCE_COLUMNS
 from twinrisk.features.history import _distinct
 from twinrisk.features.prepare import Prepared
+from twinrisk.features.ties import Ties
 from twinrisk.model.engine import Engine
 from twinrisk.model.policy import Policy
 from twinrisk.model.score import Scored
@@ -75,6 +79,52 @@ def _evidence_sources(
             if dyad_id in dyad_sources:
                 ids.extend(dyad_sources[dyad_id].split(";"))
     return _source_refs(eng, ";".join(ids[:8]))
+
+
+@lru_cache(maxsize=4)
+def _ties(eng: Engine) -> Ties:
+    return Ties.build(eng.tables, eng.history)
+
+
+def tie_of(eng: Engine, pair: str, as_of: dt.date) -> Tie | None:
+    """The curated tie between the two places (``pair_key`` of their ids) with its
+    history as of ``as_of``; ``None`` when the data holds none. Shown, never scored."""
+    record = _ties(eng).of_pair(pair)
+    if record is None:
+        return None
+    return _tie(eng, record.dyad_id, as_of, dt.date.today())
+
+
+@lru_cache(maxsize=4096)
+def _tie(eng: Engine, dyad_id: str, as_of: dt.date, today: dt.date) -> Tie:
+    """Built once per tie and date: a batch or a busy service asks about the same few
+    ties again and again, and the models are frozen."""
+    t = _ties(eng).by_id[dyad_id]
+    return Tie(
+        dyad_id=t.dyad_id,
+        kind=t.kind,
+        local=t.local,
+        local_country=t.local_country,
+        partner=t.partner,
+        partner_country=t.partner_country,
+        established=t.established,
+        status=t.status_as_of(as_of),
+        status_today=t.status_as_of(today),
+        last_activity=t.last_activity(as_of),
+        events=[
+            TieEvent(
+                date=e.date,
+                event=e.event,
+                actor=e.actor,
+                reason_code=e.reason_code,
+                confirmed=e.confirmed,
+                after_as_of=e.known > as_of,
+                note=e.note,
+                sources=_sources(eng, e.sources),
+            )
+            for e in t.events
+        ],
+    )
 
 
 def _display_value(value: Any) -> Any:
@@ -205,12 +255,14 @@ def explain(
             )
         )
     band = policy.bands.of(total)
+    as_of = prep.columns["as_of"][i].item()
     return Assessment(
         score=total,
         band=band,
         local=prep.locals[i],
         partner=prep.partners[i],
-        as_of=prep.columns["as_of"][i].item(),
+        as_of=as_of,
+        tie=tie_of(eng, str(f["pair"]), as_of),
         terms=terms,
         groups={g: int(totals[i]) for g, totals in scored.groups.items()},
         factors=factors,
