@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 
 from twinrisk.cli import main
+from twinrisk.data.dates import before, check_value, parse
 from twinrisk.data.loaders import data_version, load_tables
 from twinrisk.data.validate import DataValidationError, validate_dir
 
@@ -164,6 +166,248 @@ CASES = [
     ),
     ("places.csv", _place_missing, "local_place", "place not in places.csv", "Hambantota (LK)"),
 ]
+
+
+# ------------------------------------------------------------------ impossible facts (issue 13)
+#: a year that has not happened yet, whatever day the tests run
+FUTURE = str(dt.date.today().year + 4)
+
+
+def _first(df: pd.DataFrame, **match: str) -> object:
+    return _rows(df, **match)[0]
+
+
+def _future_established(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[0, "established_year"] = "2099"
+    return df
+
+
+def _future_mou(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[_first(df, bri_mou="yes"), "bri_mou_year"] = FUTURE
+    return df
+
+
+def _future_event(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[0, "date"] = f"{FUTURE}-05-01"
+    return df
+
+
+def _future_tie_event(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[_first(df, event_id="linkoping-guangzhou:2"), "date"] = f"{FUTURE}-11"
+    return df
+
+
+def _default_before_1900(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[0, "start"] = "1850"
+    return df
+
+
+def _reason_on_active(df: pd.DataFrame) -> pd.DataFrame:
+    i = _first(df, status="active")
+    df.loc[i, "reason_code"] = "war"
+    return df
+
+
+def _contested_before_start(df: pd.DataFrame) -> pd.DataFrame:
+    i = df.index[df["status"].eq("active")][0]
+    df.loc[i, "established_year"] = "2010"
+    df.loc[i, "contested_year"] = "2005"
+    return df
+
+
+def _bri_no_with_year(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[_first(df, bri_mou="no"), "bri_mou_year"] = "2018"
+    return df
+
+
+def _bri_exit_before_mou(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[_first(df, iso2="IT"), "bri_exit_year"] = "2015"
+    return df
+
+
+def _rating_without_date(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[_first(df, imf_dsa_risk="high"), "imf_dsa_date"] = ""
+    return df
+
+
+def _agreement_of_severity_3(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[_first(df, kind="agreement"), "severity"] = "3"
+    return df
+
+
+def _duplicate_event(df: pd.DataFrame) -> pd.DataFrame:
+    row = df.loc[_first(df, event_id="bd_cn_2016_1")].copy()
+    row["event_id"] = "bd_cn_2016_copy"
+    row["country_a"], row["country_b"] = row["country_b"], row["country_a"]
+    return pd.concat([df, row.to_frame().T], ignore_index=True)
+
+
+def _tie_ended_before_signed(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[_first(df, event_id="linkoping-guangzhou:2"), "date"] = "1990-11"
+    return df
+
+
+def _tie_events_out_of_order(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[_first(df, event_id="vara-huangshan:3"), "date"] = "2019"
+    return df
+
+
+def _tie_ids_misnumbered(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[_first(df, event_id="lulea-xi_an:2"), "event_id"] = "lulea-xi_an:3"
+    return df
+
+
+def _tie_of_unknown_dyad(df: pd.DataFrame) -> pd.DataFrame:
+    i = _first(df, event_id="vasteras-jinan:1")
+    df.loc[i, "dyad_id"] = "nowhere-nothing"
+    df.loc[i, "event_id"] = "nowhere-nothing:1"
+    return df
+
+
+def _tie_event_unknown(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[_first(df, event_id="lulea-xi_an:1"), "event"] = "twinned"
+    return df
+
+
+def _tie_actor_unknown(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[_first(df, event_id="lulea-xi_an:2"), "actor"] = "mayor"
+    return df
+
+
+def _tie_actor_on_signing(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[_first(df, event_id="lulea-xi_an:1"), "actor"] = "local"
+    return df
+
+
+def _tie_ending_without_reason(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[_first(df, event_id="lulea-xi_an:2"), "reason_code"] = ""
+    return df
+
+
+def _status_not_derived(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[_first(df, dyad_id="linkoping-guangzhou"), "status"] = "suspended"
+    return df
+
+
+def _unknown_source_in_wars(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[0, "sources"] = "no_such_war_source"
+    return df
+
+
+def _unknown_imposer(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[0, "imposer"] = "GB"
+    return df
+
+
+def _unknown_jurisdiction(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[0, "jurisdiction"] = "XQ-TX"
+    return df
+
+
+def _zero_share(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[0, "share_pct"] = "0"
+    return df
+
+
+def _vdem_out_of_range(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[_first(df, indicator="vdem_row"), "value"] = "5"
+    return df
+
+
+def _partial_date_malformed(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[0, "start"] = "2022-13"
+    return df
+
+
+def _bounds_reversed(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[0, "min_lat"] = "80"
+    df.loc[0, "max_lat"] = "10"
+    return df
+
+
+def _end_before_start(start: str, end: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
+    def edit(df: pd.DataFrame) -> pd.DataFrame:
+        df.loc[0, start] = "2001-05-10"
+        df.loc[0, end] = "2001-05"[:4]  # a year is compared at its own precision: not before
+        df.loc[1, start] = "2001-05-10"
+        df.loc[1, end] = "2000-12-31"
+        return df
+
+    edit.__name__ = f"_end_before_start_{start}_{end}"
+    return edit
+
+
+CASES += [
+    ("dyads.csv", _future_established, "established_year", "date after today", "2099"),
+    ("countries.csv", _future_mou, "bri_mou_year", "date after today", FUTURE),
+    ("bilateral_events.csv", _future_event, "date", "date after today", f"{FUTURE}-05-01"),
+    ("tie_events.csv", _future_tie_event, "date", "date after today", f"{FUTURE}-11"),
+    ("sovereign_defaults.csv", _default_before_1900, "start", "date before 1900", "1850"),
+    ("dyads.csv", _reason_on_active, "reason_code", "an active dyad has no reason_code", "war"),
+    (
+        "dyads.csv",
+        _contested_before_start,
+        "contested_year",
+        "contested before it was established",
+        "2005",
+    ),
+    ("countries.csv", _bri_no_with_year, "bri_mou_year", "BRI status 'no' has no year", "2018"),
+    (
+        "countries.csv",
+        _bri_exit_before_mou,
+        "bri_exit_year",
+        "bri_exit_year is before bri_mou_year",
+        "2015",
+    ),
+    ("countries.csv", _rating_without_date, "imf_dsa_date", "rating (high) needs its date", None),
+    ("bilateral_events.csv", _agreement_of_severity_3, "severity", "must be <= 0", "3"),
+    ("bilateral_events.csv", _duplicate_event, "event_id", "duplicate event", "bd_cn_2016_copy"),
+    ("tie_events.csv", _tie_ended_before_signed, "date", "ended before it was signed", "1990-11"),
+    ("tie_events.csv", _tie_events_out_of_order, "date", "in date order", "2019"),
+    ("tie_events.csv", _tie_ids_misnumbered, "event_id", "numbered 1, 2", "lulea-xi_an:3"),
+    ("tie_events.csv", _tie_of_unknown_dyad, "dyad_id", "not in dyads.csv", "nowhere-nothing"),
+    ("tie_events.csv", _tie_event_unknown, "event", "isin", "twinned"),
+    ("tie_events.csv", _tie_actor_unknown, "actor", "isin", "mayor"),
+    ("tie_events.csv", _tie_actor_on_signing, "actor", "event has no actor", "local"),
+    ("tie_events.csv", _tie_ending_without_reason, "reason_code", "needs a reason code", None),
+    ("dyads.csv", _status_not_derived, "status", "derives status 'terminated'", "suspended"),
+    ("wars.csv", _unknown_source_in_wars, "sources", "unknown source id", "no_such_war_source"),
+    ("sanctions_regimes.csv", _unknown_imposer, "imposer", "isin", "GB"),
+    ("legal_regimes.csv", _unknown_jurisdiction, "jurisdiction", "unknown ISO code", "XQ-TX"),
+    ("strategic_assets.csv", _zero_share, "share_pct", "in_range", "0"),
+    ("country_indicators.csv", _vdem_out_of_range, "value", "vdem_row is an integer 0-3", "5"),
+    ("wars.csv", _partial_date_malformed, "start", "YYYY-MM-DD", "2022-13"),
+    ("disputed_borders.csv", _bounds_reversed, "min_lat", "min_lat <= max_lat", "80"),
+] + [
+    (name, _end_before_start(start, end), end, f"{end} is before {start}", "2000-12-31")
+    for name, start, end in [
+        ("sovereign_defaults.csv", "start", "end"),
+        ("imf_programmes.csv", "approved", "ended"),
+        ("sanctions_regimes.csv", "start", "end"),
+        ("memberships.csv", "joined", "left"),
+        ("wars.csv", "start", "end"),
+        ("strategic_assets.csv", "start", "end"),
+        ("legal_regimes.csv", "adopted", "ended"),
+        ("legal_regimes.csv", "in_force", "ended"),
+    ]
+]
+
+
+def test_partial_dates_compare_at_the_precision_they_share() -> None:
+    assert parse("2022-03") == (2022, 3) and parse("2022-13") is None and parse("22") is None
+    assert not before(parse_ok("2022"), parse_ok("2022-03"))
+    assert not before(parse_ok("2022-03"), parse_ok("2022"))
+    assert before(parse_ok("2021-12-31"), parse_ok("2022"))
+    today = dt.date(2026, 11, 28)
+    assert check_value("2026", today) is None and check_value("2026-11-28", today) is None
+    assert check_value("2026-12", today) == "date after today (2026-11-28)"
+    assert check_value("1899-12-31", today) == "date before 1900"
+
+
+def parse_ok(value: str) -> tuple[int, ...]:
+    parts = parse(value)
+    assert parts is not None
+    return parts
 
 
 @pytest.mark.parametrize(

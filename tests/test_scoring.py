@@ -251,6 +251,8 @@ def test_a_dyad_never_counts_its_own_ending(data_copy: Path, use_data: Any) -> N
     own_id = dyads.loc[own, "dyad_id"].iloc[0]
     assert own_id not in {p.dyad_id for p in with_self.precedents}
     dyads[~own].to_csv(data_copy / "dyads.csv", index=False)
+    events = pd.read_csv(data_copy / "tie_events.csv", dtype=str, keep_default_na=False)
+    events[events["dyad_id"] != own_id].to_csv(data_copy / "tie_events.csv", index=False)
     use_data(data_copy)
     without_self = twinrisk.assess_many([req])[0]
     assert isinstance(without_self, Assessment)

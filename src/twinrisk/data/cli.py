@@ -1,4 +1,4 @@
-"""``twinrisk data …``: validate the curated tables and import published data."""
+"""``twinrisk data …``: validate the curated tables, draw facts to check, import published data."""
 
 from __future__ import annotations
 
@@ -19,6 +19,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     v.add_argument("--json", action="store_true", help="print problems as JSON")
     v.set_defaults(handler=_validate)
+    s = data_sub.add_parser(
+        "sample", help="print random facts with their sources, for a person to check"
+    )
+    s.add_argument("--n", type=int, default=25, help="how many facts (default 25)")
+    s.add_argument(
+        "--seed", type=int, default=None, help="same seed, same facts (default: a new seed)"
+    )
+    s.add_argument(
+        "--data-dir", type=Path, default=None, help="tables to draw from (default features/)"
+    )
+    s.add_argument("--json", action="store_true", help="print the facts as JSON")
+    s.set_defaults(handler=_sample)
     register_importers(data_sub)
 
     def _help(args: argparse.Namespace) -> int:
@@ -51,3 +63,31 @@ def _validate(args: argparse.Namespace) -> int:
         counts = ", ".join(f"{name} {len(df)} rows" for name, df in typed.items())
         print(f"ok: {root} ({data_version(root)}): {counts}")
     return 1 if problems else 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    import random
+
+    from twinrisk.config import features_dir
+    from twinrisk.data.loaders import data_version
+    from twinrisk.data.sample import draw, format_text
+
+    root = args.data_dir or features_dir()
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1_000_000)
+    facts = draw(root, max(args.n, 0), seed)
+    if args.json:
+        json.dump(
+            {
+                "data_dir": str(root),
+                "data_version": data_version(root),
+                "seed": seed,
+                "facts": [f.as_dict() for f in facts],
+            },
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        print()
+    else:
+        print(format_text(facts, seed, root))
+    return 0

@@ -36,3 +36,63 @@ EVENT_KINDS = [
     "thaw",
     "agreement",
 ]
+
+# ------------------------------------------------------------------ dated histories (issue 13)
+#: tie_events.event, in the order same-day events are numbered
+TIE_EVENTS = [
+    "signed",
+    "listed",
+    "active",
+    "contested",
+    "suspended",
+    "resumed",
+    "blocked",
+    "lapsed",
+    "terminated",
+]
+#: tie events that end a tie (and need a reason code)
+TIE_ENDINGS = ["suspended", "terminated", "lapsed", "blocked"]
+#: tie events that name who acted
+TIE_ACTED = [*TIE_ENDINGS, "resumed", "contested"]
+#: sovereign_defaults.creditor: a class of debt, not a country
+DEFAULT_CREDITORS = [
+    "all",
+    "bonds",
+    "bank_loans",
+    "official_bilateral",
+    "paris_club",
+    "china",
+    "other_official",
+    "other_private",
+    "imf",
+    "ibrd",
+    "ida",
+    "iadb",
+    "local_currency_debt",
+    "domestic_arrears",
+]
+DEFAULT_KINDS = ["default", "restructuring", "arrears"]
+IMF_FACILITIES = ["SBA", "EFF", "ECF", "SCF", "RCF", "RFI", "PCI", "PLL", "FCL", "RSF"]
+#: sanctions_regimes.imposer: bodies, and states (the UK as ``UK``, not ``GB``)
+SANCTION_BODIES = ["EU", "UN", "UK"]
+SANCTION_IMPOSERS = [*SANCTION_BODIES, "US", "CA", "AU", "JP", "CH", "NZ", "CN"]
+WAR_KINDS = ["war", "armed_clash", "occupation"]
+INDICATORS = ["vdem_row", "cpi_score"]
+ASSET_KINDS = [
+    "port_stake",
+    "port_concession",
+    "port_lease",
+    "military_base",
+    "access_agreement",
+    "other_infrastructure",
+]
+LEGAL_KINDS = [
+    "ban",
+    "veto",
+    "review",
+    "designation",
+    "disclosure",
+    "cancellation",
+    "guidance",
+    "none",
+]

@@ -15,30 +15,49 @@ from pandera.pandas import Check, Column, DataFrameSchema
 
 from twinrisk.data.codes import (  # noqa: F401 - re-exported
     ADMIN_LEVELS,
+    ASSET_KINDS,
     BRI_STATUS,
     CAPITAL,
     DEBT_METRICS,
+    DEFAULT_CREDITORS,
+    DEFAULT_KINDS,
     DSA_RISK,
     DYAD_KINDS,
     ENDED_BY,
     ENDED_STATUSES,
     EVENT_KINDS,
+    IMF_FACILITIES,
+    INDICATORS,
+    LEGAL_KINDS,
     REASON_CODES,
+    SANCTION_IMPOSERS,
     STATUSES,
+    TIE_EVENTS,
+    WAR_KINDS,
 )
+from twinrisk.data.dates import is_partial_date
 
 ISO2 = r"^[A-Z]{2}$"
 ISO3 = r"^[A-Z]{3}$"
 SLUG = r"^[a-z0-9_]+$"
 SOURCES = r"^[a-z0-9_]+(;[a-z0-9_]+)*$"
 BOOL = ["true", "false"]
+#: columns holding a date or a year carry this metadata; validate.py checks that each
+#: lies between 1900 and today (one rule for every table, with one message)
+DATE = {"date": True}
 
-
-YEAR = Check.in_range(1900, 2100)
+#: a four-digit year; its range (1900 to today) is a dated rule in validate.py
+YEAR = Check.in_range(1000, 9999)
 
 
 def _year(required: bool = False) -> Column:
-    return Column("Int64", YEAR, nullable=not required, coerce=True)
+    return Column("Int64", YEAR, nullable=not required, coerce=True, metadata=DATE)
+
+
+def _date(required: bool = False) -> Column:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as typed: the precision of the source is kept."""
+    check = Check(is_partial_date, element_wise=True, name="date as YYYY, YYYY-MM or YYYY-MM-DD")
+    return Column(str, check, nullable=not required, coerce=True, metadata=DATE)
 
 
 def _text(required: bool = True, **kw: object) -> Column:
@@ -79,7 +98,7 @@ COUNTRIES_SCHEMA = DataFrameSchema(
         "cpi_score": Column("Float64", Check.in_range(0, 100), nullable=True, coerce=True),
         "cpi_year": _year(),
         "imf_dsa_risk": _code(DSA_RISK, required=False),
-        "imf_dsa_date": Column("datetime64[ns]", nullable=True, coerce=True),
+        "imf_dsa_date": Column("datetime64[ns]", nullable=True, coerce=True, metadata=DATE),
         "sources": _pattern(SOURCES),
     },
     strict=True,
@@ -147,7 +166,7 @@ EVENTS_SCHEMA = DataFrameSchema(
         "event_id": _pattern(r"^[a-z0-9][a-z0-9_-]*$"),
         "country_a": _pattern(ISO2),
         "country_b": _pattern(ISO2),
-        "date": Column("datetime64[ns]", nullable=False, coerce=True),
+        "date": Column("datetime64[ns]", nullable=False, coerce=True, metadata=DATE),
         "kind": _code(EVENT_KINDS),
         "severity": Column("Int64", Check.in_range(-2, 3), nullable=False, coerce=True),
         "title": _text(),
@@ -157,8 +176,6 @@ EVENTS_SCHEMA = DataFrameSchema(
     strict=True,
     unique=["event_id"],
 )
-
-#: file name -> schema, in the order a reader meets them in features/README.md
 
 # ------------------------------------------------------------------ geography tables
 # (checked when present: the gazetteer and the location facts read them)
@@ -274,4 +291,152 @@ PORTS_SCHEMA = DataFrameSchema(
         "sources": _pattern(SOURCES),
     },
     strict=True,
+)
+
+
+# ------------------------------------------------------------------ dated histories (issue 13)
+# (optional tables; dates keep the precision of their source, see dates.py)
+
+TIE_EVENTS_SCHEMA = DataFrameSchema(
+    {
+        "event_id": _pattern(r"^[a-z0-9][a-z0-9_-]*:[1-9][0-9]*$"),
+        "dyad_id": _pattern(r"^[a-z0-9][a-z0-9_-]*$"),
+        "date": _date(required=True),
+        "event": _code(TIE_EVENTS),
+        "actor": _code(ENDED_BY, required=False),
+        "reason_code": _code(REASON_CODES, required=False),
+        "confirmed": _code(BOOL),
+        "sources": _pattern(SOURCES),
+        "note": _text(required=False),
+    },
+    strict=True,
+    unique=["event_id"],
+)
+
+#: ``creditor`` is a class of debt (bonds, paris_club, china …), never an ISO code
+SOVEREIGN_DEFAULTS_SCHEMA = DataFrameSchema(
+    {
+        "country": _pattern(ISO2),
+        "start": _date(required=True),
+        "end": _date(),
+        "creditor": _code(DEFAULT_CREDITORS),
+        "kind": _code(DEFAULT_KINDS),
+        "sources": _pattern(SOURCES),
+        "note": _text(required=False),
+    },
+    strict=True,
+    unique=["country", "creditor", "start"],
+)
+
+IMF_PROGRAMMES_SCHEMA = DataFrameSchema(
+    {
+        "country": _pattern(ISO2),
+        "facility": _code(IMF_FACILITIES),
+        "approved": _date(required=True),
+        "ended": _date(),
+        "amount_sdr_m": Column("Float64", Check.gt(0), nullable=True, coerce=True),
+        "sources": _pattern(SOURCES),
+        "note": _text(required=False),
+    },
+    strict=True,
+    unique=["country", "facility", "approved"],
+)
+
+#: ``imposer`` may be a body (EU, UN) or the UK as ``UK``; ``target`` may be ``EU``
+SANCTIONS_REGIMES_SCHEMA = DataFrameSchema(
+    {
+        "regime_id": _pattern(r"^[a-z]{2}_[a-z]{2}_[0-9]{4}(_[0-9]+)?$"),
+        "imposer": _code(SANCTION_IMPOSERS),
+        "target": _pattern(ISO2),
+        "start": _date(required=True),
+        "end": _date(),
+        "scope": _text(),
+        "sources": _pattern(SOURCES),
+        "note": _text(required=False),
+    },
+    strict=True,
+    unique=["regime_id"],
+)
+
+MEMBERSHIPS_SCHEMA = DataFrameSchema(
+    {
+        "country": _pattern(ISO2),
+        "body": _pattern(r"^(EU|NATO|ANZUS|CSTO|treaty_[a-z]{2}_[a-z]{2}_[0-9]{4})$"),
+        "joined": _date(required=True),
+        "left": _date(),
+        "sources": _pattern(SOURCES),
+        "note": _text(required=False),
+    },
+    strict=True,
+    unique=["country", "body", "joined"],
+)
+
+WARS_SCHEMA = DataFrameSchema(
+    {
+        "war_id": _pattern(SLUG),
+        "state_a": _pattern(ISO2),
+        "state_b": _pattern(ISO2),
+        "start": _date(required=True),
+        "end": _date(),
+        "kind": _code(WAR_KINDS),
+        "sources": _pattern(SOURCES),
+        "note": _text(required=False),
+    },
+    strict=True,
+    unique=["war_id"],
+)
+
+COUNTRY_INDICATORS_SCHEMA = DataFrameSchema(
+    {
+        "country": _pattern(ISO2),
+        "year": _year(required=True),
+        "indicator": _code(INDICATORS),
+        "value": Column("Float64", nullable=False, coerce=True),
+        "sources": _pattern(SOURCES),
+    },
+    strict=True,
+    unique=["country", "year", "indicator"],
+)
+
+#: ``share_pct`` blank = not stated (or not applicable: bases), never zero
+STRATEGIC_ASSETS_SCHEMA = DataFrameSchema(
+    {
+        "asset_id": _pattern(r"^[a-z0-9-]+$"),
+        "place": _text(),
+        "country": _pattern(ISO2),
+        "region": _text(required=False),
+        "asset": _text(),
+        "kind": _code(ASSET_KINDS),
+        "holder": _text(),
+        "holder_state": _pattern(ISO2),
+        "share_pct": Column(
+            "Float64", Check.in_range(0, 100, include_min=False), nullable=True, coerce=True
+        ),
+        "start": _date(),
+        "end": _date(),
+        "sources": _pattern(SOURCES),
+        "note": _text(required=False),
+    },
+    strict=True,
+    unique=["asset_id"],
+)
+
+#: ``jurisdiction`` is ISO 3166-1 (``AU``) or ISO 3166-2 (``US-TX``); ``kind`` includes
+#: ``guidance`` and ``none`` (a known absence of control); ``targets`` blank = not enumerated
+LEGAL_REGIMES_SCHEMA = DataFrameSchema(
+    {
+        "regime_id": _pattern(r"^[a-z0-9-]+$"),
+        "jurisdiction": _pattern(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"),
+        "instrument": _text(),
+        "kind": _code(LEGAL_KINDS),
+        "targets": _pattern(r"^(any|[A-Z]{2}(;[A-Z]{2})*)$", required=False),
+        "adopted": _date(),
+        "in_force": _date(),
+        "ended": _date(),
+        "summary": _text(),
+        "sources": _pattern(SOURCES),
+        "note": _text(required=False),
+    },
+    strict=True,
+    unique=["regime_id"],
 )
