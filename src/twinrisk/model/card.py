@@ -92,6 +92,8 @@ def likelihood_markdown(part: dict[str, Any]) -> str:
             "\nCalibration on the training panel (in sample):\n\n",
             _table(part["calibration_in_sample"]),
             likelihood_backtest_markdown(part["backtest"]),
+            "\nLimits of the likelihood:\n\n",
+            "".join(f"- {x}\n" for x in part.get("limits", [])),
         ]
     )
 
@@ -103,10 +105,12 @@ def likelihood_backtest_markdown(results: list[dict[str, Any]]) -> str:
         "\n### Likelihood backtest\n\n",
         "Trained on panel years before the split, tested on the years from it. One-line "
         "rules score as a flag (AUC) and as their flag's training rate (Brier). "
-        "'unseen dyads': a random quarter of ties held out of training, tested alone.\n",
+        "'unseen dyads': a random quarter of ties held out of training, tested alone. "
+        "'labels known before split': trained only on years whose five-year window closed "
+        "before the split.\n",
     ]
     for r in results:
-        for subset in ("all dyads", "unseen dyads"):
+        for subset in ("all dyads", "unseen dyads", "labels known before split"):
             res = r[subset]
             for group in ("all ties", "CN partners"):
                 g = res[group]

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 TIE_HISTORIES = "tie_events.csv (tie histories)"
+BEFORE = "before the assessment date"
 
 
 def _col(features: Mapping[str, Any], name: str) -> np.ndarray:
@@ -86,7 +87,7 @@ EVIDENCE: tuple[Evidence, ...] = (
         (1.0, 3.0, 10.0),
         None,
         TIE_HISTORIES,
-        lambda v: f"{_ties(v)} between places in the two countries had ended before",
+        lambda v: f"{_ties(v)} between places in the two countries had ended {BEFORE}",
         "Endings between the same two countries are the nearest precedent: when one council "
         "ends a tie, others follow (one, a few, a wave).",
     ),
@@ -96,7 +97,7 @@ EVIDENCE: tuple[Evidence, ...] = (
         (1.0, 2.0),
         None,
         TIE_HISTORIES,
-        lambda v: f"{_ties(v)} of the partner place had ended before",
+        lambda v: f"{_ties(v)} of the partner place had ended {BEFORE}",
         "A partner place that has lost other ties is a partner others found hard to keep.",
     ),
     Evidence(
@@ -105,7 +106,7 @@ EVIDENCE: tuple[Evidence, ...] = (
         (1.0, 3.0),
         None,
         TIE_HISTORIES,
-        lambda v: f"places in the partner state had cut {_ties(v)} themselves before",
+        lambda v: f"places in the partner state had cut {_ties(v)} themselves {BEFORE}",
         "A partner state whose places cut ties themselves can cut this one in reprisal "
         "(Shanghai–Prague, 2020).",
     ),
@@ -115,7 +116,7 @@ EVIDENCE: tuple[Evidence, ...] = (
         (1.0,),
         None,
         TIE_HISTORIES,
-        lambda v: f"{_ties(v)} of the local place with other places had ended before",
+        lambda v: f"{_ties(v)} of the local place with other places had ended {BEFORE}",
         "A council that has ended a tie before has the procedure and the politics to do it again.",
     ),
 )

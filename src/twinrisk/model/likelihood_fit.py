@@ -11,6 +11,17 @@ from twinrisk.model.likelihood import Likelihood
 from twinrisk.model.panel import HORIZON_YEARS, panel_frame
 
 C = 1.0
+LIMITS = [
+    "Most recorded endings are ties with Russian places (2014, 2016, 2022), and sanctions "
+    "or a war in force carry most of the weight: the likelihood tells ties like those from "
+    "the rest. Among ties with Chinese partners the evidence barely varies, and the "
+    "backtest ranks them no better than chance.",
+    "Ties whose history begins with their ending (no signed, listed or active event) count "
+    "from the first panel year; ties were curated partly because they ended, so rates are "
+    "higher than among all twinnings.",
+    "Base rates move with events (the 2022 wave): a fit on earlier years under-predicts "
+    "later endings, as the calibration tables of the early split show.",
+]
 
 
 def fit_likelihood(tables: Tables) -> tuple[Likelihood, dict[str, Any]]:
@@ -38,5 +49,6 @@ def fit_likelihood(tables: Tables) -> tuple[Likelihood, dict[str, Any]]:
         "rules": list(RULES),
         "calibration_in_sample": calibration(labels, in_sample),
         "backtest": backtest(panel, C),
+        "limits": LIMITS,
     }
     return model, card
