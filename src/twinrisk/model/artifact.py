@@ -40,6 +40,9 @@ class ModelArtifact:
     reference: pd.DataFrame  # raw factor values of the reference population
     normaliser: Any  # FactorNormaliser fitted for the default policy
     card: dict[str, Any] = field(default_factory=dict)
+    # model.likelihood.Likelihood; None in artifacts trained before it existed (the
+    # class default answers for them when unpickled)
+    likelihood: Any = None
 
 
 def sha256_file(path: Path) -> str:

@@ -63,7 +63,66 @@ def render_markdown(card: dict[str, Any]) -> str:
             _table(bt["calibration"]),
             f"\nPlot: `{bt['plot']}`\n",
         ]
+    if card.get("likelihood"):
+        parts.append(likelihood_markdown(card["likelihood"]))
     parts.append("\n## Limits\n\n" + "\n".join(f"- {x}" for x in card.get("limits", [])) + "\n")
+    return "".join(parts)
+
+
+def likelihood_markdown(part: dict[str, Any]) -> str:
+    """The card's "Likelihood" part: what is predicted, the weights with their
+    rationale, the calibration and the backtest."""
+    panel = part["panel"]
+    steps = [
+        {"step": c["step"], "weight (log-odds)": c["weight_log_odds"], "rationale": c["rationale"]}
+        for c in part["coefficients"]
+    ]
+    return "".join(
+        [
+            "\n## Likelihood of breakdown (`likelihood_5y`)\n\n",
+            f"- target: {part['target']}\n- method: {part['method']}\n",
+            f"- panel: years {panel['years']}, {panel['dyad_years']} dyad-years of "
+            f"{panel['ties']} ties, {panel['ended_within_5y']} ended within five years; "
+            f"{panel['ties_without_start_event']} ties have no signed/listed/active event "
+            "and count from the first panel year\n",
+            f"- intercept: {part['intercept']} log-odds\n\n",
+            "Weights (a step is `value >= cut`; a weight of 0 is a step history did not "
+            "support beside the others):\n\n",
+            _table(steps),
+            "\nCalibration on the training panel (in sample):\n\n",
+            _table(part["calibration_in_sample"]),
+            likelihood_backtest_markdown(part["backtest"]),
+            "\nLimits of the likelihood:\n\n",
+            "".join(f"- {x}\n" for x in part.get("limits", [])),
+        ]
+    )
+
+
+def likelihood_backtest_markdown(results: list[dict[str, Any]]) -> str:
+    """Backtest tables per split year: all test dyads and dyads never trained on,
+    over all ties and within ties with Chinese partners."""
+    parts = [
+        "\n### Likelihood backtest\n\n",
+        "Trained on panel years before the split, tested on the years from it. One-line "
+        "rules score as a flag (AUC) and as their flag's training rate (Brier). "
+        "'unseen dyads': a random quarter of ties held out of training, tested alone. "
+        "'labels known before split': trained only on years whose five-year window closed "
+        "before the split.\n",
+    ]
+    for r in results:
+        for subset in ("all dyads", "unseen dyads", "labels known before split"):
+            res = r[subset]
+            for group in ("all ties", "CN partners"):
+                g = res[group]
+                parts += [
+                    f"\n#### Split {r['split_year']} (test years {r['test_years']}), "
+                    f"{subset}, {group}\n\n",
+                    f"Trained on {res['train_rows']} dyad-years ({res['train_positives']} "
+                    f"ended); tested on {g['dyad_years']} ({g['ended_within_5y']} ended).\n\n",
+                    _table(g["scorers"]),
+                    "\nCalibration:\n\n",
+                    _table(g["calibration"]),
+                ]
     return "".join(parts)
 
 

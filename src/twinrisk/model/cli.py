@@ -30,8 +30,10 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from twinrisk.model.evaluate import backtest
+    from twinrisk.model.card import likelihood_backtest_markdown
+    from twinrisk.model.evaluate import backtest, likelihood_backtest
 
     result = backtest(args.split_year)
     print(json.dumps(result, indent=1))
+    print(likelihood_backtest_markdown(likelihood_backtest()))
     return 0

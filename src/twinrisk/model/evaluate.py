@@ -69,6 +69,16 @@ def backtest(split_year: int = 2019, out_dir: Path | None = None) -> dict[str, A
     return result
 
 
+def likelihood_backtest() -> list[dict[str, Any]]:
+    """The likelihood's backtest at its split years (``model.backtest``), on the
+    panel built from the current tables."""
+    from twinrisk.model.backtest import backtest as split_backtest
+    from twinrisk.model.likelihood_fit import C
+    from twinrisk.model.panel import panel_frame
+
+    return split_backtest(panel_frame(load_tables()), C)
+
+
 def _plot(
     scores: np.ndarray,
     labels: np.ndarray,

@@ -27,6 +27,7 @@ from twinrisk.features.build import object_frame, prepared_features
 from twinrisk.features.prepare import prepare
 from twinrisk.model.artifact import ARTIFACT_NAME, ModelArtifact, save_artifact, write_manifest
 from twinrisk.model.engine import build_history, country_names
+from twinrisk.model.likelihood_fit import fit_likelihood
 from twinrisk.model.policy import Policy, load_policy
 from twinrisk.model.scorecard import points_frame
 from twinrisk.model.transforms import FactorNormaliser
@@ -220,6 +221,7 @@ def train(
         "calibration": calibration_table(scores, labels, pol.bands),
         "panel_auc": _auc(scores.astype(float), labels),
     }
+    likelihood, card["likelihood"] = fit_likelihood(tables)
     artifact = ModelArtifact(
         version=version,
         data_version=tables.version,
@@ -228,6 +230,7 @@ def train(
         reference=ref_raw,
         normaliser=normaliser,
         card=card,
+        likelihood=likelihood,
     )
     save_artifact(artifact, out_dir)
     from twinrisk.model.card import write_card
