@@ -43,6 +43,8 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "partner_resolved",
     "score",
     "band",
+    "likelihood_5y",
+    "due_diligence",
     *(f"points_{g}" for g in GROUPS),
     "top_reasons",
     "model_version",

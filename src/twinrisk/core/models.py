@@ -239,6 +239,18 @@ class DueDiligence(BaseModel):
     )
 
 
+class LikelihoodFactor(BaseModel):
+    """One item's share of the log-odds that the tie ends within five years; the
+    contributions and the model's intercept add up to the log-odds exactly."""
+
+    factor: str
+    value: float
+    contribution: float = Field(description="log-odds")
+    reason: str
+    sources: list[SourceRef] = Field(default_factory=list)
+    dataset: str = Field(default="", description="The data behind the value, even when zero")
+
+
 class ModelInfo(BaseModel):
     version: str
     policy: str
@@ -307,6 +319,17 @@ class Assessment(BaseModel):
     checklist: list[ChecklistItem]
     mitigations: list[Mitigation]
     model: ModelInfo
+    likelihood_5y: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="Probability that the tie is suspended or ended within five years "
+        "(null when the model artifact has no likelihood model)",
+    )
+    likelihood_intercept: float | None = Field(
+        default=None, description="The model's log-odds before any factor"
+    )
+    likelihood_factors: list[LikelihoodFactor] = Field(default_factory=list)
     due_diligence: DueDiligence | None = Field(
         default=None,
         description="The level an officer acts on (null only in records stored before it existed)",

@@ -172,6 +172,7 @@ def assess_frame(
     group_cols = {g: np.full(n, -1, dtype=np.int64) for g in GROUPS}
     reasons = np.full(n, "", dtype=object)
     levels = np.full(n, "", dtype=object)
+    likelihood = np.full(n, np.nan)
     if len(prep.rows):
         scored = score_rows(eng, prep, pol)
         idx = prep.rows
@@ -187,11 +188,14 @@ def assess_frame(
             group_cols[g][idx] = values
         reasons[idx] = top_reason_text(eng, pol, scored)
         levels[idx] = due_diligence_levels(band[idx], scored.features, pol)
+        if scored.likelihood is not None:
+            likelihood[idx] = np.round(scored.likelihood, 4)
     cols["score"] = pd.array(np.where(score >= 0, score, np.nan), dtype="Int64")
     cols["band"] = band
     for g in GROUPS:
         values = group_cols[g]
         cols[f"points_{g}"] = pd.array(np.where(values >= 0, values, np.nan), dtype="Int64")
+    cols["likelihood_5y"] = likelihood
     cols["due_diligence"] = levels
     cols["top_reasons"] = reasons
     for name, value in (

@@ -17,6 +17,7 @@ from twinrisk.core.models import (
     Assessment,
     ChecklistItem,
     Factor,
+    LikelihoodFactor,
     Mitigation,
     ModelInfo,
     Precedent,
@@ -276,9 +277,35 @@ def explain(
             policy=policy.label,
             data_version=eng.tables.version,
         ),
+        **_likelihood(eng, scored, i),
         due_diligence=due_diligence(band, f, policy),
         not_covered=NOT_COVERED,
     )
+
+
+def _likelihood(eng: Engine, scored: Scored, i: int) -> dict[str, Any]:
+    """Row ``i``'s likelihood of ending within five years and its contributions."""
+    if scored.likelihood is None or scored.likelihood_parts is None:
+        return {}
+    row = {name: values[i] for name, values in scored.features.items()}
+    factors = [
+        LikelihoodFactor(
+            factor=part.feature,
+            value=part.value,
+            contribution=round(part.contribution, 6),
+            reason=part.reason,
+            sources=_sources(eng, str(row.get(part.source_column) or ""))
+            if part.source_column
+            else [],
+            dataset=part.dataset,
+        )
+        for part in scored.likelihood_parts[i]
+    ]
+    return {
+        "likelihood_5y": round(float(scored.likelihood[i]), 4),
+        "likelihood_intercept": scored.likelihood_intercept,
+        "likelihood_factors": factors,
+    }
 
 
 def top_reason_text(eng: Engine, policy: Policy, scored: Scored) -> np.ndarray:

@@ -10,6 +10,7 @@ import numpy as np
 from twinrisk.features.build import prepared_features
 from twinrisk.features.prepare import Prepared
 from twinrisk.model.engine import Engine
+from twinrisk.model.likelihood import LikelihoodContribution
 from twinrisk.model.policy import Policy
 from twinrisk.model.scorecard import group_totals, points_array
 
@@ -23,6 +24,11 @@ class Scored:
     normalised: np.ndarray
     points: np.ndarray
     groups: dict[str, np.ndarray]
+    #: probability of ending within five years per row, and each row's contributions
+    #: (None when the artifact predates the likelihood model)
+    likelihood: np.ndarray | None = None
+    likelihood_parts: list[list[LikelihoodContribution]] | None = None
+    likelihood_intercept: float | None = None
 
 
 def score_rows(eng: Engine, prep: Prepared, policy: Policy) -> Scored:
@@ -30,6 +36,14 @@ def score_rows(eng: Engine, prep: Prepared, policy: Policy) -> Scored:
     features = prepared_features(prep, eng.tables, eng.history)
     norm = eng.normaliser(policy).transform_columns(features)
     points = points_array(norm, policy)
+    model = eng.artifact.likelihood
+    likelihood, parts = model.predict_columns(features) if model is not None else (None, None)
     return Scored(
-        features=features, normalised=norm, points=points, groups=group_totals(points, policy)
+        features=features,
+        normalised=norm,
+        points=points,
+        groups=group_totals(points, policy),
+        likelihood=likelihood,
+        likelihood_parts=parts,
+        likelihood_intercept=float(model.intercept_) if model is not None else None,
     )
