@@ -266,6 +266,16 @@ class ModelInfo(BaseModel):
         return Bands.from_dict(self.bands)
 
 
+def likelihood_in_words(probability: float) -> str:
+    """A probability as a council member reads it: "about 1 in 3 ties like this one
+    ended within five years"."""
+    if probability >= 0.5:
+        share = f"about {round(probability * 10)} in 10"
+    else:
+        share = f"about 1 in {max(2, round(1 / probability))}"
+    return f"{share} ties like this one ended within five years"
+
+
 class Assessment(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={

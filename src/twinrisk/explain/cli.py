@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from twinrisk.core.models import likelihood_in_words
+
 FORMATS = ("text", "json", "md", "html", "pdf")
 
 
@@ -84,6 +86,20 @@ def render_text(a: Any) -> str:
         f"{a.local.name} ({a.local.country}) – {a.partner.name} ({a.partner.country}), "
         f"as of {a.as_of.isoformat()}",
         f"Score {a.score}/100 — {a.band}",
+        *(
+            [f"Due diligence: {a.due_diligence.level}"]
+            + [f"  - {r}" for r in a.due_diligence.reasons]
+            if a.due_diligence
+            else []
+        ),
+        *(
+            [
+                f"Likelihood of suspension or ending within five years: "
+                f"{a.likelihood_5y:.0%} ({likelihood_in_words(a.likelihood_5y)})"
+            ]
+            if a.likelihood_5y is not None
+            else []
+        ),
         "",
         *tie_lines(a),
         "",

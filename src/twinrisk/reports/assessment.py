@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from twinrisk.core.errors import InputError
-from twinrisk.core.models import Assessment
+from twinrisk.core.models import Assessment, likelihood_in_words
 
 FORMATS = ("md", "html", "pdf")
 MEDIA_TYPES = {
@@ -261,6 +261,7 @@ def _common(env: Environment) -> Environment:
     env.filters["bar"] = _text_bar
     env.filters["years"] = _years
     env.filters["pct"] = lambda v: f"{round(float(v) * 100):d} %"
+    env.filters["likelihood_words"] = likelihood_in_words
     return env
 
 

@@ -10,6 +10,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 
+from twinrisk.core.models import likelihood_in_words
+
 WEB_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
@@ -33,6 +35,7 @@ def environment() -> Environment:
     )
     env.globals.update(band_labels=BAND_LABELS, decision_labels=DECISION_LABELS)
     env.filters["datetime"] = lambda d: d.strftime("%Y-%m-%d %H:%M UTC") if d else ""
+    env.filters["likelihood_words"] = likelihood_in_words
     return env
 
 
