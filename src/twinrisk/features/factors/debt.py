@@ -11,17 +11,23 @@ import pandas as pd
 
 from twinrisk.features.factors.context import Context, years
 from twinrisk.features.factors.dated import defaults_by_country
-from twinrisk.features.factors.record import LC, PC, FactorDef, before, na
+from twinrisk.features.factors.record import LC, PC, ComputeFn, FactorDef, before, na
 
 
-def _debt_share(ctx: Context) -> dict[str, np.ndarray]:
-    value, year, src = ctx.latest_debt("ppg_share_pct")
-    return {
-        "debt_share": np.nan_to_num(value, nan=0.0),
-        "debt_share__imputed": np.isnan(value),
-        "debt_share__year": years(np.where(year > 0, year, np.nan)),
-        "debt_share__src": src,
-    }
+def _latest_figure(factor: str, metric: str) -> ComputeFn:
+    """A factor whose value is the latest figure of ``metric`` owed by the local to the
+    partner state as of the date: 0 and imputed where none is recorded."""
+
+    def compute(ctx: Context) -> dict[str, np.ndarray]:
+        value, year, src = ctx.latest_debt(metric)
+        return {
+            factor: np.nan_to_num(value, nan=0.0),
+            f"{factor}__imputed": np.isnan(value),
+            f"{factor}__year": years(np.where(year > 0, year, np.nan)),
+            f"{factor}__src": src,
+        }
+
+    return compute
 
 
 def _debt_share_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
@@ -104,16 +110,6 @@ def _debt_distress_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str
     return f"{lc} {risk}{when}."
 
 
-def _partner_finance(ctx: Context) -> dict[str, np.ndarray]:
-    value, year, src = ctx.latest_debt("commitments_usd_bn")
-    return {
-        "partner_finance": np.nan_to_num(value, nan=0.0),
-        "partner_finance__imputed": np.isnan(value),
-        "partner_finance__year": years(np.where(year > 0, year, np.nan)),
-        "partner_finance__src": src,
-    }
-
-
 def _partner_finance_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
     lc, pc = names[r["local_country"]], names[r["partner_country"]]
     if r["partner_finance__imputed"]:
@@ -126,7 +122,7 @@ def _partner_finance_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> s
 
 DEBT_SHARE = FactorDef(
     id="debt_share",
-    compute=_debt_share,
+    compute=_latest_figure("debt_share", "ppg_share_pct"),
     reason=_debt_share_reason,
     reads=(LC, PC, "cutoff", "debt_share", "debt_share__imputed", "debt_share__year"),
     sources=("debt_share__src",),
@@ -150,7 +146,7 @@ DEBT_DISTRESS = FactorDef(
 )
 PARTNER_FINANCE = FactorDef(
     id="partner_finance",
-    compute=_partner_finance,
+    compute=_latest_figure("partner_finance", "commitments_usd_bn"),
     reason=_partner_finance_reason,
     reads=(
         LC,
