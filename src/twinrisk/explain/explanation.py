@@ -285,9 +285,11 @@ def explain(
 
 def _likelihood(eng: Engine, scored: Scored, i: int) -> dict[str, Any]:
     """Row ``i``'s likelihood of ending within five years and its contributions."""
-    if scored.likelihood is None or scored.likelihood_parts is None:
+    model = eng.artifact.likelihood
+    parts, values = scored.likelihood_parts, scored.likelihood_values
+    if scored.likelihood is None or model is None or parts is None or values is None:
         return {}
-    row = {name: values[i] for name, values in scored.features.items()}
+    row = {name: column[i] for name, column in scored.features.items()}
     factors = [
         LikelihoodFactor(
             factor=part.feature,
@@ -299,11 +301,11 @@ def _likelihood(eng: Engine, scored: Scored, i: int) -> dict[str, Any]:
             else [],
             dataset=part.dataset,
         )
-        for part in scored.likelihood_parts[i]
+        for part in model.explain_row(parts[i], values[i])
     ]
     return {
         "likelihood_5y": round(float(scored.likelihood[i]), 4),
-        "likelihood_intercept": scored.likelihood_intercept,
+        "likelihood_intercept": float(model.intercept_),
         "likelihood_factors": factors,
     }
 

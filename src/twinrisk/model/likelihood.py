@@ -116,12 +116,14 @@ class Likelihood(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         reason; ``features`` as ``features.build.prepared_features`` returns it."""
         parts, values = self.contributions(features)
         proba = 1.0 / (1.0 + np.exp(-(self.intercept_ + parts.sum(axis=1))))
-        items = self._items()
-        rows = [
-            [_contribution(e, float(values[r, i]), float(parts[r, i])) for i, e in enumerate(items)]
-            for r in range(len(proba))
+        return proba, [self.explain_row(parts[r], values[r]) for r in range(len(proba))]
+
+    def explain_row(self, parts: np.ndarray, values: np.ndarray) -> list[LikelihoodContribution]:
+        """One row's contributions with reasons, from its rows of ``contributions``: a
+        batch computes the arrays for all rows and writes sentences only when asked."""
+        return [
+            _contribution(e, float(values[i]), float(parts[i])) for i, e in enumerate(self._items())
         ]
-        return proba, rows
 
     def likelihood_factors(self, row: Mapping[str, Any]) -> list[LikelihoodContribution]:
         """One row's contributions (a mapping of feature column to value)."""

@@ -10,7 +10,6 @@ import numpy as np
 from twinrisk.features.build import prepared_features
 from twinrisk.features.prepare import Prepared
 from twinrisk.model.engine import Engine
-from twinrisk.model.likelihood import LikelihoodContribution
 from twinrisk.model.policy import Policy
 from twinrisk.model.scorecard import group_totals, points_array
 
@@ -27,8 +26,8 @@ class Scored:
     #: probability of ending within five years per row, and each row's contributions
     #: (None when the artifact predates the likelihood model)
     likelihood: np.ndarray | None = None
-    likelihood_parts: list[list[LikelihoodContribution]] | None = None
-    likelihood_intercept: float | None = None
+    likelihood_parts: np.ndarray | None = None  # rows × items, log-odds
+    likelihood_values: np.ndarray | None = None  # rows × items, the items' values
 
 
 def score_rows(eng: Engine, prep: Prepared, policy: Policy) -> Scored:
@@ -37,7 +36,10 @@ def score_rows(eng: Engine, prep: Prepared, policy: Policy) -> Scored:
     norm = eng.normaliser(policy).transform_columns(features)
     points = points_array(norm, policy)
     model = eng.artifact.likelihood
-    likelihood, parts = model.predict_columns(features) if model is not None else (None, None)
+    likelihood = parts = values = None
+    if model is not None:
+        parts, values = model.contributions(features)
+        likelihood = 1.0 / (1.0 + np.exp(-(model.intercept_ + parts.sum(axis=1))))
     return Scored(
         features=features,
         normalised=norm,
@@ -45,5 +47,5 @@ def score_rows(eng: Engine, prep: Prepared, policy: Policy) -> Scored:
         groups=group_totals(points, policy),
         likelihood=likelihood,
         likelihood_parts=parts,
-        likelihood_intercept=float(model.intercept_) if model is not None else None,
+        likelihood_values=values,
     )

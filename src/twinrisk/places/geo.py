@@ -376,15 +376,29 @@ def location_facts(places: Sequence[Place]) -> pd.DataFrame:
     return out if inv is None else out.iloc[inv]
 
 
+@lru_cache(maxsize=1)
+def _border_points_by_pair() -> dict[frozenset[str], np.ndarray]:
+    """Positions of the border points of each pair of neighbouring states, once."""
+    geo = get_geometry()
+    key = pd.Series(
+        np.where(geo.border_a < geo.border_b, geo.border_a, geo.border_b).astype(object)
+        + "|"
+        + np.where(geo.border_a < geo.border_b, geo.border_b, geo.border_a).astype(object)
+    )
+    return {
+        frozenset(str(k).split("|")): np.asarray(rows)
+        for k, rows in key.groupby(key, sort=False).indices.items()
+    }
+
+
 @lru_cache(maxsize=512)
 def _pair_border(a: str, b: str) -> Any | None:
     """A KD-tree of the land border between two states (Natural Earth), or None when
     they share none."""
-    geo = get_geometry()
-    sel = ((geo.border_a == a) & (geo.border_b == b)) | ((geo.border_a == b) & (geo.border_b == a))
-    if not sel.any():
+    rows = _border_points_by_pair().get(frozenset((a, b)))
+    if rows is None:
         return None
-    return kd_tree(geo.border_xyz[sel])
+    return kd_tree(get_geometry().border_xyz[rows])
 
 
 def partner_border_km(places: Sequence[Place], partner_countries: Sequence[str]) -> np.ndarray:
@@ -392,17 +406,15 @@ def partner_border_km(places: Sequence[Place], partner_countries: Sequence[str])
     (NaN when the two share none): the border that matters for a tie is the one with
     the partner, not the nearest of any kind."""
     out = np.full(len(places), np.nan)
-    for pair in {(p.country, str(pc)) for p, pc in zip(places, partner_countries, strict=True)}:
+    rows_of: dict[tuple[str, str], list[int]] = {}
+    for i, (p, pc) in enumerate(zip(places, partner_countries, strict=True)):
+        if p.lat is not None and p.lon is not None:
+            rows_of.setdefault((p.country, str(pc)), []).append(i)
+    for pair, rows in rows_of.items():
         tree = _pair_border(*pair)
         if tree is None:
             continue
-        rows = [
-            i
-            for i, (p, pc) in enumerate(zip(places, partner_countries, strict=True))
-            if (p.country, str(pc)) == pair and p.lat is not None and p.lon is not None
-        ]
-        if rows:
-            lat = np.array([places[i].lat for i in rows], dtype=float)
-            lon = np.array([places[i].lon for i in rows], dtype=float)
-            out[rows] = _query_km(tree, xyz(lat, lon))
+        lat = np.array([places[i].lat for i in rows], dtype=float)
+        lon = np.array([places[i].lon for i in rows], dtype=float)
+        out[rows] = _query_km(tree, xyz(lat, lon))
     return out

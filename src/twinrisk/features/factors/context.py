@@ -92,12 +92,17 @@ class Context:
             return np.asarray(self.dyads["local_admin1"], dtype=object)
         return np.full(self.n, "", dtype=object)
 
+    @cached_property
+    def _pair_days(self) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
+        """The distinct (local country, partner country, date) of the rows, once."""
+        return _distinct(self.lc, self.pc, self.as_of_days.astype(np.int64))
+
     def per_pair_day(
         self, fn: Callable[[str, str, dt.date], tuple[Any, ...]], width: int
     ) -> list[np.ndarray]:
         """``fn(local country, partner country, date)`` once per distinct triple, as
         ``width`` object arrays aligned with the rows."""
-        codes, uniques = _distinct(self.lc, self.pc, self.as_of_days.astype(np.int64))
+        codes, uniques = self._pair_days
         out = [np.empty(len(uniques), dtype=object) for _ in range(width)]
         for i, (lc, pc, day) in enumerate(uniques):
             values = fn(str(lc), str(pc), _EPOCH + dt.timedelta(days=int(day)))

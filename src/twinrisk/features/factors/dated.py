@@ -23,6 +23,8 @@ from twinrisk.data.loaders import Tables
 IMPOSER_ISO = {"UK": "GB"}
 #: bodies whose measures bind every member state as of the date
 BINDING_BODIES = ("EU",)
+#: Security Council sanctions bind every state
+UNITED_NATIONS = "UN"
 #: default rows compiled from annual stocks (they include small arrears): context,
 #: not a dated default; the dated rows cite the announcement itself
 ANNUAL_DEFAULT_SOURCE = "boc_boe_sovdef_2024"
@@ -151,10 +153,13 @@ def measures_between(tables: Tables, local: str, partner: str, day: dt.date) -> 
             return True
         return code in BINDING_BODIES and member(tables, country, code, day)
 
+    sides = (local, partner, *BINDING_BODIES)
     for imposer, target, span in regimes(tables):
-        if not span.in_force(day):
+        if target not in sides or not span.in_force(day):
             continue
-        if (applies(imposer, local) and applies(target, partner)) or (
+        if imposer == UNITED_NATIONS and target == partner:
+            found.append(span)  # binding on every member state
+        elif (applies(imposer, local) and applies(target, partner)) or (
             applies(imposer, partner) and applies(target, local)
         ):
             found.append(span)

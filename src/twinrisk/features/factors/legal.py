@@ -95,12 +95,19 @@ def regimes_over(
 
 
 LEVELS = ("standard", "enhanced", "refer", "prohibited")
+LEGAL_COLUMNS = ("legal__level", "legal__regimes", "legal__src")
 
 
 def legal_evidence(ctx: Context) -> dict[str, np.ndarray]:
     """Per row: the strictest level a legal regime asks for, its sentences and sources."""
     tables = ctx.tables
-    codes, uniques = _distinct_rows(ctx)
+    out = {name: np.full(ctx.n, "", dtype=object) for name in LEGAL_COLUMNS}
+    # only states with a regime over their own (or their provinces') ties can have one
+    states = sorted({jurisdiction.split("-")[0] for jurisdiction, *_ in _regimes(tables)})
+    rows = np.flatnonzero(np.isin(ctx.lc, states))
+    codes, uniques = _distinct(
+        ctx.lc[rows], ctx.pc[rows], ctx.local_admin1[rows], ctx.as_of_days.astype(np.int64)[rows]
+    )
     level = np.full(len(uniques), "", dtype=object)
     text = np.full(len(uniques), "", dtype=object)
     sources = np.full(len(uniques), "", dtype=object)
@@ -115,12 +122,6 @@ def legal_evidence(ctx: Context) -> dict[str, np.ndarray]:
             f"{span.label} (in force since {span.start.isoformat()}): {lvl}" for lvl, span in found
         )
         sources[i] = ";".join(span.sources for _, span in found)
-    return {
-        "legal__level": level[codes],
-        "legal__regimes": text[codes],
-        "legal__src": sources[codes],
-    }
-
-
-def _distinct_rows(ctx: Context) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
-    return _distinct(ctx.lc, ctx.pc, ctx.local_admin1, ctx.as_of_days.astype(np.int64))
+    for name, values in zip(LEGAL_COLUMNS, (level, text, sources), strict=True):
+        out[name][rows] = values[codes]
+    return out

@@ -23,8 +23,16 @@ def _port_or_base(ctx: Context) -> dict[str, np.ndarray]:
     naval = ctx.fact("naval_base", False, bool)
     seaport = ctx.fact("seaport", False, bool)
     assets = assets_by_place(ctx.tables)
+    label_rows = np.full(ctx.n, "", dtype=object)
+    source_rows = np.full(ctx.n, "", dtype=object)
+    # only rows in a country where some state holds an asset can have one
+    hosts = np.flatnonzero(np.isin(ctx.lc, sorted({country for country, _ in assets})))
     codes, uniques = _distinct(
-        ctx.lc, ctx.pc, ctx.local_name, ctx.local_admin1, ctx.as_of_days.astype(np.int64)
+        ctx.lc[hosts],
+        ctx.pc[hosts],
+        ctx.local_name[hosts],
+        ctx.local_admin1[hosts],
+        ctx.as_of_days.astype(np.int64)[hosts],
     )
     label = np.full(len(uniques), "", dtype=object)
     sources = np.full(len(uniques), "", dtype=object)
@@ -39,7 +47,8 @@ def _port_or_base(ctx: Context) -> dict[str, np.ndarray]:
         shown = sorted(held, key=lambda s: (s.start, s.label))[:3]
         label[i] = "; ".join(s.label for s in shown)
         sources[i] = ";".join(s.sources for s in shown)
-    label, sources = label[codes], sources[codes]
+    label_rows[hosts], source_rows[hosts] = label[codes], sources[codes]
+    label, sources = label_rows, source_rows
     held_by_partner = label != ""
     return {
         "port_or_base": np.where(
