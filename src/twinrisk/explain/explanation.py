@@ -277,19 +277,18 @@ def explain(
             policy=policy.label,
             data_version=eng.tables.version,
         ),
-        **_likelihood(eng, scored, i),
+        **_likelihood(eng, scored, i, f),
         due_diligence=due_diligence(band, f, policy),
         not_covered=NOT_COVERED,
     )
 
 
-def _likelihood(eng: Engine, scored: Scored, i: int) -> dict[str, Any]:
+def _likelihood(eng: Engine, scored: Scored, i: int, row: Mapping[str, Any]) -> dict[str, Any]:
     """Row ``i``'s likelihood of ending within five years and its contributions."""
     model = eng.artifact.likelihood
     parts, values = scored.likelihood_parts, scored.likelihood_values
     if scored.likelihood is None or model is None or parts is None or values is None:
         return {}
-    row = {name: column[i] for name, column in scored.features.items()}
     factors = [
         LikelihoodFactor(
             factor=part.feature,

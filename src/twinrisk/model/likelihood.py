@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -144,7 +145,9 @@ class Likelihood(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         ]
 
 
+@lru_cache(maxsize=4096)
 def _contribution(e: Evidence, value: float, contribution: float) -> LikelihoodContribution:
+    """Written once per distinct item value: the values are small counts and flags."""
     clause = e.describe(value)
     if contribution > 0:
         effect = f"ties with this record ended more often ({contribution:+.2f} log-odds)"
