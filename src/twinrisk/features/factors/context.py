@@ -105,7 +105,7 @@ class Context:
         codes, uniques = self._pair_days
         out = [np.empty(len(uniques), dtype=object) for _ in range(width)]
         for i, (lc, pc, day) in enumerate(uniques):
-            values = fn(str(lc), str(pc), _EPOCH + dt.timedelta(days=int(day)))
+            values = fn(str(lc), str(pc), day_to_date(day))
             for column, value in zip(out, values, strict=True):
                 column[i] = value
         return [column[codes] for column in out]
@@ -166,6 +166,11 @@ class Context:
     @cached_property
     def curated_sources(self) -> np.ndarray:
         return self.fact("curated_sources", "")
+
+
+def day_to_date(day: Any) -> dt.date:
+    """A day number since the epoch (``as_of`` as int64, a key of ``_distinct``) as a date."""
+    return _EPOCH + dt.timedelta(days=int(str(day)))
 
 
 def years(values: np.ndarray) -> np.ndarray:

@@ -14,7 +14,6 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
 from twinrisk.data.loaders import Tables
@@ -186,11 +185,6 @@ def assets_by_place(tables: Tables) -> dict[tuple[str, str], tuple[tuple[str, Sp
                     (str(row["holder_state"]), span)
                 )
     return {k: tuple(v) for k, v in out.items()}
-
-
-def days(values: np.ndarray) -> list[dt.date]:
-    """datetime64 days as dates."""
-    return [d.item() for d in np.asarray(values, dtype="datetime64[D]")]
 
 
 #: V-Dem Regimes of the World: 0 closed autocracy, 1 electoral autocracy,

@@ -18,7 +18,7 @@ import pandas as pd
 import pycountry
 
 from twinrisk.data.loaders import Tables
-from twinrisk.features.factors.context import Context
+from twinrisk.features.factors.context import Context, day_to_date
 from twinrisk.features.factors.dated import Span, period_end
 from twinrisk.features.history import _distinct
 
@@ -112,7 +112,7 @@ def legal_evidence(ctx: Context) -> dict[str, np.ndarray]:
     text = np.full(len(uniques), "", dtype=object)
     sources = np.full(len(uniques), "", dtype=object)
     for i, (lc, pc, division, day) in enumerate(uniques):
-        date = dt.date(1970, 1, 1) + dt.timedelta(days=int(str(day)))
+        date = day_to_date(day)
         found = regimes_over(tables, str(lc), str(division), str(pc), date)
         if not found:
             continue

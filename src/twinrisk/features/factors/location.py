@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from twinrisk.features.factors.context import Context
+from twinrisk.features.factors.context import Context, day_to_date
 from twinrisk.features.factors.dated import assets_by_place
 from twinrisk.features.factors.record import LC, LOCAL, PC, FactorDef, na
 from twinrisk.features.history import _distinct
@@ -37,7 +36,7 @@ def _port_or_base(ctx: Context) -> dict[str, np.ndarray]:
     label = np.full(len(uniques), "", dtype=object)
     sources = np.full(len(uniques), "", dtype=object)
     for i, (lc, pc, name, admin1, day) in enumerate(uniques):
-        date = dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
+        date = day_to_date(day)
         held = {
             span
             for key in ((lc, name), (lc, admin1))
