@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from twinrisk.core.models import DUE_DILIGENCE_LEVELS, DueDiligence
-from twinrisk.features.history import _distinct
+from twinrisk.features.history import distinct
 from twinrisk.model.policy import Policy
 
 
@@ -42,7 +42,7 @@ def due_diligence_levels(
 ) -> np.ndarray:
     """The level of every row of a batch, decided once per distinct situation."""
     columns = ("sanctions__in_force", "sanctions__event", "legal__regimes")
-    codes, uniques = _distinct(bands, *(features[c] for c in columns))
+    codes, uniques = distinct(bands, *(features[c] for c in columns))
     levels = np.array(
         [
             due_diligence(str(key[0]), dict(zip(columns, key[1:], strict=True)), policy).level

@@ -30,7 +30,7 @@ from twinrisk.core.terms import TERMS
 from twinrisk.explain.checklist import QUESTIONS, triggered
 from twinrisk.explain.due_diligence import due_diligence
 from twinrisk.explain.reasons import PRECEDENT_IDS, READS, REASONS, SOURCE_COLUMNS
-from twinrisk.features.history import _distinct
+from twinrisk.features.history import distinct
 from twinrisk.features.prepare import Prepared
 from twinrisk.features.ties import Ties
 from twinrisk.model.engine import Engine
@@ -329,7 +329,7 @@ def top_reason_text(eng: Engine, policy: Policy, scored: Scored) -> np.ndarray:
             if not rows.size:
                 continue
             cols = READS[str(factor)]
-            codes, uniques = _distinct(*(features[c][rows] for c in cols), chosen_pts[rows])
+            codes, uniques = distinct(*(features[c][rows] for c in cols), chosen_pts[rows])
             fn = REASONS[str(factor)]
             labelled = np.array(
                 [

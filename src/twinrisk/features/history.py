@@ -189,7 +189,7 @@ class History:
         year, leaving out the row's own dyad; plus up to ``limit`` of the most recent
         as labels and as dyad ids. Computed once per distinct (key, cut-off, own pair)."""
         own = np.array([p if p in self.ended_pairs else "" for p in pairs.tolist()], dtype=object)
-        codes, uniques = _distinct(keys, cutoffs, own)
+        codes, uniques = distinct(keys, cutoffs, own)
         counts = np.zeros(len(uniques), dtype=np.int64)
         labels = np.full(len(uniques), "", dtype=object)
         ids = np.full(len(uniques), "", dtype=object)
@@ -206,7 +206,7 @@ class History:
         return counts[codes], labels[codes], ids[codes]
 
 
-def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
+def distinct(*columns: np.ndarray) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
     """Codes of each row's tuple of values, and the distinct tuples (hashable values,
     no missing ones). Hashing runs in pandas' C code, so 100,000 rows cost milliseconds;
     a handful of rows (one proposal) take a plain dict, which costs microseconds."""

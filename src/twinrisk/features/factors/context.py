@@ -20,7 +20,7 @@ import pandas as pd
 
 from twinrisk.data.loaders import Tables
 from twinrisk.features.factors.dated import democracy, measures_between, shared_alliances
-from twinrisk.features.history import History, _distinct, cutoff_year, pair_key
+from twinrisk.features.history import History, cutoff_year, distinct, pair_key
 
 #: regimes and wars named in a sentence (the most recent first)
 MEASURES_SHOWN = 3
@@ -62,7 +62,7 @@ class Context:
     def latest_debt(self, metric: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Latest figure of ``metric`` owed by the local to the partner state, as of the
         cut-off: value (NaN if none), its year (0 if none) and its source ids."""
-        codes, uniques = _distinct(self.lc, self.pc, self.cutoff)
+        codes, uniques = distinct(self.lc, self.pc, self.cutoff)
         value = np.full(len(uniques), np.nan)
         year = np.zeros(len(uniques), dtype=np.int64)
         src = np.full(len(uniques), "", dtype=object)
@@ -95,7 +95,7 @@ class Context:
     @cached_property
     def _pair_days(self) -> tuple[np.ndarray, list[tuple[Any, ...]]]:
         """The distinct (local country, partner country, date) of the rows, once."""
-        return _distinct(self.lc, self.pc, self.as_of_days.astype(np.int64))
+        return distinct(self.lc, self.pc, self.as_of_days.astype(np.int64))
 
     def per_pair_day(
         self, fn: Callable[[str, str, dt.date], tuple[Any, ...]], width: int
@@ -169,7 +169,7 @@ class Context:
 
 
 def day_to_date(day: Any) -> dt.date:
-    """A day number since the epoch (``as_of`` as int64, a key of ``_distinct``) as a date."""
+    """A day number since the epoch (``as_of`` as int64, a key of ``distinct``) as a date."""
     return _EPOCH + dt.timedelta(days=int(str(day)))
 
 
@@ -227,7 +227,7 @@ def _country_index(tables: Tables) -> tuple[dict[str, int], dict[str, np.ndarray
 def _rows_of(keys: np.ndarray, pos: dict[str, int]) -> np.ndarray:
     """Row positions of ``keys`` in a lookup (``len(pos)`` for unknown keys), looking up
     each distinct key once."""
-    codes, uniques = _distinct(keys)
+    codes, uniques = distinct(keys)
     rows = np.fromiter((pos.get(k, len(pos)) for (k,) in uniques), np.int64, len(uniques))
     found: np.ndarray = rows[codes]
     return found
@@ -240,7 +240,7 @@ SANCTIONS_WINDOW_YEARS = 10
 def _climate(history: History, cpair: np.ndarray, as_of_days: np.ndarray) -> dict[str, np.ndarray]:
     """Decayed sum of event severities, the two weightiest events, and an open
     sanctions-or-war flag (not followed by a normalisation), per row."""
-    codes, uniques = _distinct(cpair, as_of_days)
+    codes, uniques = distinct(cpair, as_of_days)
     k = len(uniques)
     out = {
         "tension": np.zeros(k),

@@ -20,7 +20,7 @@ import pycountry
 from twinrisk.data.loaders import Tables
 from twinrisk.features.factors.context import Context, day_to_date
 from twinrisk.features.factors.dated import Span, period_end
-from twinrisk.features.history import _distinct
+from twinrisk.features.history import distinct
 
 #: what each kind of regime asks of an officer: a named ban prohibits the tie; a
 #: veto, a review or a ban on any unapproved agreement refers it to the authority;
@@ -105,7 +105,7 @@ def legal_evidence(ctx: Context) -> dict[str, np.ndarray]:
     # only states with a regime over their own (or their provinces') ties can have one
     states = sorted({jurisdiction.split("-")[0] for jurisdiction, *_ in _regimes(tables)})
     rows = np.flatnonzero(np.isin(ctx.lc, states))
-    codes, uniques = _distinct(
+    codes, uniques = distinct(
         ctx.lc[rows], ctx.pc[rows], ctx.local_admin1[rows], ctx.as_of_days.astype(np.int64)[rows]
     )
     level = np.full(len(uniques), "", dtype=object)

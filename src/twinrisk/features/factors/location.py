@@ -10,7 +10,7 @@ import numpy as np
 from twinrisk.features.factors.context import Context, day_to_date
 from twinrisk.features.factors.dated import assets_by_place
 from twinrisk.features.factors.record import LC, LOCAL, PC, FactorDef, na
-from twinrisk.features.history import _distinct
+from twinrisk.features.history import distinct
 
 #: the source of land borders: Natural Earth admin-0 countries (features/sources.csv)
 NATURAL_EARTH = "natural_earth_10m_admin0"
@@ -26,7 +26,7 @@ def _port_or_base(ctx: Context) -> dict[str, np.ndarray]:
     source_rows = np.full(ctx.n, "", dtype=object)
     # only rows in a country where some state holds an asset can have one
     hosts = np.flatnonzero(np.isin(ctx.lc, sorted({country for country, _ in assets})))
-    codes, uniques = _distinct(
+    codes, uniques = distinct(
         ctx.lc[hosts],
         ctx.pc[hosts],
         ctx.local_name[hosts],
