@@ -76,6 +76,12 @@ TABLES: tuple[TableSpec, ...] = (
         spans=(("start", "end"),),
     ),
     TableSpec(
+        "sovereignty_claims.csv",
+        schemas.SOVEREIGNTY_CLAIMS_SCHEMA,
+        False,
+        spans=(("start", "end"),),
+    ),
+    TableSpec(
         "legal_regimes.csv",
         schemas.LEGAL_REGIMES_SCHEMA,
         False,

@@ -440,3 +440,19 @@ LEGAL_REGIMES_SCHEMA = DataFrameSchema(
     strict=True,
     unique=["regime_id"],
 )
+
+#: a state's standing claim to another territory's sovereignty: a tie with a place
+#: there exposes the local side to the claimant's reprisal (``end`` blank = in force)
+SOVEREIGNTY_CLAIMS_SCHEMA = DataFrameSchema(
+    {
+        "claim_id": _pattern(r"^[a-z]{2}-[a-z]{2}$"),
+        "territory": _pattern(ISO2),
+        "claimant": _pattern(ISO2),
+        "start": _date(required=True),
+        "end": _date(),
+        "sources": _pattern(SOURCES),
+        "note": _text(required=False),
+    },
+    strict=True,
+    unique=["claim_id"],
+)
