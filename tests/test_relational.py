@@ -89,13 +89,78 @@ def test_a_default_counts_from_its_date() -> None:
 
 def test_a_port_held_by_the_partner_state_is_cited_from_its_date() -> None:
     now = twinrisk.assess("Piraeus", "Shanghai", local_country="GR", partner_country="CN")
-    port = _factor(now, "port_or_base")
-    assert port.value == "partner_asset" and "COSCO" in port.reason
-    assert port.sources
+    held = _factor(now, "partner_assets")
+    assert held.value == "control" and "COSCO" in held.reason  # a 67 % stake
+    assert held.points == held.max_points and held.sources
+    assert _factor(now, "port_or_base").value == "seaport"
     then = twinrisk.assess(
         "Piraeus", "Shanghai", local_country="GR", partner_country="CN", as_of="2007-06-01"
     )
-    assert _factor(then, "port_or_base").value != "partner_asset"
+    assert _factor(then, "partner_assets").value == "none"
+
+
+def test_a_minority_stake_earns_half_a_controlling_one() -> None:
+    stake = _factor(
+        twinrisk.assess("Hamburg", "Shanghai", local_country="DE", partner_country="CN"),
+        "partner_assets",
+    )
+    assert stake.value == "stake" and "Tollerort" in stake.reason
+    assert 0 < stake.points < stake.max_points
+    other_state = _factor(
+        twinrisk.assess("Hamburg", "Marseille", local_country="DE", partner_country="FR"),
+        "partner_assets",
+    )
+    assert other_state.value == "none" and other_state.points == 0
+
+
+def test_a_partner_at_war_counts_only_while_sanctioned_by_the_local_side() -> None:
+    at_war = _factor(
+        twinrisk.assess(
+            "Narva", "Ivangorod", local_country="EE", partner_country="RU", as_of="2023-06-01"
+        ),
+        "partner_at_war",
+    )
+    assert at_war.points == at_war.max_points and "UA" in at_war.reason
+    before_war = _factor(
+        twinrisk.assess(
+            "Narva", "Ivangorod", local_country="EE", partner_country="RU", as_of="2021-06-01"
+        ),
+        "partner_at_war",
+    )
+    assert before_war.points == before_war.max_points  # occupation of Crimea since 2014
+    defender = _factor(
+        twinrisk.assess(
+            "Tartu", "Lviv", local_country="EE", partner_country="UA", as_of="2023-06-01"
+        ),
+        "partner_at_war",
+    )
+    assert defender.points == 0 and "not under sanctions" in defender.reason
+
+
+def test_a_claimed_territory_exposes_the_local_side_to_the_claimant() -> None:
+    taipei = _factor(
+        twinrisk.assess(
+            "Prague", "Taipei", local_country="CZ", partner_country="TW", as_of="2019-06-01"
+        ),
+        "third_party_reprisal",
+    )
+    assert taipei.points > 0 and "China claims Taiwan" in taipei.reason
+    vienna = _factor(
+        twinrisk.assess(
+            "Prague", "Vienna", local_country="CZ", partner_country="AT", as_of="2019-06-01"
+        ),
+        "third_party_reprisal",
+    )
+    assert vienna.points == 0
+
+
+def test_an_imf_programme_counts_as_distress_while_in_force() -> None:
+    under = _factor(
+        twinrisk.assess("Gwadar", "Shenzhen", local_country="PK", partner_country="CN"),
+        "debt_distress",
+    )
+    assert under.value == "imf_programme" and "IMF EFF" in under.reason
+    assert 0 < under.points < under.max_points
 
 
 def test_retaliation_counts_only_reprisals_by_the_partner_side() -> None:

@@ -398,15 +398,13 @@ def test_a_policy_can_be_passed_per_call() -> None:
     for f in doc["factors"]:
         if f["id"] == "debt_share":
             f["max_points"] += 6
-        if f["id"] == "tech_hub":
-            f["max_points"] -= 3
-        if f["id"] == "capital":
-            f["max_points"] -= 3
+        if f["id"] == "partner_assets":
+            f["max_points"] -= 6
     a = twinrisk.assess(
         "Hambantota", "Guangzhou", local_country="LK", partner_country="CN", policy=doc
     )
     assert a.model.policy.startswith("debt-heavy@")
-    assert next(f for f in a.factors if f.id == "debt_share").max_points == 16
+    assert next(f for f in a.factors if f.id == "debt_share").max_points == 14
     _check(a)
     doc["factors"][0]["max_points"] += 1
     with pytest.raises(PolicyError, match="add up to 101"):

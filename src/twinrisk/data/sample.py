@@ -304,6 +304,11 @@ def _legal(r: Row, n: _Names) -> str:
     return f"{r['jurisdiction']}: {r['instrument']} ({r['kind']}; {targets}; {dates})"
 
 
+def _claim(r: Row, n: _Names) -> str:
+    span = _span(r["start"], r["end"], "still held as far as the sources know")
+    return f"{n.country(r['claimant'])} claims {n.country(r['territory'])}, {span}"
+
+
 def _border(r: Row, n: _Names) -> str:
     between = (
         f" between {n.country(r['country_a'])} and {n.country(r['country_b'])}"
@@ -344,4 +349,5 @@ RENDERERS: dict[str, Callable[[Row, _Names], str]] = {
     "country_indicators.csv": _indicator,
     "strategic_assets.csv": _asset,
     "legal_regimes.csv": _legal,
+    "sovereignty_claims.csv": _claim,
 }

@@ -4,15 +4,22 @@ of the policy file: a module per group of the brief."""
 from __future__ import annotations
 
 from twinrisk.features.factors.bri import BRI_MOU, FLAGSHIP_PROJECT
-from twinrisk.features.factors.climate import CLIMATE_TENSION, SANCTIONS
+from twinrisk.features.factors.climate import CLIMATE_TENSION, PARTNER_AT_WAR, SANCTIONS
 from twinrisk.features.factors.context import Context
 from twinrisk.features.factors.debt import DEBT_DISTRESS, DEBT_SHARE, PARTNER_FINANCE
-from twinrisk.features.factors.location import BORDER_PROXIMITY, CAPITAL, PORT_OR_BASE, TECH_HUB
+from twinrisk.features.factors.location import (
+    BORDER_PROXIMITY,
+    CAPITAL,
+    PARTNER_ASSETS,
+    PORT_OR_BASE,
+    TECH_HUB,
+)
 from twinrisk.features.factors.precedents import (
     COUNTRY_ENDINGS,
     LOCAL_PLACE_ENDINGS,
     PARTNER_PLACE_ENDINGS,
     PARTNER_RETALIATION,
+    THIRD_PARTY_REPRISAL,
 )
 from twinrisk.features.factors.record import FactorDef, ReasonFn
 from twinrisk.features.factors.terms import TERM_FACTORS
@@ -24,6 +31,7 @@ FACTORS: tuple[FactorDef, ...] = (
     FLAGSHIP_PROJECT,
     PARTNER_FINANCE,
     PORT_OR_BASE,
+    PARTNER_ASSETS,
     BORDER_PROXIMITY,
     CAPITAL,
     TECH_HUB,
@@ -31,8 +39,10 @@ FACTORS: tuple[FactorDef, ...] = (
     PARTNER_PLACE_ENDINGS,
     PARTNER_RETALIATION,
     LOCAL_PLACE_ENDINGS,
+    THIRD_PARTY_REPRISAL,
     CLIMATE_TENSION,
     SANCTIONS,
+    PARTNER_AT_WAR,
     *TERM_FACTORS,
 )
 BY_ID: dict[str, FactorDef] = {f.id: f for f in FACTORS}

@@ -101,6 +101,36 @@ def defaults_by_country(tables: Tables) -> dict[str, tuple[Span, ...]]:
     return {k: tuple(sorted(v, key=lambda s: s.start)) for k, v in out.items()}
 
 
+#: IMF arrangements that lend to a country in balance-of-payments need (precautionary
+#: lines such as the FCL, and the RSF and PCI, signal no distress and are left out)
+DISTRESS_FACILITIES = ("SBA", "EFF", "ECF", "SCF")
+#: one-off emergency disbursements: counted for a year from approval
+EMERGENCY_FACILITIES = ("RCF", "RFI")
+#: an arrangement with no recorded end counts for four years, the longest term of an
+#: IMF arrangement (the EFF), never for ever
+OPEN_PROGRAMME_DAYS = 4 * 365
+
+
+@lru_cache(maxsize=4)
+def programmes_by_country(tables: Tables) -> dict[str, tuple[Span, ...]]:
+    """IMF lending arrangements per country, dated."""
+    out: dict[str, list[Span]] = {}
+    for _, row in _table(tables, "imf_programmes.csv").iterrows():
+        facility = str(row.get("facility"))
+        if facility not in DISTRESS_FACILITIES + EMERGENCY_FACILITIES:
+            continue
+        span = _span(row, f"IMF {facility} approved {row['approved']}", "approved", "ended")
+        if span is None:
+            continue
+        if facility in EMERGENCY_FACILITIES:
+            span = Span(span.start, span.start + dt.timedelta(days=365), span.label, span.sources)
+        elif span.end is None:
+            end = span.start + dt.timedelta(days=OPEN_PROGRAMME_DAYS)
+            span = Span(span.start, end, span.label + " (end not recorded)", span.sources)
+        out.setdefault(str(row["country"]), []).append(span)
+    return {k: tuple(sorted(v, key=lambda s: s.start)) for k, v in out.items()}
+
+
 @lru_cache(maxsize=4)
 def memberships(tables: Tables) -> dict[tuple[str, str], tuple[Span, ...]]:
     """(country, body) -> the spans of membership."""
@@ -168,10 +198,25 @@ def measures_between(tables: Tables, local: str, partner: str, day: dt.date) -> 
     return found
 
 
+#: asset kinds that give the holder control of the facility, whatever the share
+CONTROLLING_KINDS = ("port_lease", "port_concession", "military_base", "access_agreement")
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A strategic asset held by a foreign state's firm or forces: ``control`` when
+    the holder runs the facility (a lease, a concession, a base, a majority stake)
+    rather than holding a minority or unstated stake in it."""
+
+    holder_state: str
+    control: bool
+    span: Span
+
+
 @lru_cache(maxsize=4)
-def assets_by_place(tables: Tables) -> dict[tuple[str, str], tuple[tuple[str, Span], ...]]:
-    """(country, place or region name) -> (holder state, span) of strategic assets."""
-    out: dict[tuple[str, str], list[tuple[str, Span]]] = {}
+def assets_by_place(tables: Tables) -> dict[tuple[str, str], tuple[Asset, ...]]:
+    """(country, place or region name) -> the strategic assets held there."""
+    out: dict[tuple[str, str], list[Asset]] = {}
     for _, row in _table(tables, "strategic_assets.csv").iterrows():
         share = row.get("share_pct")
         stake = f" ({share} %)" if isinstance(share, str) and share.strip() else ""
@@ -179,11 +224,49 @@ def assets_by_place(tables: Tables) -> dict[tuple[str, str], tuple[tuple[str, Sp
         span = _span(row, label)
         if span is None:
             continue
+        try:
+            majority = float(share) > 50.0
+        except (TypeError, ValueError):
+            majority = False
+        control = str(row.get("kind")) in CONTROLLING_KINDS or majority
         for key in (row.get("place"), row.get("region")):
             if isinstance(key, str) and key.strip():
                 out.setdefault((str(row["country"]), key.strip()), []).append(
-                    (str(row["holder_state"]), span)
+                    Asset(str(row["holder_state"]), control, span)
                 )
+    return {k: tuple(v) for k, v in out.items()}
+
+
+#: kinds of ``wars.csv`` rows that are a war, not a clash
+WAR_KINDS_AT_WAR = ("war", "occupation")
+
+
+@lru_cache(maxsize=4)
+def wars_by_state(tables: Tables) -> dict[str, tuple[tuple[str, Span], ...]]:
+    """state -> (the other side, span) of every war or occupation it is party to."""
+    out: dict[str, list[tuple[str, Span]]] = {}
+    for _, row in _table(tables, "wars.csv").iterrows():
+        if str(row.get("kind")) not in WAR_KINDS_AT_WAR:
+            continue
+        a, b = str(row["state_a"]), str(row["state_b"])
+        kind = str(row.get("kind")).replace("_", " ")
+        span = _span(row, f"{kind} with {{other}} since {row['start']}")
+        if span is None:
+            continue
+        out.setdefault(a, []).append((b, span))
+        out.setdefault(b, []).append((a, span))
+    return {k: tuple(sorted(v, key=lambda x: x[1].start)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=4)
+def claims_on(tables: Tables) -> dict[str, tuple[tuple[str, Span], ...]]:
+    """territory -> (claimant state, span) of standing sovereignty claims."""
+    out: dict[str, list[tuple[str, Span]]] = {}
+    for _, row in _table(tables, "sovereignty_claims.csv").iterrows():
+        label = f"{row['claimant']} claims {row['territory']} (since {row['start']})"
+        span = _span(row, label)
+        if span is not None:
+            out.setdefault(str(row["territory"]), []).append((str(row["claimant"]), span))
     return {k: tuple(v) for k, v in out.items()}
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from twinrisk.features.factors.context import Context, years
-from twinrisk.features.factors.dated import defaults_by_country
+from twinrisk.features.factors.dated import defaults_by_country, programmes_by_country
 from twinrisk.features.factors.record import LC, PC, ComputeFn, FactorDef, before, na
 
 
@@ -52,22 +52,35 @@ def _debt_distress(ctx: Context) -> dict[str, np.ndarray]:
     as_of = ctx.as_of_days.astype("datetime64[ns]")
     known = rated & ~np.isnat(dsa_date) & (dsa_date <= as_of)
     defaults = defaults_by_country(ctx.tables)
+    programmes = programmes_by_country(ctx.tables)
 
-    def in_default(lc: str, pc: str, day: dt.date) -> tuple[str, str]:
+    def in_default(lc: str, pc: str, day: dt.date) -> tuple[str, str, str, str]:
         found = [s for s in defaults.get(lc, ()) if s.in_force(day)]
-        return "; ".join(s.label for s in found), ";".join(s.sources for s in found)
+        imf = [s for s in programmes.get(lc, ()) if s.in_force(day)][-1:]
+        return (
+            "; ".join(s.label for s in found),
+            ";".join(s.sources for s in found),
+            "; ".join(s.label for s in imf),
+            ";".join(s.sources for s in imf),
+        )
 
-    label, sources = ctx.per_pair_day(in_default, 2)
+    label, sources, imf_label, imf_sources = ctx.per_pair_day(in_default, 4)
     defaulted = label != ""
+    rating = np.where(known, risk, "none").astype(object)
+    # an IMF programme outranks a rating below "high" (and no rating at all)
+    under_imf = ~defaulted & (imf_label != "") & ~np.isin(rating, ["high", "in_distress"])
     return {
-        "debt_distress": np.where(defaulted, "in_distress", np.where(known, risk, "none")).astype(
-            object
-        ),
+        "debt_distress": np.where(
+            defaulted, "in_distress", np.where(under_imf, "imf_programme", rating)
+        ).astype(object),
+        "debt_distress__programme": np.where(under_imf, imf_label, "").astype(object),
         "debt_distress__imputed": rated & ~known & ~defaulted,
         "debt_distress__date": np.where(known, dsa_date, np.datetime64("NaT")),
         "debt_distress__default": label,
         "debt_distress__src": np.where(
-            defaulted, sources, np.where(rated, country["sources"], "")
+            defaulted,
+            sources,
+            np.where(under_imf, imf_sources, np.where(rated, country["sources"], "")),
         ).astype(object),
     }
 
@@ -87,6 +100,12 @@ def _debt_distress_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str
         return (
             f"{lc} {r['debt_distress__default']}, with no resolution recorded by the "
             "assessment date (sovereign_defaults.csv)."
+        )
+    if level == "imf_programme":
+        return (
+            f"{lc} is under an IMF lending arrangement on the date "
+            f"({r['debt_distress__programme']}): it borrows in balance-of-payments need "
+            "(imf_programmes.csv)."
         )
     if r["debt_distress__imputed"]:
         return (
@@ -139,6 +158,7 @@ DEBT_DISTRESS = FactorDef(
         "debt_distress__imputed",
         "debt_distress__date",
         "debt_distress__default",
+        "debt_distress__programme",
     ),
     sources=("debt_distress__src",),
     question="Is any debt restructuring under way with the partner state, and could the "

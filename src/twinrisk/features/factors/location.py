@@ -17,11 +17,41 @@ NATURAL_EARTH = "natural_earth_10m_admin0"
 
 
 def _port_or_base(ctx: Context) -> dict[str, np.ndarray]:
-    """A port terminal, lease, concession or base held by the partner state in the
-    place or its region outranks any port or base of the place's own."""
     naval = ctx.fact("naval_base", False, bool)
     seaport = ctx.fact("seaport", False, bool)
+    return {
+        "port_or_base": np.where(naval, "naval_base", np.where(seaport, "seaport", "none")).astype(
+            object
+        ),
+        "port_or_base__src": ctx.curated_sources,
+        "port_or_base__via": ctx.fact("seaport_source", ""),
+    }
+
+
+def _port_or_base_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    kind = r["port_or_base"]
+    if kind == "naval_base":
+        return f"{r['local_name']} hosts a naval base."
+    if kind == "seaport":
+        via = " (World Port Index)" if r.get("port_or_base__via") == "wpi" else ""
+        return f"{r['local_name']} is a seaport{via}."
+    return (
+        f"{r['local_name']} is not recorded as a seaport or naval base (World Port Index, "
+        "features/places.csv)."
+    )
+
+
+#: the data behind "no asset held": the curated table of strategic assets
+ASSETS_TABLE = "strategic_assets.csv"
+
+
+def _partner_assets(ctx: Context) -> dict[str, np.ndarray]:
+    """Port terminals, leases, concessions and bases held by the partner state's firms
+    or forces in the place or its region, as of the date: the access that state has
+    already, which a tie can widen. Control (a lease, a concession, a base, a
+    majority stake) outranks a minority stake."""
     assets = assets_by_place(ctx.tables)
+    level_rows = np.full(ctx.n, "none", dtype=object)
     label_rows = np.full(ctx.n, "", dtype=object)
     source_rows = np.full(ctx.n, "", dtype=object)
     # only rows in a country where some state holds an asset can have one
@@ -33,48 +63,50 @@ def _port_or_base(ctx: Context) -> dict[str, np.ndarray]:
         ctx.local_admin1[hosts],
         ctx.as_of_days.astype(np.int64)[hosts],
     )
+    level = np.full(len(uniques), "none", dtype=object)
     label = np.full(len(uniques), "", dtype=object)
     sources = np.full(len(uniques), "", dtype=object)
     for i, (lc, pc, name, admin1, day) in enumerate(uniques):
         date = day_to_date(day)
         held = {
-            span
+            asset
             for key in ((lc, name), (lc, admin1))
-            for state, span in assets.get(key, ())
-            if state == pc and span.in_force(date)
+            for asset in assets.get(key, ())
+            if asset.holder_state == pc and asset.span.in_force(date)
         }
-        shown = sorted(held, key=lambda s: (s.start, s.label))[:3]
-        label[i] = "; ".join(s.label for s in shown)
-        sources[i] = ";".join(s.sources for s in shown)
-    label_rows[hosts], source_rows[hosts] = label[codes], sources[codes]
-    label, sources = label_rows, source_rows
-    held_by_partner = label != ""
+        if not held:
+            continue
+        shown = sorted(held, key=lambda a: (not a.control, a.span.start, a.span.label))[:3]
+        level[i] = "control" if any(a.control for a in held) else "stake"
+        label[i] = "; ".join(a.span.label for a in shown)
+        sources[i] = ";".join(a.span.sources for a in shown)
+    level_rows[hosts], label_rows[hosts] = level[codes], label[codes]
+    source_rows[hosts] = sources[codes]
     return {
-        "port_or_base": np.where(
-            held_by_partner,
-            "partner_asset",
-            np.where(naval, "naval_base", np.where(seaport, "seaport", "none")),
+        "partner_assets": level_rows,
+        "partner_assets__asset": label_rows,
+        "partner_assets__src": np.where(
+            level_rows == "none", ASSETS_TABLE_SOURCE, source_rows
         ).astype(object),
-        "port_or_base__asset": label,
-        "port_or_base__src": np.where(held_by_partner, sources, ctx.curated_sources).astype(object),
-        "port_or_base__via": ctx.fact("seaport_source", ""),
     }
 
 
-def _port_or_base_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
-    kind = r["port_or_base"]
-    if kind == "partner_asset":
-        pc = names[r["partner_country"]]
-        return f"{r['local_name']} hosts assets held by firms of {pc}: {r['port_or_base__asset']}."
-    if kind == "naval_base":
-        return f"{r['local_name']} hosts a naval base."
-    if kind == "seaport":
-        via = " (World Port Index)" if r.get("port_or_base__via") == "wpi" else ""
-        return f"{r['local_name']} is a seaport{via}."
+#: the source row of the strategic-assets table itself (cited for "none recorded")
+ASSETS_TABLE_SOURCE = "twinrisk_strategic_assets"
+
+
+def _partner_assets_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    pc = names[r["partner_country"]]
+    level = r["partner_assets"]
+    if level == "none":
+        return (
+            f"No port terminal, lease, concession or base held by {pc} or its firms is "
+            f"recorded in {r['local_name']} or its region ({ASSETS_TABLE})."
+        )
+    what = "runs or controls" if level == "control" else "holds stakes in"
     return (
-        f"{r['local_name']} is not recorded as a seaport or naval base (World Port Index, "
-        "features/places.csv), nor as hosting assets of the partner state "
-        "(strategic_assets.csv)."
+        f"{pc} (through its firms or forces) {what} assets in or near {r['local_name']}: "
+        f"{r['partner_assets__asset']}."
     )
 
 
@@ -173,9 +205,18 @@ PORT_OR_BASE = FactorDef(
     id="port_or_base",
     compute=_port_or_base,
     reason=_port_or_base_reason,
-    reads=(PC, LOCAL, "port_or_base", "port_or_base__via", "port_or_base__asset"),
+    reads=(LOCAL, "port_or_base", "port_or_base__via"),
     sources=("port_or_base__src",),
     question="Will the partner gain access to port or defence facilities, staff or data?",
+)
+PARTNER_ASSETS = FactorDef(
+    id="partner_assets",
+    compute=_partner_assets,
+    reason=_partner_assets_reason,
+    reads=(PC, LOCAL, "partner_assets", "partner_assets__asset"),
+    sources=("partner_assets__src",),
+    question="Which facilities does the partner state already hold here, and would the "
+    "partnership widen its access to them, to the port authority or to their data?",
 )
 BORDER_PROXIMITY = FactorDef(
     id="border_proximity",

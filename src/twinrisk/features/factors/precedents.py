@@ -3,6 +3,7 @@ tie's own ending: leave-self-out)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from twinrisk.features.factors.context import Context
+from twinrisk.features.factors.dated import claims_on
 from twinrisk.features.factors.record import FactorDef, ReasonFn, before, na
 from twinrisk.features.history import History
 
@@ -113,4 +115,74 @@ LOCAL_PLACE_ENDINGS = _endings_factor(
     "No other tie of {local} is recorded as ended {before}.",
     "{ties} of {local} with other places had ended {before}",
     "What did the city learn from its own ended ties, and is this proposal different?",
+)
+
+
+def _third_party_reprisal(ctx: Context) -> dict[str, np.ndarray]:
+    """A partner place in a territory another state claims (Taiwan, Kosovo) exposes the
+    local side to that state's reprisal: the claim alone counts half, and the
+    claimant's own record of cutting ties in reprisal (known by the cut-off, never
+    this tie) the rest, saturating at two cases."""
+    claims = claims_on(ctx.tables)
+
+    def claimant(lc: str, pc: str, day: dt.date) -> tuple[str, str, str]:
+        found = [(state, span) for state, span in claims.get(pc, ()) if span.in_force(day)]
+        if not found:
+            return "", "", ""
+        state, span = found[0]
+        return state, span.label, span.sources
+
+    state, label, sources = ctx.per_pair_day(claimant, 3)
+    claimed = state != ""
+    keys = np.where(claimed, state, "").astype(object)
+    counts, examples, ids = ctx.history.endings(
+        ctx.history.by_cutting_state, keys, ctx.cutoff, ctx.pair
+    )
+    counts = np.where(claimed, counts, 0)
+    return {
+        "third_party_reprisal": np.where(claimed, 1.0 + np.minimum(counts, 2) / 2.0, 0.0),
+        "third_party_reprisal__claimant": keys,
+        "third_party_reprisal__claim": label,
+        "third_party_reprisal__count": counts.astype(float),
+        "third_party_reprisal__examples": np.where(claimed, examples, "").astype(object),
+        "third_party_reprisal__ids": np.where(claimed, ids, "").astype(object),
+        "third_party_reprisal__src": sources,
+    }
+
+
+def _third_party_reprisal_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    pc = names[r["partner_country"]]
+    state = r["third_party_reprisal__claimant"]
+    if not state:
+        return f"No other state's claim to {pc} is recorded (sovereignty_claims.csv)."
+    claimant = names.get(state, state)
+    n = 0 if na(r["third_party_reprisal__count"]) else int(r["third_party_reprisal__count"])
+    text = (
+        f"{claimant} claims {pc}: a tie with {r['partner_name']} exposes the local side to "
+        f"reprisal by {claimant}"
+    )
+    if n == 0:
+        return f"{text}; no tie is recorded as cut by the {claimant} side {before(r)}."
+    return (
+        f"{text}; places in {claimant} had cut {_ties(n)} themselves {before(r)}, "
+        f"e.g. {r['third_party_reprisal__examples']}."
+    )
+
+
+THIRD_PARTY_REPRISAL = FactorDef(
+    id="third_party_reprisal",
+    compute=_third_party_reprisal,
+    reason=_third_party_reprisal_reason,
+    reads=(
+        "partner_country",
+        "partner_name",
+        "cutoff",
+        "third_party_reprisal__claimant",
+        "third_party_reprisal__count",
+        "third_party_reprisal__examples",
+    ),
+    sources=("third_party_reprisal__src",),
+    precedents="third_party_reprisal__ids",
+    question="How would the city respond if the claimant state cut its own ties, "
+    "barred its delegations or pressed its firms in reprisal for this tie?",
 )

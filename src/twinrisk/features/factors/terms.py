@@ -39,14 +39,22 @@ def _compute(term: Term) -> Any:
             reason = np.where((reason == "") & (ctx.pc != UNITED_FRONT_STATE), "not_cn", reason)
         benign = ~known & (reason != "")
         risk[benign] = 0.0
+        # China's city ties run through CPAFFC, a United Front body: unstated is linked
+        managed = np.zeros(n, dtype=bool)
+        if term.key == "counterparty_united_front":
+            managed = ~known & ~benign & (ctx.pc == UNITED_FRONT_STATE)
+            risk[managed] = 1.0
+            reason = np.where(managed, "cpaffc", reason)
         # with sanctions or war in force between the states, assume the worst
-        hostile = ~known & ~benign & ctx.measures["in_force"]
+        hostile = ~known & ~benign & ~managed & ctx.measures["in_force"]
         risk[hostile] = term.risk(_worst(term))
         reason = np.where(hostile, "hostile", reason)
         return {
             term.factor: risk,
             f"{term.factor}__imputed": ~known,
-            f"{term.factor}__imputed_as": np.where(benign | hostile, reason, "").astype(object),
+            f"{term.factor}__imputed_as": np.where(benign | hostile | managed, reason, "").astype(
+                object
+            ),
             f"{term.factor}__given": values,
         }
 
@@ -77,6 +85,12 @@ def _reason(term: Term) -> ReasonFn:
                 return (
                     f"Not stated in the proposal ({term.key}); imputed at the worst: sanctions "
                     f"or war are in force between the two states."
+                )
+            if r[imputed_as_column] == "cpaffc":
+                return (
+                    f"Not stated in the proposal ({term.key}); imputed as linked: China's "
+                    "sister-city ties are run by CPAFFC, a United Front body (Jamestown "
+                    "Foundation, China Brief 2024)."
                 )
             if r[imputed_as_column] == "not_cn":
                 return (
