@@ -181,3 +181,20 @@ def test_a_policy_sets_the_level_of_each_band() -> None:
     }
     a = twinrisk.assess("Lyon", "Birmingham", local_country="FR", partner_country="GB", policy=doc)
     assert a.due_diligence is not None and a.due_diligence.level == "enhanced"
+
+
+def test_a_factor_cites_its_dataset_when_its_value_is_zero() -> None:
+    from twinrisk.data.loaders import load_tables
+    from twinrisk.features.factors import FACTORS
+
+    known = set(load_tables().sources["source_id"])
+    for factor in FACTORS:
+        assert set(factor.datasets) <= known, f"{factor.id}: unknown dataset id"
+    a = twinrisk.assess("Lyon", "Birmingham", local_country="FR", partner_country="GB")
+    cited = {f.id: {s.title for s in f.sources} for f in a.factors}
+    for factor in FACTORS:
+        if factor.datasets:
+            value = _factor(a, factor.id)
+            assert value.points == 0, factor.id
+            assert cited[factor.id], f"{factor.id} cites nothing at zero"
+    assert any("World Port Index" in t for t in cited["port_or_base"])

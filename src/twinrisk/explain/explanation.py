@@ -29,7 +29,7 @@ from twinrisk.core.models import (
 from twinrisk.core.terms import TERMS
 from twinrisk.explain.checklist import QUESTIONS, triggered
 from twinrisk.explain.due_diligence import due_diligence
-from twinrisk.explain.reasons import PRECEDENT_IDS, READS, REASONS, SOURCE_COLUMNS
+from twinrisk.explain.reasons import DATASETS, PRECEDENT_IDS, READS, REASONS, SOURCE_COLUMNS
 from twinrisk.features.history import distinct
 from twinrisk.features.prepare import Prepared
 from twinrisk.features.ties import Ties
@@ -60,15 +60,16 @@ def _source_refs(eng: Engine, ids: str) -> tuple[SourceRef, ...]:
 
 def _factor_sources(eng: Engine, factor: str, row: Mapping[str, Any]) -> list[SourceRef]:
     """The sources behind a factor's value: its evidence column's ids, or for a count
-    of ended ties the sources of the ties it names (at most eight)."""
+    of ended ties the sources of the ties it names (at most eight), then the datasets
+    the value is read from."""
     key = tuple(row.get(column) for column in SOURCE_COLUMNS.get(factor, ()))
     precedents = row.get(PRECEDENT_IDS[factor]) if factor in PRECEDENT_IDS else None
-    return list(_evidence_sources(eng, key, precedents))
+    return list(_evidence_sources(eng, key, precedents, DATASETS.get(factor, ())))
 
 
 @lru_cache(maxsize=16384)
 def _evidence_sources(
-    eng: Engine, evidence: tuple[Any, ...], precedent_ids: Any
+    eng: Engine, evidence: tuple[Any, ...], precedent_ids: Any, datasets: tuple[str, ...]
 ) -> tuple[SourceRef, ...]:
     ids: list[str] = []
     for value in evidence:
@@ -79,7 +80,7 @@ def _evidence_sources(
         for dyad_id in str(precedent_ids or "").split(";"):
             if dyad_id in dyad_sources:
                 ids.extend(dyad_sources[dyad_id].split(";"))
-    return _source_refs(eng, ";".join(ids[:8]))
+    return _source_refs(eng, ";".join([*ids[:8], *datasets]))
 
 
 @lru_cache(maxsize=4)

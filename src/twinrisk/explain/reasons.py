@@ -15,5 +15,6 @@ REASONS: dict[str, ReasonFn] = {f.id: f.reason for f in FACTORS}
 READS: dict[str, tuple[str, ...]] = {f.id: f.reads for f in FACTORS}
 #: evidence columns holding the source ids behind each factor, where the data has one
 SOURCE_COLUMNS: dict[str, tuple[str, ...]] = {f.id: f.sources for f in FACTORS if f.sources}
+DATASETS: dict[str, tuple[str, ...]] = {f.id: f.datasets for f in FACTORS if f.datasets}
 #: factors whose sources are the precedents they count
 PRECEDENT_IDS: dict[str, str] = {f.id: f.precedents for f in FACTORS if f.precedents}

@@ -47,6 +47,11 @@ def render_markdown(card: dict[str, Any]) -> str:
         "across the history (all proposal terms, which history does not record) get no data "
         "weight: history is too thin to support or refute them.\n\n",
         _table(factor_rows),
+        f"\nPolicy: {card.get('policy_description', '')}\n",
+        "\n## Exposure score by band over the known ties\n\n",
+        "Every curated tie scored as of the training date, its own ending left out. The "
+        "score measures leverage, not the chance of an ending (that is `likelihood_5y`).\n\n",
+        _table(card.get("known_ties_by_band", [])),
         "\n## Calibration: observed share ended within five years, per band (history panel)\n\n",
         _table(card["calibration"]),
         f"\nPanel AUC (score vs ended within five years): {card.get('panel_auc')}\n",

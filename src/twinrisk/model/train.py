@@ -94,6 +94,34 @@ def _auc(scores: np.ndarray, labels: np.ndarray) -> float | None:
     return float(u / (len(pos) * len(neg)))
 
 
+def _known_ties_by_band(
+    tables: Tables, normaliser: FactorNormaliser, reference: pd.DataFrame, pol: Policy
+) -> list[dict[str, Any]]:
+    """The curated ties scored as of the training date (each with its own ending left
+    out), per band: how many, how many have ended, and the highest-scoring examples."""
+    scores = points_frame(normaliser.transform(reference), pol).sum(axis=1).to_numpy()
+    ended = tables.dyads["status"].isin(ENDED_STATUSES).to_numpy()
+    names = [
+        f"{a}–{b}"
+        for a, b in zip(tables.dyads["local_place"], tables.dyads["partner_place"], strict=True)
+    ]
+    rows = []
+    for band, low, high in pol.bands.ranges():
+        inside = (scores >= low) & (scores <= high)
+        order = np.argsort(-scores[inside], kind="stable")[:3]
+        picked = np.flatnonzero(inside)[order]
+        rows.append(
+            {
+                "band": band,
+                "scores": f"{low}-{high}",
+                "ties": int(inside.sum()),
+                "ended": int((inside & ended).sum()),
+                "highest": "; ".join(f"{names[i]} ({int(scores[i])})" for i in picked),
+            }
+        )
+    return rows
+
+
 def calibration_table(scores: np.ndarray, labels: np.ndarray, bands: Bands) -> list[dict[str, Any]]:
     table = []
     for band, lo, hi in bands.ranges():
@@ -218,6 +246,8 @@ def train(
             "single_factor_auc": single_auc,
             "history_support": support,
         },
+        "policy_description": pol.description,
+        "known_ties_by_band": _known_ties_by_band(tables, normaliser, reference, pol),
         "calibration": calibration_table(scores, labels, pol.bands),
         "panel_auc": _auc(scores.astype(float), labels),
     }

@@ -104,6 +104,7 @@ BRI_MOU = FactorDef(
     sources=("bri_mou__src",),
     question="Does the proposal refer to the Belt and Road Initiative or commit the city to "
     "projects under it?",
+    datasets=("gfdc_bri_list_2025",),
 )
 FLAGSHIP_PROJECT = FactorDef(
     id="flagship_project",

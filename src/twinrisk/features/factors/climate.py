@@ -132,4 +132,5 @@ PARTNER_AT_WAR = FactorDef(
     sources=("partner_at_war__src",),
     question="Could the partner state use the tie for propaganda, recruitment or pressure "
     "connected with its war, and what would the city do if asked to take a position?",
+    datasets=("cow_interstate_war_v4", "ucdp_prio_acd_231"),
 )

@@ -147,6 +147,7 @@ DEBT_SHARE = FactorDef(
     sources=("debt_share__src",),
     question="What leverage does the partner state's creditor position give it over national "
     "and local institutions, and has the finance ministry been asked?",
+    datasets=("wb_ids",),
 )
 DEBT_DISTRESS = FactorDef(
     id="debt_distress",
@@ -163,6 +164,7 @@ DEBT_DISTRESS = FactorDef(
     sources=("debt_distress__src",),
     question="Is any debt restructuring under way with the partner state, and could the "
     "partnership be tied to it?",
+    datasets=("imf_lic_dsa_list", "boc_boe_sovdef_2024"),
 )
 PARTNER_FINANCE = FactorDef(
     id="partner_finance",
@@ -179,4 +181,5 @@ PARTNER_FINANCE = FactorDef(
     sources=("partner_finance__src",),
     question="Which partner-state-financed projects operate in the city or region, and "
     "who manages them?",
+    datasets=("aiddata_gcdf3",),
 )

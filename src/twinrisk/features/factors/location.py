@@ -85,14 +85,8 @@ def _partner_assets(ctx: Context) -> dict[str, np.ndarray]:
     return {
         "partner_assets": level_rows,
         "partner_assets__asset": label_rows,
-        "partner_assets__src": np.where(
-            level_rows == "none", ASSETS_TABLE_SOURCE, source_rows
-        ).astype(object),
+        "partner_assets__src": source_rows,
     }
-
-
-#: the source row of the strategic-assets table itself (cited for "none recorded")
-ASSETS_TABLE_SOURCE = "twinrisk_strategic_assets"
 
 
 def _partner_assets_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
@@ -208,6 +202,7 @@ PORT_OR_BASE = FactorDef(
     reads=(LOCAL, "port_or_base", "port_or_base__via"),
     sources=("port_or_base__src",),
     question="Will the partner gain access to port or defence facilities, staff or data?",
+    datasets=("nga_wpi_2024",),
 )
 PARTNER_ASSETS = FactorDef(
     id="partner_assets",
@@ -241,6 +236,7 @@ CAPITAL = FactorDef(
     sources=("capital__src",),
     question="Which national or regional decision-makers will the partnership bring the "
     "partner into contact with?",
+    datasets=("geonames_cities500",),
 )
 TECH_HUB = FactorDef(
     id="tech_hub",

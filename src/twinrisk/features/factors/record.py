@@ -40,6 +40,9 @@ class FactorDef:
     question: str
     #: evidence columns holding the source ids behind the value
     sources: tuple[str, ...] = ()
+    #: source ids of the published datasets the value is read from, cited whatever the
+    #: value (zero included): "none recorded" is a statement about a dataset
+    datasets: tuple[str, ...] = ()
     #: a column of dyad ids whose own sources are cited (counts of ended ties)
     precedents: str | None = None
     #: the change to the proposal that removes the factor's points, if controllable
