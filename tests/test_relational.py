@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 import twinrisk
@@ -198,3 +199,64 @@ def test_a_factor_cites_its_dataset_when_its_value_is_zero() -> None:
             assert value.points == 0, factor.id
             assert cited[factor.id], f"{factor.id} cites nothing at zero"
     assert any("World Port Index" in t for t in cited["port_or_base"])
+
+
+def test_due_diligence_reads_the_matrix_of_exposure_and_likelihood() -> None:
+    from twinrisk.explain.due_diligence import due_diligence, due_diligence_levels
+    from twinrisk.model.policy import load_policy
+
+    pol = load_policy()
+    quiet: dict[str, object] = {}
+    assert due_diligence("low", quiet, pol, 0.05).level == "standard"
+    assert due_diligence("low", quiet, pol, 0.55).level == "enhanced"
+    assert due_diligence("moderate", quiet, pol, 0.10).level == "enhanced"
+    assert due_diligence("moderate", quiet, pol, 0.45).level == "refer"
+    assert due_diligence("high", quiet, pol, 0.01).level == "refer"
+    assert (
+        "likelihood band high (55% within five years)"
+        in due_diligence("low", quiet, pol, 0.55).reasons[0]
+    )
+    # the batch decides the same, once per distinct situation
+    bands = np.array(["low", "low", "moderate", "moderate"], dtype=object)
+    empty = {
+        "sanctions__in_force": np.zeros(4, dtype=bool),
+        "sanctions__event": np.full(4, "", dtype=object),
+        "legal__regimes": np.full(4, "", dtype=object),
+    }
+    levels = due_diligence_levels(bands, empty, pol, np.array([0.05, 0.55, 0.10, 0.45]))
+    assert list(levels) == ["standard", "enhanced", "enhanced", "refer"]
+
+
+def test_hard_rules_raise_the_matrix_never_lower_it() -> None:
+    from twinrisk.explain.due_diligence import due_diligence
+    from twinrisk.model.policy import load_policy
+
+    pol = load_policy()
+    sanctioned = {"sanctions__in_force": True, "sanctions__event": "EU sanctions on RU"}
+    assert due_diligence("low", sanctioned, pol, 0.05).level == "refer"
+    banned = {"legal__regimes": "Texas H.B. 128 bars the tie: prohibited"}
+    assert due_diligence("low", banned, pol, 0.05).level == "prohibited"
+    flagged = {"legal__regimes": "a past cancellation: enhanced"}
+    assert due_diligence("high", flagged, pol, 0.9).level == "refer"
+
+
+def test_a_policy_may_give_one_level_per_exposure_band() -> None:
+    from twinrisk.model.policy import PolicyError, parse_policy
+
+    doc = json.loads(default_policy_path().read_text(encoding="utf-8"))
+    doc["due_diligence"] = {
+        "low": "standard",
+        "moderate": "enhanced",
+        "high": "refer",
+        "severe": "prohibited",
+    }
+    flat = parse_policy(doc)
+    assert flat.level_for("moderate", "high") == "enhanced"
+    assert flat.level_for("severe", "low") == "prohibited"
+    doc["due_diligence"]["low"] = {"low": "standard"}
+    with pytest.raises(PolicyError, match="each likelihood band"):
+        parse_policy(doc)
+    doc["due_diligence"]["low"] = "standard"
+    doc["likelihood_bands"] = {"low": 0.0, "moderate": 0.5, "high": 0.3}
+    with pytest.raises(PolicyError, match="likelihood_bands"):
+        parse_policy(doc)

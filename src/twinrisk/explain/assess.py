@@ -187,7 +187,7 @@ def assess_frame(
         for g, values in scored.groups.items():
             group_cols[g][idx] = values
         reasons[idx] = top_reason_text(eng, pol, scored)
-        levels[idx] = due_diligence_levels(band[idx], scored.features, pol)
+        levels[idx] = due_diligence_levels(band[idx], scored.features, pol, scored.likelihood)
         if scored.likelihood is not None:
             likelihood[idx] = np.round(scored.likelihood, 4)
     cols["score"] = pd.array(np.where(score >= 0, score, np.nan), dtype="Int64")

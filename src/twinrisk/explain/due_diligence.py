@@ -19,11 +19,25 @@ def _stricter(a: str, b: str) -> str:
     return max(a, b, key=DUE_DILIGENCE_LEVELS.index)
 
 
-def due_diligence(band: str, row: Mapping[str, Any], policy: Policy) -> DueDiligence:
-    """The level and reasons for one scored row (its feature values)."""
-    level = policy.level_for(band)
+def due_diligence(
+    band: str, row: Mapping[str, Any], policy: Policy, likelihood: float | None = None
+) -> DueDiligence:
+    """The level and reasons for one scored row (its feature values): the policy's
+    matrix of exposure band by likelihood band, then the hard rules."""
+    odds = "" if likelihood is None else f" ({likelihood:.0%} within five years)"
+    return _decide(band, policy.likelihood_band(likelihood), odds, row, policy)
+
+
+def _decide(
+    band: str, chance: str, odds: str, row: Mapping[str, Any], policy: Policy
+) -> DueDiligence:
+    level = policy.level_for(band, chance)
     reasons: list[tuple[str, str]] = [
-        (level, f"Exposure band {band}: {level} due diligence under policy {policy.label}.")
+        (
+            level,
+            f"Exposure band {band}, likelihood band {chance}{odds}: {level} due diligence "
+            f"under policy {policy.label}.",
+        )
     ]
     if row.get("sanctions__in_force"):
         reasons.append(("refer", f"Sanctions or war in force: {row['sanctions__event']}."))
@@ -38,14 +52,24 @@ def due_diligence(band: str, row: Mapping[str, Any], policy: Policy) -> DueDilig
 
 
 def due_diligence_levels(
-    bands: np.ndarray, features: Mapping[str, np.ndarray], policy: Policy
+    bands: np.ndarray,
+    features: Mapping[str, np.ndarray],
+    policy: Policy,
+    likelihood: np.ndarray | None = None,
 ) -> np.ndarray:
     """The level of every row of a batch, decided once per distinct situation."""
     columns = ("sanctions__in_force", "sanctions__event", "legal__regimes")
-    codes, uniques = distinct(bands, *(features[c] for c in columns))
+    chances = (
+        np.full(len(bands), policy.likelihood_band(None), dtype=object)
+        if likelihood is None
+        else np.array([policy.likelihood_band(float(x)) for x in likelihood], dtype=object)
+    )
+    codes, uniques = distinct(bands, chances, *(features[c] for c in columns))
     levels = np.array(
         [
-            due_diligence(str(key[0]), dict(zip(columns, key[1:], strict=True)), policy).level
+            _decide(
+                str(key[0]), str(key[1]), "", dict(zip(columns, key[2:], strict=True)), policy
+            ).level
             for key in uniques
         ],
         dtype=object,

@@ -279,7 +279,12 @@ def explain(
             data_version=eng.tables.version,
         ),
         **_likelihood(eng, scored, i, f),
-        due_diligence=due_diligence(band, f, policy),
+        due_diligence=due_diligence(
+            band,
+            f,
+            policy,
+            None if scored.likelihood is None else float(scored.likelihood[i]),
+        ),
         not_covered=NOT_COVERED,
     )
 

@@ -32,12 +32,23 @@ GROUPS = (
 TRANSFORM_KINDS = ("linear", "levels", "ecdf", "distance", "term")
 
 
-#: the default policy's level per exposure band (a policy file may set its own)
-DEFAULT_DUE_DILIGENCE: tuple[tuple[str, str], ...] = (
-    ("low", "standard"),
-    ("moderate", "enhanced"),
-    ("high", "refer"),
-    ("severe", "refer"),
+#: bands of ``likelihood_5y`` (lowest value of each), for the due-diligence matrix
+LIKELIHOOD_BANDS = ("low", "moderate", "high")
+DEFAULT_LIKELIHOOD_BANDS: tuple[tuple[str, float], ...] = (
+    ("low", 0.0),
+    ("moderate", 0.15),
+    ("high", 0.4),
+)
+#: the default level per (exposure band, likelihood band), before the hard rules
+DEFAULT_DUE_DILIGENCE: tuple[tuple[str, str, str], ...] = tuple(
+    (band, chance, level)
+    for band, row in (
+        ("low", ("standard", "standard", "enhanced")),
+        ("moderate", ("enhanced", "enhanced", "refer")),
+        ("high", ("refer", "refer", "refer")),
+        ("severe", ("refer", "refer", "refer")),
+    )
+    for chance, level in zip(LIKELIHOOD_BANDS, row, strict=True)
 )
 
 
@@ -60,11 +71,22 @@ class Policy:
     description: str = ""
     #: a default at class level, so that policies pickled before bands existed load
     bands: Bands = DEFAULT_BANDS
-    #: due-diligence level per exposure band, before the hard rules
-    due_diligence: tuple[tuple[str, str], ...] = DEFAULT_DUE_DILIGENCE
+    #: due-diligence level per (exposure band, likelihood band), before the hard rules
+    due_diligence: tuple[tuple[str, str, str], ...] = DEFAULT_DUE_DILIGENCE
+    likelihood_bands: tuple[tuple[str, float], ...] = DEFAULT_LIKELIHOOD_BANDS
 
-    def level_for(self, band: str) -> str:
-        return dict(self.due_diligence)[band]
+    def likelihood_band(self, likelihood: float | None) -> str:
+        """The band of a likelihood; none known (no likelihood model) counts as low."""
+        if likelihood is None or likelihood != likelihood:
+            return self.likelihood_bands[0][0]
+        found = self.likelihood_bands[0][0]
+        for name, lowest in self.likelihood_bands:
+            if likelihood >= lowest:
+                found = name
+        return found
+
+    def level_for(self, band: str, likelihood_band: str = "low") -> str:
+        return {(b, c): level for b, c, level in self.due_diligence}[(band, likelihood_band)]
 
     @property
     def label(self) -> str:
@@ -90,7 +112,11 @@ class Policy:
             "description": self.description,
             "factors": [spec.__dict__ for spec in self.factors],
             "bands": self.bands.as_dict(),
-            "due_diligence": dict(self.due_diligence),
+            "likelihood_bands": dict(self.likelihood_bands),
+            "due_diligence": {
+                band: {c: level for b, c, level in self.due_diligence if b == band}
+                for band in BAND_NAMES
+            },
         }
 
 
@@ -163,16 +189,8 @@ def parse_policy(doc: Mapping[str, Any], *, known_factors: set[str] | None = Non
             bands = Bands.from_dict(doc["bands"])
         except ValueError as exc:
             problems.append(str(exc))
-    matrix = doc.get("due_diligence", dict(DEFAULT_DUE_DILIGENCE))
-    if (
-        not isinstance(matrix, Mapping)
-        or set(matrix) != set(BAND_NAMES)
-        or not set(matrix.values()) <= set(DUE_DILIGENCE_LEVELS)
-    ):
-        problems.append(
-            f"due_diligence must map each band {BAND_NAMES} to one of {DUE_DILIGENCE_LEVELS}"
-        )
-        matrix = dict(DEFAULT_DUE_DILIGENCE)
+    matrix = _due_diligence(doc.get("due_diligence"), problems)
+    chances = _likelihood_bands(doc.get("likelihood_bands"), problems)
     if problems:
         raise PolicyError("invalid policy: " + "; ".join(problems))
     return Policy(
@@ -181,8 +199,56 @@ def parse_policy(doc: Mapping[str, Any], *, known_factors: set[str] | None = Non
         factors=tuple(factors),
         description=str(doc.get("description", "")),
         bands=bands,
-        due_diligence=tuple((band, str(matrix[band])) for band in BAND_NAMES),
+        due_diligence=matrix,
+        likelihood_bands=chances,
     )
+
+
+def _due_diligence(doc: Any, problems: list[str]) -> tuple[tuple[str, str, str], ...]:
+    """The matrix of a policy file: each exposure band maps to a level, or to an object
+    of a level per likelihood band (the flat form applies to every likelihood band)."""
+    if doc is None:
+        return DEFAULT_DUE_DILIGENCE
+    out: list[tuple[str, str, str]] = []
+    if isinstance(doc, Mapping) and set(doc) == set(BAND_NAMES):
+        for band in BAND_NAMES:
+            row = doc[band]
+            levels = row if isinstance(row, Mapping) else dict.fromkeys(LIKELIHOOD_BANDS, row)
+            if set(levels) != set(LIKELIHOOD_BANDS) or not all(
+                v in DUE_DILIGENCE_LEVELS for v in levels.values()
+            ):
+                break
+            out += [(band, c, str(levels[c])) for c in LIKELIHOOD_BANDS]
+        else:
+            return tuple(out)
+    problems.append(
+        f"due_diligence must map each exposure band {BAND_NAMES} to one of "
+        f"{DUE_DILIGENCE_LEVELS}, or to an object mapping each likelihood band "
+        f"{LIKELIHOOD_BANDS} to one"
+    )
+    return DEFAULT_DUE_DILIGENCE
+
+
+def _likelihood_bands(doc: Any, problems: list[str]) -> tuple[tuple[str, float], ...]:
+    if doc is None:
+        return DEFAULT_LIKELIHOOD_BANDS
+    try:
+        lows = [float(doc[name]) for name in LIKELIHOOD_BANDS]
+    except (TypeError, KeyError, ValueError):
+        lows = []
+    if (
+        not isinstance(doc, Mapping)
+        or set(doc) != set(LIKELIHOOD_BANDS)
+        or len(lows) != len(LIKELIHOOD_BANDS)
+        or lows[0] != 0.0
+        or not all(0.0 <= a < b < 1.0 for a, b in zip(lows, lows[1:], strict=False))
+    ):
+        problems.append(
+            f"likelihood_bands must give the lowest likelihood of each band {LIKELIHOOD_BANDS}: "
+            "low 0, then rising, below 1 (e.g. {'low': 0, 'moderate': 0.15, 'high': 0.4})"
+        )
+        return DEFAULT_LIKELIHOOD_BANDS
+    return tuple(zip(LIKELIHOOD_BANDS, lows, strict=True))
 
 
 @lru_cache(maxsize=8)
