@@ -15,10 +15,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from twinrisk.data.loaders import Tables
 from twinrisk.features.factors.dated import democracy
-from twinrisk.features.history import History, distinct, pair_key
+from twinrisk.features.history import History, distinct
 
 #: a wave: endings known by the cut-off year and reported in it or the year before.
 #: Fixed before any fit: councils followed each other within a year or two (Sweden
@@ -31,14 +32,21 @@ COLUMNS = ("recent_wave", "regime_divide", "regime_divide__src", "legal_regime")
 
 
 def recent_wave(
-    history: History, cpairs: np.ndarray, cutoffs: np.ndarray, pairs: np.ndarray
+    history: History,
+    locals_: np.ndarray,
+    partners: np.ndarray,
+    cutoffs: np.ndarray,
+    pairs: np.ndarray,
 ) -> np.ndarray:
     """Per row: ended ties between the same two states whose ending year lies in the
     ``WAVE_YEARS`` up to the row's cut-off year, leaving out the row's own pair."""
-    codes, uniques = distinct(cpairs, cutoffs, pairs)
+    # only a pair that ended can be its own precedent: the others share one key
+    own = np.array([p if p in history.ended_pairs else "" for p in pairs.tolist()], dtype=object)
+    codes, uniques = distinct(locals_, partners, cutoffs, own)
     counts = np.zeros(len(uniques), dtype=float)
-    for i, (cpair, cutoff, pair) in enumerate(uniques):
-        group = history.by_cpair.get(str(cpair))
+    for i, (lc, pc, cutoff, pair) in enumerate(uniques):
+        a, b = sorted((str(lc), str(pc)))  # the order-free key of ``pair_key``
+        group = history.by_cpair.get(f"{a}|{b}")
         if group is None:
             continue
         window = (group.years <= int(cutoff)) & (group.years > int(cutoff) - WAVE_YEARS)
@@ -55,9 +63,13 @@ def regime_divide(
     codes, uniques = distinct(locals_, partners, cutoffs)
     flags = np.zeros(len(uniques), dtype=float)
     sources = np.full(len(uniques), "", dtype=object)
+    rated: dict[tuple[str, int], tuple[bool | None, str]] = {}
     for i, (lc, pc, cutoff) in enumerate(uniques):
-        local, local_src = democracy(tables, str(lc), int(cutoff))
-        partner, partner_src = democracy(tables, str(pc), int(cutoff))
+        for country in (str(lc), str(pc)):
+            if (country, int(cutoff)) not in rated:
+                rated[country, int(cutoff)] = democracy(tables, country, int(cutoff))
+        local, local_src = rated[str(lc), int(cutoff)]
+        partner, partner_src = rated[str(pc), int(cutoff)]
         flags[i] = float(local is True and partner is False)
         sources[i] = ";".join(sorted({s for s in (local_src, partner_src) if s}))
     return flags[codes], sources[codes]
@@ -75,8 +87,8 @@ def likelihood_columns(
     divide, divide_src = regime_divide(tables, lc, pc, cutoffs)
     levels = np.asarray(features["legal__level"], dtype=object)
     return {
-        "recent_wave": recent_wave(history, pair_key(lc, pc), cutoffs, pairs),
+        "recent_wave": recent_wave(history, lc, pc, cutoffs, pairs),
         "regime_divide": divide,
         "regime_divide__src": divide_src,
-        "legal_regime": np.array([LEGAL_LEVELS.get(str(v), 0.0) for v in levels.tolist()]),
+        "legal_regime": pd.Series(levels).map(LEGAL_LEVELS).fillna(0.0).to_numpy(dtype=float),
     }
