@@ -75,6 +75,15 @@ def regime_divide(
     return flags[codes], sources[codes]
 
 
+def _legal_levels(levels: np.ndarray) -> np.ndarray:
+    """``LEGAL_LEVELS`` of each row's level (0 for none): a dict look-up for a few rows,
+    pandas' hashing for a batch."""
+    if len(levels) <= 16:
+        return np.array([LEGAL_LEVELS.get(str(v), 0.0) for v in levels.tolist()], dtype=float)
+    mapped: np.ndarray = pd.Series(levels).map(LEGAL_LEVELS).fillna(0.0).to_numpy(dtype=float)
+    return mapped
+
+
 def likelihood_columns(
     features: Mapping[str, Any], tables: Tables, history: History
 ) -> dict[str, np.ndarray]:
@@ -90,5 +99,5 @@ def likelihood_columns(
         "recent_wave": recent_wave(history, lc, pc, cutoffs, pairs),
         "regime_divide": divide,
         "regime_divide__src": divide_src,
-        "legal_regime": pd.Series(levels).map(LEGAL_LEVELS).fillna(0.0).to_numpy(dtype=float),
+        "legal_regime": _legal_levels(levels),
     }
