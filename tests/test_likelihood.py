@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import pickle
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,9 +15,11 @@ from sklearn.base import clone
 
 from twinrisk.data.loaders import load_tables
 from twinrisk.model.artifact import ModelArtifact
-from twinrisk.model.evidence import EVIDENCE
+from twinrisk.model.engine import build_history
+from twinrisk.model.evidence import EVIDENCE, RELATIONAL
 from twinrisk.model.likelihood import Likelihood
 from twinrisk.model.panel import panel_frame, tie_histories
+from twinrisk.model.relational import likelihood_columns
 from twinrisk.model.train import curated_features
 
 ENDED_2019 = "linkoping-guangzhou"  # terminated by Linköping, November 2019
@@ -84,6 +87,15 @@ def test_weights_are_non_negative_and_each_item_is_monotone(model: Likelihood) -
         assert logit[0] == pytest.approx(model.intercept_)
 
 
+def _with_relational(tables: Any, rows: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """The features of curated rows as the likelihood reads them."""
+    features = curated_features(tables, rows, day)
+    columns = {name: features[name].to_numpy() for name in features.columns}
+    for name, values in likelihood_columns(columns, tables, build_history(tables)).items():
+        features[name] = values
+    return features
+
+
 def test_a_ties_own_ending_never_feeds_its_own_features() -> None:
     tables = load_tables()
     dyads = tables.dyads
@@ -94,8 +106,8 @@ def test_a_ties_own_ending_never_feeds_its_own_features() -> None:
     erased.loc[mask, ["ended_year", "ended_by", "reason_code"]] = None
     without = dataclasses.replace(tables, dyads=erased)
     day = dt.date(2023, 12, 31)
-    a = curated_features(tables, own, day)
-    b = curated_features(without, own, day)
+    a = _with_relational(tables, own, day)
+    b = _with_relational(without, own, day)
     assert a.loc[:, list(EVIDENCE_COLUMNS)].equals(b.loc[:, list(EVIDENCE_COLUMNS)])
     assert a["local_place_endings"].iloc[0] == 0  # Linköping's only ended tie is this one
 
@@ -119,3 +131,57 @@ def test_an_artifact_from_before_the_likelihood_loads_with_none() -> None:
     artifact = ModelArtifact("v", "d", "p", "2026-01-01", pd.DataFrame(), None)
     del artifact.__dict__["likelihood"]  # as pickled by the older class
     assert pickle.loads(pickle.dumps(artifact)).likelihood is None
+
+
+def _wave(tables: Any, dyad_ids: list[str], day: dt.date) -> list[float]:
+    dyads = tables.dyads
+    rows = dyads.set_index("dyad_id").loc[dyad_ids].reset_index()
+    return [float(v) for v in _with_relational(tables, rows, day)["recent_wave"]]
+
+
+def test_a_ties_own_ending_never_feeds_its_recent_wave() -> None:
+    """Linköping–Guangzhou and Borlänge–Wuhan ended in 2019: as of 31 December 2019
+    Luleå–Xi'an (still alive) sees both, Linköping–Guangzhou only the other one, and
+    erasing Linköping's own ending changes nothing for itself."""
+    tables = load_tables()
+    day = dt.date(2019, 12, 31)
+    own, other = _wave(tables, [ENDED_2019, "lulea-xi_an"], day)
+    assert other == 2
+    assert own == other - 1
+    erased = tables.dyads.copy()
+    mask = erased["dyad_id"] == ENDED_2019
+    erased.loc[mask, "status"] = "active"
+    erased.loc[mask, ["ended_year", "ended_by", "reason_code"]] = None
+    without = dataclasses.replace(tables, dyads=erased)
+    assert _wave(without, [ENDED_2019], day) == [own]
+    # a wave is recent: the same endings are out of the window four years on
+    assert _wave(tables, ["jonkoping-tianjin"], dt.date(2023, 12, 31))[0] < 9
+
+
+def test_the_relational_items_read_dated_facts(panel: pd.DataFrame) -> None:
+    se_cn = panel[(panel["local_country"] == "SE") & (panel["partner_country"] == "CN")]
+    assert (se_cn["regime_divide"] == 1).all()
+    assert se_cn["regime_divide__src"].str.contains("vdem").all()
+    allies = panel[(panel["local_country"] == "DE") & (panel["partner_country"] == "FR")]
+    assert (allies["regime_divide"] == 0).all()
+    wave = panel.loc[(panel["dyad_id"] == "lulea-xi_an"), ["panel_year", "recent_wave"]]
+    by_year = wave.set_index("panel_year")["recent_wave"]
+    assert by_year[2019] == 0 and by_year[2020] == 2  # known from 31 December 2019
+
+
+def test_a_model_fitted_on_fewer_items_keeps_them(panel: pd.DataFrame) -> None:
+    """An artifact trained before items were added predicts with its own items."""
+    old = [e.name for e in EVIDENCE if e not in RELATIONAL]
+    model = Likelihood(evidence=old).fit(panel, panel["label"])
+    model.evidence = None  # as unpickled from a class whose EVIDENCE has grown
+    parts, _ = model.contributions(panel)
+    assert parts.shape == (len(panel), len(old))
+    assert [c.feature for c in model.likelihood_factors(panel.iloc[0].to_dict())] == old
+
+
+def test_without_any_usable_step_the_model_is_the_base_rate(panel: pd.DataFrame) -> None:
+    early = panel[panel["panel_year"] <= 2007]  # no ending within five years yet
+    model = Likelihood(evidence=["recent_wave"]).fit(early, early["label"].to_numpy())
+    assert (model.coef_ == 0).all()
+    p = model.predict_proba(panel)[:, 1]
+    assert ((p > 0) & (p < 0.01)).all()

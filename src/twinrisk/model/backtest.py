@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
+from twinrisk.model.evidence import EVIDENCE, RELATIONAL
 from twinrisk.model.likelihood import Likelihood
 from twinrisk.model.panel import HORIZON_YEARS
 
@@ -32,6 +33,18 @@ RULES: dict[str, Callable[[pd.DataFrame], np.ndarray]] = {
     "partner_retaliation >= 1": lambda p: (p["partner_retaliation"] >= 1).to_numpy(),
     "partner_place_endings >= 1": lambda p: (p["partner_place_endings"] >= 1).to_numpy(),
     "climate_tension >= 2": lambda p: (p["climate_tension"] >= 2).to_numpy(),
+    "sanctions >= 1 (an open sanctions or war event)": lambda p: (
+        p["sanctions"].fillna(0) + p["sanctions__in_force"].fillna(0) >= 1
+    ).to_numpy(),
+    "local_place_endings >= 1": lambda p: (p["local_place_endings"] >= 1).to_numpy(),
+    "recent_wave >= 1": lambda p: (p["recent_wave"] >= 1).to_numpy(),
+    "regime_divide": lambda p: (p["regime_divide"] >= 1).to_numpy(),
+    "legal_regime >= 1": lambda p: (p["legal_regime"] >= 1).to_numpy(),
+}
+#: the model without these items, to show what each adds
+ABLATIONS: dict[str, tuple[str, ...]] = {
+    **{f"model without {e.name}": (e.name,) for e in EVIDENCE},
+    "model without the items added 2026-11-28": tuple(e.name for e in RELATIONAL),
 }
 
 
@@ -73,6 +86,10 @@ def _scores(
         "model": (model.predict_proba(test)[:, 1],) * 2,
         "base rate": (np.full(len(test), base),) * 2,
     }
+    for name, dropped in ABLATIONS.items():
+        kept = [e.name for e in EVIDENCE if e.name not in dropped]
+        p = Likelihood(C=model.C, evidence=kept).fit(train, y).predict_proba(test)[:, 1]
+        out[name] = (p, p)
     for name, rule in RULES.items():
         flag_train, flag_test = rule(train), rule(test)
         rate = {
@@ -104,13 +121,33 @@ def _evaluate(train: pd.DataFrame, test: pd.DataFrame, C: float) -> dict[str, An
             }
             for name, (s, p) in scores.items()
         ]
+        train_mask = np.ones(len(train), bool) if group == "all ties" else _cn(train)
         result[group] = {
             "dyad_years": int(mask.sum()),
             "ended_within_5y": int(y.sum()),
+            "ties": int(test["dyad_id"][mask].nunique()),
+            "ties_ended": int(test["dyad_id"][mask & (test["label"] == 1).to_numpy()].nunique()),
+            "items_varying_in_test": _varying(model, test[mask]),
+            "items_varying_in_training": _varying(model, train[train_mask]),
             "scorers": rows,
             "calibration": calibration(y, scores["model"][1][mask]),
         }
     return result
+
+
+def _varying(model: Likelihood, frame: pd.DataFrame) -> list[str]:
+    """The evidence items whose steps take more than one value among these rows:
+    only those can rank the rows."""
+    if frame.empty:
+        return []
+    steps = model._steps(model._values(frame))
+    out, start = [], 0
+    for e in model._items():
+        stop = start + len(e.thresholds)
+        if steps[:, start:stop].std(axis=0).max() > 0:
+            out.append(e.name)
+        start = stop
+    return out
 
 
 def _cn(frame: pd.DataFrame) -> np.ndarray:

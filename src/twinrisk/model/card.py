@@ -96,6 +96,7 @@ def likelihood_markdown(part: dict[str, Any]) -> str:
             _table(steps),
             "\nCalibration on the training panel (in sample):\n\n",
             _table(part["calibration_in_sample"]),
+            targets_markdown(part["backtest"], part["targets"]) if "targets" in part else "",
             likelihood_backtest_markdown(part["backtest"]),
             "\nLimits of the likelihood:\n\n",
             "".join(f"- {x}\n" for x in part.get("limits", [])),
@@ -124,11 +125,57 @@ def likelihood_backtest_markdown(results: list[dict[str, Any]]) -> str:
                     f"{subset}, {group}\n\n",
                     f"Trained on {res['train_rows']} dyad-years ({res['train_positives']} "
                     f"ended); tested on {g['dyad_years']} ({g['ended_within_5y']} ended).\n\n",
+                    _varying_line(g),
                     _table(g["scorers"]),
                     "\nCalibration:\n\n",
                     _table(g["calibration"]),
                 ]
     return "".join(parts)
+
+
+def _varying_line(group: dict[str, Any]) -> str:
+    """What the test rows contain and which evidence can rank them (cards written
+    before these keys existed have none)."""
+    if "ties" not in group:
+        return ""
+    return (
+        f"Test rows: {group['ties']} ties, {group['ties_ended']} of them ended within the "
+        f"window. Evidence varying among the test rows: "
+        f"{', '.join(group['items_varying_in_test']) or 'none'}; among the training rows: "
+        f"{', '.join(group['items_varying_in_training']) or 'none'}.\n\n"
+    )
+
+
+def targets_markdown(results: list[dict[str, Any]], targets: dict[str, float]) -> str:
+    """The issue's targets beside the backtest: the model's AUC, the best one-line
+    rule's, and whether the target is met, per split, subset and group."""
+    rows = []
+    for r in results:
+        for subset in ("all dyads", "unseen dyads", "labels known before split"):
+            for group, target in targets.items():
+                scorers = {s["scorer"]: s["auc"] for s in r[subset][group]["scorers"]}
+                rules = {k: v for k, v in scorers.items() if k.startswith("rule:") and v}
+                best = max(rules, key=lambda k: rules[k]) if rules else ""
+                model = scorers["model"]
+                rows.append(
+                    {
+                        "split": r["split_year"],
+                        "subset": subset,
+                        "group": group,
+                        "model AUC": model,
+                        "target": target,
+                        "best rule": f"{best[6:]} ({rules[best]})" if best else "",
+                        "met": "yes"
+                        if model is not None
+                        and model >= target
+                        and all(model > v for v in rules.values())
+                        else "no",
+                    }
+                )
+    return (
+        "\n### Targets of issue 14 (AUC over all ties and within ties with Chinese partners, "
+        "above every one-line rule)\n\n" + _table(rows)
+    )
 
 
 def write_card(card: dict[str, Any], out_dir: Path) -> None:

@@ -120,3 +120,52 @@ EVIDENCE: tuple[Evidence, ...] = (
         "A council that has ended a tie before has the procedure and the politics to do it again.",
     ),
 )
+
+_LEGAL_WORDS = {
+    0.0: "no law, veto or review regime over the local side's ties targets the partner state",
+    1.0: "a designation or review in the local jurisdiction concerns the partner state",
+    2.0: "a veto or review regime in the local jurisdiction covers ties with the partner state",
+    3.0: "a law in force in the local jurisdiction bars ties with the partner state",
+}
+
+#: evidence computed in ``model.relational`` (the likelihood's own columns)
+RELATIONAL: tuple[Evidence, ...] = (
+    Evidence(
+        "recent_wave",
+        lambda f: _col(f, "recent_wave"),
+        (1.0, 3.0),
+        None,
+        TIE_HISTORIES,
+        lambda v: (
+            f"{_ties(v)} between places in the two countries had ended in the two years {BEFORE}"
+        ),
+        "A wave, not a total: councils end ties in the year or two after others in their "
+        "country did (Sweden 2019-2020, Russia 2022), while old endings say less.",
+    ),
+    Evidence(
+        "regime_divide",
+        lambda f: _col(f, "regime_divide"),
+        (1.0,),
+        "regime_divide__src",
+        "country_indicators.csv (V-Dem Regimes of the World)",
+        lambda v: (
+            "a democracy is tied to a place in an autocracy"
+            if v >= 1
+            else "the two states are not a democracy facing an autocracy"
+        ),
+        "The endings with Chinese and Russian partners were decided by councils in "
+        "democracies, where the press and the council can question a tie.",
+    ),
+    Evidence(
+        "legal_regime",
+        lambda f: _col(f, "legal_regime"),
+        (1.0, 2.0, 3.0),
+        "legal__src",
+        "legal_regimes.csv",
+        lambda v: _LEGAL_WORDS.get(float(v), _LEGAL_WORDS[0.0]),
+        "A law, veto or review over the local side's ties makes keeping the tie a decision "
+        "someone must defend (Texas and Indiana ordered ties withdrawn).",
+    ),
+)
+
+EVIDENCE = EVIDENCE + RELATIONAL

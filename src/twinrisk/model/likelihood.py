@@ -51,9 +51,12 @@ class Likelihood(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.evidence = evidence
 
     def _items(self) -> tuple[Evidence, ...]:
-        if self.evidence is None:
+        # a fitted model reads the items it was fitted on, so an artifact stays valid
+        # when items are added to ``EVIDENCE`` later
+        chosen = getattr(self, "items_", None) or self.evidence
+        if chosen is None:
             return EVIDENCE
-        return tuple(e for e in EVIDENCE if e.name in self.evidence)
+        return tuple(e for e in EVIDENCE if e.name in chosen)
 
     def _values(self, X: Mapping[str, Any]) -> np.ndarray:
         return np.column_stack([e.value(X) for e in self._items()])
@@ -63,21 +66,24 @@ class Likelihood(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return np.column_stack(cols).astype(float)
 
     def fit(self, X: Mapping[str, Any], y: Any) -> Likelihood:
+        self.__dict__.pop("items_", None)  # a refit chooses its items afresh
         steps = self._steps(self._values(X))
         target = np.asarray(y, dtype=int)
         active = steps.std(axis=0) > 0  # a step no training row reaches gets no weight
-        while True:
+        rate = float(np.clip(target.mean(), 1e-6, 1 - 1e-6))
+        weights, intercept = np.zeros(0), float(np.log(rate / (1 - rate)))
+        while active.any():  # with no step left, the base rate's log-odds alone
             lr = LogisticRegression(C=self.C, max_iter=1000)
             lr.fit(steps[:, active], target)
-            weights = lr.coef_[0]
+            weights, intercept = lr.coef_[0], float(lr.intercept_[0])
             if weights.min() >= 0:
                 break
             drop = np.flatnonzero(active)[int(np.argmin(weights))]
             active[drop] = False
         coef = np.zeros(steps.shape[1])
-        coef[active] = weights
+        coef[active] = weights if active.any() else 0.0
         self.coef_ = coef
-        self.intercept_ = float(lr.intercept_[0])
+        self.intercept_ = intercept
         self.classes_ = np.array([0, 1])
         self.items_ = tuple(e.name for e in self._items())
         self.step_names_ = [s for e in self._items() for s in e.steps()]

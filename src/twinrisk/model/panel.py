@@ -22,6 +22,7 @@ import pandas as pd
 
 from twinrisk.data.loaders import Tables
 from twinrisk.features.factors.dated import period_end
+from twinrisk.model.relational import likelihood_columns
 
 FIRST_YEAR = 2005
 HORIZON_YEARS = 5
@@ -87,6 +88,7 @@ def last_panel_year(tables: Tables) -> int:
 def panel_frame(tables: Tables, years: tuple[int, ...] | None = None) -> pd.DataFrame:
     """Dyad-years (see module docstring): features as of 31 December Y-1 and
     ``panel_year``, ``dyad_id``, ``label``, ``start_known``, ``tie_age``."""
+    from twinrisk.model.engine import build_history
     from twinrisk.model.train import curated_features
 
     histories = tie_histories(tables)
@@ -101,6 +103,9 @@ def panel_frame(tables: Tables, years: tuple[int, ...] | None = None) -> pd.Data
         if sub.empty:
             continue
         feats = curated_features(tables, sub, day).reset_index(drop=True)
+        columns = {name: feats[name].to_numpy() for name in feats.columns}
+        for name, values in likelihood_columns(columns, tables, build_history(tables)).items():
+            feats[name] = values
         tie = [histories[i] for i in ids[alive]]
         feats["panel_year"] = year
         feats["dyad_id"] = ids[alive].to_numpy()

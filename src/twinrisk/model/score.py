@@ -11,6 +11,7 @@ from twinrisk.features.build import prepared_features
 from twinrisk.features.prepare import Prepared
 from twinrisk.model.engine import Engine
 from twinrisk.model.policy import Policy
+from twinrisk.model.relational import likelihood_columns
 from twinrisk.model.scorecard import group_totals, points_array
 
 
@@ -38,6 +39,7 @@ def score_rows(eng: Engine, prep: Prepared, policy: Policy) -> Scored:
     model = eng.artifact.likelihood
     likelihood = parts = values = None
     if model is not None:
+        features.update(likelihood_columns(features, eng.tables, eng.history))
         parts, values = model.contributions(features)
         likelihood = 1.0 / (1.0 + np.exp(-(model.intercept_ + parts.sum(axis=1))))
     return Scored(
