@@ -176,12 +176,28 @@ def mitigations_of(eng: Engine, policy: Policy, scored: Scored) -> list[list[Mit
     return out
 
 
-@lru_cache(maxsize=16)
+#: (id(engine), id(policy)) -> (engine, policy, points): keyed by identity because a
+#: policy's hash serialises the whole policy, which would cost more than it saves
+_GOOD_POINTS: dict[tuple[int, int], tuple[Engine, Policy, dict[str, int]]] = {}
+
+
 def _good_points(eng: Engine, policy: Policy) -> dict[str, int]:
     """The points of each controllable term at its good value, through the policy's
     normaliser and scorecard: the same for every run, so scored once per policy. The
     other factors get any value the normaliser accepts; a factor's points never depend
     on another factor's value."""
+    key = (id(eng), id(policy))
+    hit = _GOOD_POINTS.get(key)
+    if hit is not None and hit[0] is eng and hit[1] is policy:
+        return hit[2]
+    found = _score_good_points(eng, policy)
+    if len(_GOOD_POINTS) >= 16:  # policies parsed per request: keep the cache small
+        _GOOD_POINTS.clear()
+    _GOOD_POINTS[key] = (eng, policy, found)
+    return found
+
+
+def _score_good_points(eng: Engine, policy: Policy) -> dict[str, int]:
     row: dict[str, np.ndarray] = {}
     for spec in policy.factors:
         levels = spec.transform.get("levels")
