@@ -93,8 +93,15 @@ def _finish(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 def load_tables(data_dir: Path | None = None) -> Tables:
     """Validated tables from ``data_dir`` (default ``features/``); cached per version."""
-    root = Path(data_dir or features_dir()).resolve()
+    root = _resolved(str(data_dir or features_dir()))
     return _load_cached(root, data_version(root))
+
+
+@lru_cache(maxsize=64)
+def _resolved(path: str) -> Path:
+    """The absolute path of the tables' folder, resolved once per name: every scored
+    proposal asks for the tables, and resolving costs a stat per path component."""
+    return Path(path).resolve()
 
 
 def _cache_path(version: str) -> Path:

@@ -15,13 +15,7 @@ import pandas as pd
 
 from twinrisk.core.models import (
     Assessment,
-    ChecklistItem,
-    Factor,
-    LikelihoodFactor,
     Mitigation,
-    ModelInfo,
-    Precedent,
-    Reason,
     SourceRef,
     Tie,
     TieEvent,
@@ -153,19 +147,13 @@ def mitigations_of(eng: Engine, policy: Policy, scored: Scored) -> list[list[Mit
         return out
     position = {fid: j for j, fid in enumerate(policy.factor_ids)}
     controllable = [t for t in TERMS.values() if t.mitigation is not None]
-    good_row = {fid: scored.features[fid][:1] for fid in policy.factor_ids}
-    for t in controllable:
-        good_row[t.factor] = np.array([t.risk(t.good)], dtype=float)
-    good_points = points_array(eng.normaliser(policy).transform_columns(good_row), policy)[0]
+    good_points = _good_points(eng, policy)
     for i, points in enumerate(scored.points.tolist()):
         changes = [t for t in controllable if points[position[t.factor]] > 0]
         if not changes:
             continue
         before = sum(points)
-        saved = {
-            t.key: points[position[t.factor]] - int(good_points[position[t.factor]])
-            for t in changes
-        }
+        saved = {t.key: points[position[t.factor]] - good_points[t.factor] for t in changes}
         items = [
             Mitigation(
                 term=t.key,
@@ -189,6 +177,40 @@ def mitigations_of(eng: Engine, policy: Policy, scored: Scored) -> list[list[Mit
     return out
 
 
+#: (id(engine), id(policy)) -> (engine, policy, points): keyed by identity because a
+#: policy's hash serialises the whole policy, which would cost more than it saves
+_GOOD_POINTS: dict[tuple[int, int], tuple[Engine, Policy, dict[str, int]]] = {}
+
+
+def _good_points(eng: Engine, policy: Policy) -> dict[str, int]:
+    """The points of each controllable term at its good value, through the policy's
+    normaliser and scorecard: the same for every run, so scored once per policy. The
+    other factors get any value the normaliser accepts; a factor's points never depend
+    on another factor's value."""
+    key = (id(eng), id(policy))
+    hit = _GOOD_POINTS.get(key)
+    if hit is not None and hit[0] is eng and hit[1] is policy:
+        return hit[2]
+    found = _score_good_points(eng, policy)
+    if len(_GOOD_POINTS) >= 16:  # policies parsed per request: keep the cache small
+        _GOOD_POINTS.clear()
+    _GOOD_POINTS[key] = (eng, policy, found)
+    return found
+
+
+def _score_good_points(eng: Engine, policy: Policy) -> dict[str, int]:
+    row: dict[str, np.ndarray] = {}
+    for spec in policy.factors:
+        levels = spec.transform.get("levels")
+        row[spec.id] = np.array([next(iter(levels))], dtype=object) if levels else np.array([0.0])
+    controllable = [t for t in TERMS.values() if t.mitigation is not None]
+    for t in controllable:
+        row[t.factor] = np.array([t.risk(t.good)], dtype=float)
+    points = points_array(eng.normaliser(policy).transform_columns(row), policy)[0]
+    position = {fid: j for j, fid in enumerate(policy.factor_ids)}
+    return {t.factor: int(points[position[t.factor]]) for t in controllable}
+
+
 def explain(
     eng: Engine,
     policy: Policy,
@@ -201,50 +223,58 @@ def explain(
     """The full explanation of prepared row ``i``."""
     f = {name: values[i] for name, values in scored.features.items()}
     norm_row = scored.normalised[i].tolist()
-    points_row = scored.points[i]
-    factors = []
+    points_row = scored.points[i].tolist()
+    # Plain dicts validated once as the whole Assessment: pydantic checks the nested
+    # models in one call instead of some sixty constructor calls (same fields, same
+    # checks, the same document).
+    factors: list[dict[str, Any]] = []
     for j, spec in enumerate(policy.factors):
         value = f[spec.id]
         factors.append(
-            Factor(
-                id=spec.id,
-                group=spec.group,
-                label=spec.label,
-                value=list(value) if isinstance(value, tuple) else _display_value(value),
-                normalised=round(norm_row[j], 4),
-                points=int(points_row[j]),
-                max_points=spec.max_points,
-                reason=REASONS[spec.id](f, eng.names),
-                imputed=bool(f.get(f"{spec.id}__imputed", False)),
-                sources=_factor_sources(eng, spec.id, f),
-            )
+            {
+                "id": spec.id,
+                "group": spec.group,
+                "label": spec.label,
+                "value": list(value) if isinstance(value, tuple) else _display_value(value),
+                "normalised": round(norm_row[j], 4),
+                "points": points_row[j],
+                "max_points": spec.max_points,
+                "reason": REASONS[spec.id](f, eng.names),
+                "imputed": bool(f.get(f"{spec.id}__imputed", False)),
+                "sources": _factor_sources(eng, spec.id, f),
+            }
         )
-    total = int(points_row.sum())
-    ranked = sorted((x for x in factors if x.points > 0), key=lambda x: (-x.points, x.id))
-    top = [Reason(factor=x.id, points=x.points, reason=x.reason) for x in ranked[:TOP_REASONS]]
+    total = sum(points_row)
+    ranked = sorted((x for x in factors if x["points"] > 0), key=lambda x: (-x["points"], x["id"]))
+    top = [
+        {"factor": x["id"], "points": x["points"], "reason": x["reason"]}
+        for x in ranked[:TOP_REASONS]
+    ]
     precedents = [
-        Precedent(
-            dyad_id=p["dyad_id"],
-            local=p["local_place"],
-            local_country=p["local_country"],
-            partner=p["partner_place"],
-            partner_country=p["partner_country"],
-            kind=p["kind"],
-            status=p["status"],
-            established_year=None if pd.isna(p["established_year"]) else int(p["established_year"]),
-            ended_year=int(p["ended_year"]),
-            ended_by=p["ended_by"],
-            reason_code=p["reason_code"],
-            reason=None if pd.isna(p["reason"]) else p["reason"],
-            similarity=float(p["similarity"]),
-            sources=_sources(eng, p["sources"]),
-        )
+        {
+            "dyad_id": p["dyad_id"],
+            "local": p["local_place"],
+            "local_country": p["local_country"],
+            "partner": p["partner_place"],
+            "partner_country": p["partner_country"],
+            "kind": p["kind"],
+            "status": p["status"],
+            "established_year": None
+            if pd.isna(p["established_year"])
+            else int(p["established_year"]),
+            "ended_year": int(p["ended_year"]),
+            "ended_by": p["ended_by"],
+            "reason_code": p["reason_code"],
+            "reason": None if pd.isna(p["reason"]) else p["reason"],
+            "similarity": float(p["similarity"]),
+            "sources": _sources(eng, p["sources"]),
+        }
         for p in precedents_of_row
     ]
     checklist = [
-        ChecklistItem(factor=x.id, question=QUESTIONS[x.id])
+        {"factor": x["id"], "question": QUESTIONS[x["id"]]}
         for x in factors
-        if triggered(x.id, x.points, x.max_points, x.imputed)
+        if triggered(x["id"], x["points"], x["max_points"], x["imputed"])
     ]
     terms = {}
     for key, term in TERMS.items():
@@ -258,34 +288,36 @@ def explain(
         )
     band = policy.bands.of(total)
     as_of = prep.columns["as_of"][i].item()
-    return Assessment(
-        score=total,
-        band=band,
-        local=prep.locals[i],
-        partner=prep.partners[i],
-        as_of=as_of,
-        tie=tie_of(eng, str(f["pair"]), as_of),
-        terms=terms,
-        groups={g: int(totals[i]) for g, totals in scored.groups.items()},
-        factors=factors,
-        top_reasons=top,
-        precedents=precedents,
-        checklist=checklist,
-        mitigations=mitigations,
-        model=ModelInfo(
-            bands=policy.bands.as_dict(),
-            version=eng.artifact.version,
-            policy=policy.label,
-            data_version=eng.tables.version,
-        ),
-        **_likelihood(eng, scored, i, f),
-        due_diligence=due_diligence(
-            band,
-            f,
-            policy,
-            None if scored.likelihood is None else float(scored.likelihood[i]),
-        ),
-        not_covered=NOT_COVERED,
+    return Assessment.model_validate(
+        {
+            "score": total,
+            "band": band,
+            "local": prep.locals[i],
+            "partner": prep.partners[i],
+            "as_of": as_of,
+            "tie": tie_of(eng, str(f["pair"]), as_of),
+            "terms": terms,
+            "groups": {g: int(totals[i]) for g, totals in scored.groups.items()},
+            "factors": factors,
+            "top_reasons": top,
+            "precedents": precedents,
+            "checklist": checklist,
+            "mitigations": mitigations,
+            "model": {
+                "bands": policy.bands.as_dict(),
+                "version": eng.artifact.version,
+                "policy": policy.label,
+                "data_version": eng.tables.version,
+            },
+            **_likelihood(eng, scored, i, f),
+            "due_diligence": due_diligence(
+                band,
+                f,
+                policy,
+                None if scored.likelihood is None else float(scored.likelihood[i]),
+            ),
+            "not_covered": NOT_COVERED,
+        }
     )
 
 
@@ -296,16 +328,16 @@ def _likelihood(eng: Engine, scored: Scored, i: int, row: Mapping[str, Any]) -> 
     if scored.likelihood is None or model is None or parts is None or values is None:
         return {}
     factors = [
-        LikelihoodFactor(
-            factor=part.feature,
-            value=part.value,
-            contribution=round(part.contribution, 6),
-            reason=part.reason,
-            sources=_sources(eng, str(row.get(part.source_column) or ""))
+        {
+            "factor": part.feature,
+            "value": part.value,
+            "contribution": round(part.contribution, 6),
+            "reason": part.reason,
+            "sources": _sources(eng, str(row.get(part.source_column) or ""))
             if part.source_column
             else [],
-            dataset=part.dataset,
-        )
+            "dataset": part.dataset,
+        }
         for part in model.explain_row(parts[i], values[i])
     ]
     return {

@@ -32,9 +32,25 @@ class Engine:
 
     def normaliser(self, policy: Policy) -> FactorNormaliser:
         fitted: FactorNormaliser = self.artifact.normaliser
-        if fitted.policy is not None and fitted.policy == policy:
+        if fitted.policy is not None and _same_policy(fitted.policy, policy):
             return fitted
         return _fit_for(self, policy)
+
+
+#: (id(a), id(b)) -> (a, b, a == b): the loaded policy and the artifact's are distinct
+#: objects, and comparing them field by field on every run costs more than a look-up
+_EQUAL: dict[tuple[int, int], tuple[Policy, Policy, bool]] = {}
+
+
+def _same_policy(a: Policy, b: Policy) -> bool:
+    hit = _EQUAL.get((id(a), id(b)))
+    if hit is not None and hit[0] is a and hit[1] is b:
+        return hit[2]
+    same = a == b
+    if len(_EQUAL) >= 16:
+        _EQUAL.clear()
+    _EQUAL[(id(a), id(b))] = (a, b, same)
+    return same
 
 
 @lru_cache(maxsize=4)

@@ -9,6 +9,8 @@ factor is one the pipeline computes, every transform is one it knows.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -273,10 +275,21 @@ def load_policy(policy: Policy | Mapping[str, Any] | str | Path | None = None) -
     path = Path(policy)
     if not path.suffix and not path.exists():  # a name such as "default"
         path = models_dir() / f"policy-{policy}.json"
-    if not path.is_file():
+    try:  # one stat for "is it a file" and its modification time
+        st: os.stat_result | None = path.stat()
+    except OSError:
+        st = None
+    if st is None or not stat.S_ISREG(st.st_mode):
         names = sorted(p.stem.removeprefix("policy-") for p in models_dir().glob("policy-*.json"))
         raise PolicyError(
             f"unknown policy {str(policy)!r}; known policies: {', '.join(names)} "
             "(or give the path of a policy JSON file)"
         )
-    return _load_file(path.resolve(), path.stat().st_mtime)
+    return _load_file(_resolved(str(path)), st.st_mtime)
+
+
+@lru_cache(maxsize=64)
+def _resolved(path: str) -> Path:
+    """A policy file's absolute path, resolved once per name (a stat per component):
+    every scored proposal loads its policy."""
+    return Path(path).resolve()

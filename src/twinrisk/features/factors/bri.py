@@ -22,8 +22,8 @@ def _bri_mou(ctx: Context) -> dict[str, np.ndarray]:
     signed = country["bri_mou_year"]
     exited = country["bri_exit_year"]
     # a memorandum whose year no source gives counts as signed, flagged imputed
-    in_force = np.isin(status, ["yes", "exited"]) & ~(signed > cutoff) & ~(exited <= cutoff)
-    unclear = np.isin(status, ["unclear", "unknown"])
+    in_force = ((status == "yes") | (status == "exited")) & ~(signed > cutoff) & ~(exited <= cutoff)
+    unclear = (status == "unclear") | (status == "unknown")
     to_bri_state = pc == BRI_STATE
     return {
         "bri_mou": np.where(
@@ -70,9 +70,7 @@ def _bri_mou_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
 def _flagship_project(ctx: Context) -> dict[str, np.ndarray]:
     project = ctx.fact("flagship_project", "")
     year = (
-        pd.to_numeric(
-            pd.Series(ctx.facts["flagship_year"], dtype=object), errors="coerce"
-        ).to_numpy(dtype=float)
+        _numbers(ctx.facts["flagship_year"])
         if "flagship_year" in ctx.facts
         else np.full(ctx.n, np.nan)
     )
@@ -85,6 +83,19 @@ def _flagship_project(ctx: Context) -> dict[str, np.ndarray]:
         "flagship_project__year": years(np.where(flagship, year, np.nan)),
         "flagship_project__src": np.where(flagship, ctx.curated_sources, "").astype(object),
     }
+
+
+def _numbers(values: Any) -> np.ndarray:
+    """Floats, NaN where not a number. The gazetteer's facts are float already (then a
+    Series per proposal would cost more than the factor); a frame's Int64 column is
+    coerced as before."""
+    array = np.asarray(values)
+    if array.dtype.kind == "f":
+        return array.astype(float)
+    numbers: np.ndarray = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(
+        dtype=float
+    )
+    return numbers
 
 
 def _flagship_project_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:

@@ -68,7 +68,7 @@ def _debt_distress(ctx: Context) -> dict[str, np.ndarray]:
     defaulted = label != ""
     rating = np.where(known, risk, "none").astype(object)
     # an IMF programme outranks a rating below "high" (and no rating at all)
-    under_imf = ~defaulted & (imf_label != "") & ~np.isin(rating, ["high", "in_distress"])
+    under_imf = ~defaulted & (imf_label != "") & ~((rating == "high") | (rating == "in_distress"))
     return {
         "debt_distress": np.where(
             defaulted, "in_distress", np.where(under_imf, "imf_programme", rating)

@@ -18,7 +18,7 @@ import pandas as pd
 import pycountry
 
 from twinrisk.data.loaders import Tables
-from twinrisk.features.factors.context import Context, day_to_date
+from twinrisk.features.factors.context import Context, day_to_date, member_of
 from twinrisk.features.factors.dated import Span, period_end
 from twinrisk.features.history import distinct
 
@@ -94,6 +94,11 @@ def regimes_over(
     return found
 
 
+@lru_cache(maxsize=4)
+def _regime_states(tables: Tables) -> frozenset[str]:
+    return frozenset(jurisdiction.split("-")[0] for jurisdiction, *_ in _regimes(tables))
+
+
 LEVELS = ("standard", "enhanced", "refer", "prohibited")
 LEGAL_COLUMNS = ("legal__level", "legal__regimes", "legal__src")
 
@@ -103,8 +108,7 @@ def legal_evidence(ctx: Context) -> dict[str, np.ndarray]:
     tables = ctx.tables
     out = {name: np.full(ctx.n, "", dtype=object) for name in LEGAL_COLUMNS}
     # only states with a regime over their own (or their provinces') ties can have one
-    states = sorted({jurisdiction.split("-")[0] for jurisdiction, *_ in _regimes(tables)})
-    rows = np.flatnonzero(np.isin(ctx.lc, states))
+    rows = np.flatnonzero(member_of(ctx.lc, _regime_states(tables)))
     codes, uniques = distinct(
         ctx.lc[rows], ctx.pc[rows], ctx.local_admin1[rows], ctx.as_of_days.astype(np.int64)[rows]
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from twinrisk.features.factors.context import Context, day_to_date
+from twinrisk.data.loaders import Tables
+from twinrisk.features.factors.context import Context, day_to_date, member_of
 from twinrisk.features.factors.dated import assets_by_place
 from twinrisk.features.factors.record import LC, LOCAL, PC, FactorDef, na
 from twinrisk.features.history import distinct
@@ -55,7 +57,7 @@ def _partner_assets(ctx: Context) -> dict[str, np.ndarray]:
     label_rows = np.full(ctx.n, "", dtype=object)
     source_rows = np.full(ctx.n, "", dtype=object)
     # only rows in a country where some state holds an asset can have one
-    hosts = np.flatnonzero(np.isin(ctx.lc, sorted({country for country, _ in assets})))
+    hosts = np.flatnonzero(member_of(ctx.lc, _asset_hosts(ctx.tables)))
     codes, uniques = distinct(
         ctx.lc[hosts],
         ctx.pc[hosts],
@@ -89,6 +91,12 @@ def _partner_assets(ctx: Context) -> dict[str, np.ndarray]:
     }
 
 
+@lru_cache(maxsize=4)
+def _asset_hosts(tables: Tables) -> frozenset[str]:
+    """Countries where some state holds an asset: looked up once per tables, not per run."""
+    return frozenset(country for country, _ in assets_by_place(tables))
+
+
 def _partner_assets_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> str:
     pc = names[r["partner_country"]]
     level = r["partner_assets"]
@@ -111,7 +119,7 @@ def _border_proximity(ctx: Context) -> dict[str, np.ndarray]:
     own = ctx.fact("partner_border_km", np.nan, float)
     disputed = ctx.fact("disputed_border_km", np.nan, float)
     name = ctx.fact("disputed_border", "")
-    parties = _disputed_parties(ctx)
+    parties = _disputed_parties(ctx.tables)
     partner_party = np.array(
         [pc in parties.get(str(b), ()) for b, pc in zip(name, ctx.pc, strict=True)], dtype=bool
     )
@@ -134,8 +142,10 @@ def _border_proximity(ctx: Context) -> dict[str, np.ndarray]:
     }
 
 
-def _disputed_parties(ctx: Context) -> dict[str, tuple[str, str]]:
-    table = ctx.tables.extra.get("disputed_borders.csv")
+@lru_cache(maxsize=4)
+def _disputed_parties(tables: Tables) -> dict[str, tuple[str, str]]:
+    """Contested border -> its two parties, read once per tables rather than per run."""
+    table = tables.extra.get("disputed_borders.csv")
     if table is None:
         return {}
     return {
@@ -164,9 +174,9 @@ def _border_proximity_reason(r: Mapping[str, Any], names: Mapping[str, str]) -> 
 def _capital(ctx: Context) -> dict[str, np.ndarray]:
     capital = ctx.fact("capital", "none")
     return {
-        "capital": np.where(np.isin(capital, ["national", "admin1"]), capital, "none").astype(
-            object
-        ),
+        "capital": np.where(
+            (capital == "national") | (capital == "admin1"), capital, "none"
+        ).astype(object),
         "capital__src": ctx.curated_sources,
     }
 
