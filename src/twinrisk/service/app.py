@@ -188,6 +188,7 @@ def create_api(
         default_limit=settings.max_body_bytes,
         # the CSV upload may carry a 10 MiB file plus the multipart envelope
         path_limits=(("/v1/batch", settings.max_upload_bytes + 64 * 1024),),
+        shown_limits=(("/v1/batch", settings.max_upload_bytes, "upload"),),
     )
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

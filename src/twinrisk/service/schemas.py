@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 from twinrisk.core.bands import Band
 from twinrisk.core.models import Assessment, Place
@@ -18,6 +18,9 @@ Decision = Literal["approve", "approve_with_conditions", "reject", "defer"]
 assert set(DECISIONS) == set(Decision.__args__)  # type: ignore[attr-defined]
 
 PolicyName = str
+#: a JSON Schema pattern for text the store keeps or searches: no NUL character
+#: (PostgreSQL cannot hold one; see store.guards)
+NO_NUL = r"^[^\u0000]*$"
 NAME_MAX = 200
 
 
@@ -105,7 +108,7 @@ class AssessmentRequest(AssessmentQuery):
     )
 
     policy: str | dict[str, Any] | None = PolicyField
-    dry_run: bool = Field(False, description="Score without storing")
+    dry_run: bool = Field(False, strict=True, description="Score without storing (true or false)")
 
 
 def request_inputs(body: AssessmentRequest) -> dict[str, Any]:
@@ -138,6 +141,11 @@ class AssessmentOut(Assessment):
     )
 
 
+#: the caller's key of one proposal in a batch (the schema says so, so that a
+#: client generated from it never sends an empty key the server would refuse)
+BatchKey = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
 class BatchRequest(BaseModel):
     """Up to 1,000 proposals keyed by the caller's own ids, like yente's match queries."""
 
@@ -164,12 +172,12 @@ class BatchRequest(BaseModel):
         },
     )
 
-    queries: dict[str, AssessmentQuery] = Field(
+    queries: dict[BatchKey, AssessmentQuery] = Field(
         min_length=1,
         description="Proposals by the caller's key (1 to 1,000; keys up to 100 characters)",
     )
     policy: str | dict[str, Any] | None = PolicyField
-    dry_run: bool = Field(False, description="Score without storing")
+    dry_run: bool = Field(False, strict=True, description="Score without storing (true or false)")
 
 
 class BatchItem(BaseModel):
@@ -202,8 +210,8 @@ class DecisionRequest(BaseModel):
     )
 
     decision: Decision
-    notes: str = Field("", max_length=10_000)
-    decided_by: str | None = Field(None, max_length=200)
+    notes: str = Field("", max_length=10_000, pattern=NO_NUL)
+    decided_by: str | None = Field(None, max_length=200, pattern=NO_NUL)
 
 
 class PartySummary(BaseModel):
