@@ -215,11 +215,16 @@ def allowed_methods(request: Request) -> str:
 
     paths = request.app.openapi().get("paths", {})
     path = request.url.path
+    # a literal path (/v1/assessments/batch) is that resource, not an id of a template
+    matches = [path] if path in paths else []
+    if not matches:
+        for template in paths:
+            pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
+            if re.match(pattern, path):
+                matches.append(template)
     methods: set[str] = set()
-    for template, operations in paths.items():
-        pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
-        if re.match(pattern, path):
-            methods.update(m.upper() for m in operations if m.lower() != "parameters")
+    for template in matches:
+        methods.update(m.upper() for m in paths[template] if m.lower() != "parameters")
     if "GET" in methods:
         methods.add("HEAD")
     return ", ".join(sorted(methods))

@@ -7,13 +7,14 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Query, Request, Response
+from pydantic import BeforeValidator
 
 from twinrisk.service import library
 from twinrisk.service.deps import state
 from twinrisk.service.limits import human_bytes, run_io
 from twinrisk.service.problems import ProblemError, problem_responses
 from twinrisk.service.routers.common import fresh_out, v1_router
-from twinrisk.service.schemas import BatchItem, BatchRequest, BatchResponse
+from twinrisk.service.schemas import BatchItem, BatchRequest, BatchResponse, iso_date
 
 router = v1_router("batch")
 
@@ -124,7 +125,11 @@ CSV_BODY: dict[str, Any] = {
 )
 async def batch_csv(
     request: Request,
-    as_of: Annotated[dt.date | None, Query(description="Score every row as of this date")] = None,
+    as_of: Annotated[
+        dt.date | None,
+        Query(description="Score every row as of this date (YYYY-MM-DD)"),
+        BeforeValidator(iso_date),
+    ] = None,
     policy: Annotated[str | None, Query(max_length=64, description="A policy name")] = None,
 ) -> Response:
     st = state(request)

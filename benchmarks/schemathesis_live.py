@@ -1,0 +1,111 @@
+"""schemathesis against a live ``twinrisk serve`` with every check (issue 15).
+
+Starts a server on a throw-away store (SQLite by default; ``--database-url`` for
+PostgreSQL), runs ``schemathesis run --checks all`` against its /openapi.json with a
+fixed seed and a bounded number of examples per operation, and prints the figures
+(requests, failures, duration, date) for ``RESULTS.md``.
+
+    .venv/bin/python benchmarks/schemathesis_live.py --max-examples 25
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from twinrisk.service.testing import ServerProcess
+
+HERE = Path(__file__).resolve().parent
+SEED = 20261128
+
+
+def run(
+    max_examples: int, workers: int, database_url: str | None, keep: Path | None = None
+) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        # with a key, as deployed: the auth checks then test that /v1 refuses
+        # requests without one (open mode is for 127.0.0.1 at a desk)
+        key = secrets.token_urlsafe(32)
+        env = {"TWINRISK_API_KEYS": f"fuzz:{key}"}
+        if database_url:
+            env["TWINRISK_DATABASE_URL"] = database_url
+        with ServerProcess(Path(tmp), env=env, processes=2) as server:
+            report = Path(tmp) / "report"
+            cmd = [
+                str(Path(sys.executable).parent / "schemathesis"),
+                "--config-file",
+                str(HERE / "schemathesis.toml"),
+                "run",
+                f"{server.url}/openapi.json",
+                "--checks",
+                "all",
+                "--seed",
+                str(SEED),
+                "--max-examples",
+                str(max_examples),
+                "--workers",
+                str(workers),
+                "--header",
+                f"X-API-Key: {key}",
+                "--report",
+                "ndjson",
+                "--report-dir",
+                str(report),
+                "--no-color",
+            ]
+            start = time.monotonic()
+            out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            seconds = time.monotonic() - start
+            requests = sum(
+                text.count('"response":') for text in (p.read_text() for p in report.glob("*"))
+            )
+            if keep:
+                shutil.copytree(report, keep, dirs_exist_ok=True)
+    text = out.stdout + out.stderr
+    text = text.replace(key, "<key>")
+    failures = re.search(r"(\d+) failures?", text)
+    summary = [ln for ln in text.splitlines() if ln.strip()][-12:]
+    return {
+        "date": dt.date.today().isoformat(),
+        "command": " ".join(["schemathesis", *cmd[1:4], "<server>/openapi.json", *cmd[5:]]).replace(
+            key, "<key>"
+        ),
+        "exit_code": out.returncode,
+        "requests": requests,
+        "test_cases": int(m.group(1)) if (m := re.search(r"(\d+) generated", text)) else None,
+        "failures": int(failures.group(1)) if failures else 0,
+        "seconds": round(seconds, 1),
+        "summary": summary,
+        "output": text,
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--max-examples", type=int, default=25)
+    # one worker: hypothesis describes strategies by parsing source, which is not
+    # thread-safe on Python 3.11 ("AST constructor recursion depth mismatch")
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--database-url", default=os.environ.get("TWINRISK_TEST_POSTGRES_URL"))
+    ap.add_argument("--sqlite", action="store_true", help="ignore TWINRISK_TEST_POSTGRES_URL")
+    ap.add_argument("--keep-report", type=Path, help="copy the NDJSON report here")
+    args = ap.parse_args()
+    url = None if args.sqlite else args.database_url
+    result = run(args.max_examples, args.workers, url, args.keep_report)
+    print(result["output"])
+    print(json.dumps({k: v for k, v in result.items() if k != "output"}, indent=2))
+    return int(result["exit_code"])  # type: ignore[call-overload]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
