@@ -26,6 +26,8 @@ from pathlib import Path
 from twinrisk.service.testing import ServerProcess
 
 HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+START, END = "<!-- schemathesis:start -->", "<!-- schemathesis:end -->"
 SEED = 20261128
 
 
@@ -57,12 +59,17 @@ def run(
                 str(workers),
                 "--header",
                 f"X-API-Key: {key}",
-                "--report",
-                "ndjson",
-                "--report-dir",
-                str(report),
                 "--no-color",
             ]
+            shown = [
+                "schemathesis",
+                "--config-file",
+                "benchmarks/schemathesis.toml",
+                "run",
+                "<server>/openapi.json",
+                *cmd[5:],
+            ]
+            cmd += ["--report", "ndjson", "--report-dir", str(report)]
             start = time.monotonic()
             out = subprocess.run(cmd, capture_output=True, text=True, check=False)
             seconds = time.monotonic() - start
@@ -77,9 +84,7 @@ def run(
     summary = [ln for ln in text.splitlines() if ln.strip()][-12:]
     return {
         "date": dt.date.today().isoformat(),
-        "command": " ".join(["schemathesis", *cmd[1:4], "<server>/openapi.json", *cmd[5:]]).replace(
-            key, "<key>"
-        ),
+        "command": " ".join(shown).replace(key, "<key>"),
         "exit_code": out.returncode,
         "requests": requests,
         "test_cases": int(m.group(1)) if (m := re.search(r"(\d+) generated", text)) else None,
@@ -88,6 +93,36 @@ def run(
         "summary": summary,
         "output": text,
     }
+
+
+def write_section(results: list[dict[str, object]]) -> None:
+    """Replace (or append) this script's section of RESULTS.md."""
+    lines = [
+        START,
+        "## schemathesis against a live server (benchmarks/schemathesis_live.py)",
+        "",
+        "`twinrisk serve` (2 processes, an API key, a throw-away store) and "
+        "`schemathesis run --checks all` on its `/openapi.json`, every phase (examples, "
+        "coverage, fuzzing, stateful), seed " + str(SEED) + "; `positive_data_acceptance` "
+        "also accepts 422 (`benchmarks/schemathesis.toml`: a schema-valid place name the "
+        "gazetteer does not hold).",
+        "",
+        "| date | store | max examples | test cases | requests | failures | duration |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['date']} | {r['store']} | {r['max_examples']} | {r['test_cases']} | "
+            f"{r['requests']:,} | {r['failures']} | {r['seconds']} s |"
+        )
+    lines += ["", "Command: `" + str(results[-1]["command"]) + "`", "", END]
+    body = "\n".join(lines)
+    text = RESULTS.read_text(encoding="utf-8")
+    if START in text and END in text:
+        text = text[: text.index(START)] + body + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + body + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
 
 
 def main() -> int:
@@ -99,12 +134,25 @@ def main() -> int:
     ap.add_argument("--database-url", default=os.environ.get("TWINRISK_TEST_POSTGRES_URL"))
     ap.add_argument("--sqlite", action="store_true", help="ignore TWINRISK_TEST_POSTGRES_URL")
     ap.add_argument("--keep-report", type=Path, help="copy the NDJSON report here")
+    ap.add_argument(
+        "--write",
+        action="store_true",
+        help="run on SQLite and, if a PostgreSQL URL is given, on PostgreSQL; write RESULTS.md",
+    )
     args = ap.parse_args()
     url = None if args.sqlite else args.database_url
-    result = run(args.max_examples, args.workers, url, args.keep_report)
-    print(result["output"])
-    print(json.dumps({k: v for k, v in result.items() if k != "output"}, indent=2))
-    return int(result["exit_code"])  # type: ignore[call-overload]
+    urls = [None, *([url] if url else [])] if args.write else [url]
+    results = []
+    for one in urls:
+        result = run(args.max_examples, args.workers, one, args.keep_report)
+        result["store"] = "PostgreSQL" if one else "SQLite"
+        result["max_examples"] = args.max_examples
+        print(result["output"])
+        print(json.dumps({k: v for k, v in result.items() if k != "output"}, indent=2))
+        results.append(result)
+    if args.write:
+        write_section(results)
+    return max(int(r["exit_code"]) for r in results)  # type: ignore[call-overload]
 
 
 if __name__ == "__main__":
