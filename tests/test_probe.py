@@ -21,6 +21,7 @@ with warnings.catch_warnings():
 
 from test_store import db_url  # noqa: F401  (fixture: sqlite and postgresql)
 from twinrisk.app import create_app
+from twinrisk.core.errors import ConfigError
 from twinrisk.service.app import create_api
 from twinrisk.service.settings import Settings
 
@@ -168,9 +169,14 @@ def test_a_500_closes_the_connection(tmp_path: Path) -> None:
     async def boom() -> None:
         raise RuntimeError("a bug")
 
+    @app.get("/config")
+    async def config() -> None:  # a server-side error of the family: details stay in the log
+        raise ConfigError("TWINRISK_SECRET_FILE /etc/secret is unreadable")
+
     with TestClient(app, raise_server_exceptions=False) as client:
-        r = client.get("/boom")
-    assert r.status_code == 500
-    assert r.headers["connection"] == "close"
-    assert r.headers["content-type"].startswith("application/problem+json")
-    assert "a bug" not in r.text
+        for path in ("/boom", "/config"):
+            r = client.get(path)
+            assert r.status_code == 500
+            assert r.headers["connection"] == "close"
+            assert r.headers["content-type"].startswith("application/problem+json")
+            assert "a bug" not in r.text and "secret" not in r.text

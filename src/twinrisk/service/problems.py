@@ -270,7 +270,10 @@ def install_handlers(app: FastAPI, error_page: ErrorPage | None = None) -> None:
     @app.exception_handler(TwinriskError)
     async def _family(request: Request, exc: TwinriskError) -> Response:
         # an error of the family raised outside the library bridge (the store's
-        # guards, say): presented from its class attributes like every other
+        # guards, say): presented from its class attributes like every other; a
+        # server-side one keeps its details in the log
+        if exc.status >= 500:
+            return await _unexpected(request, exc)
         message = str(exc) or exc.title
         page = _html_error(request, exc.status, message)
         if page is not None:
