@@ -91,8 +91,17 @@ def run(
         "failures": int(failures.group(1)) if failures else 0,
         "seconds": round(seconds, 1),
         "summary": summary,
+        "warned": _mostly_rejected(text),
         "output": text,
     }
+
+
+def _mostly_rejected(text: str) -> list[str]:
+    """The operations schemathesis warns "mostly rejected generated data" for."""
+    if "mostly rejected generated data due to" not in text:
+        return []
+    block = text.split("mostly rejected generated data due to", 1)[1].split("\n\n", 2)[1]
+    return [ln.strip()[2:] for ln in block.splitlines() if ln.strip().startswith("- ")]
 
 
 def write_section(results: list[dict[str, object]]) -> None:
@@ -115,6 +124,15 @@ def write_section(results: list[dict[str, object]]) -> None:
             f"| {r['date']} | {r['store']} | {r['max_examples']} | {r['test_cases']} | "
             f"{r['requests']:,} | {r['failures']} | {r['seconds']} s |"
         )
+    for r in results:
+        warned = [str(w) for w in r["warned"]]  # type: ignore[attr-defined]
+        if warned:
+            lines += [
+                "",
+                f"{r['store']}: schemathesis warns that it found mostly rejected generated data "
+                "for " + ", ".join(f"`{w}`" for w in warned) + " (not a failure: "
+                "random bytes are not a CSV file of dyads, and random names are not places).",
+            ]
     lines += ["", "Command: `" + str(results[-1]["command"]) + "`", "", END]
     body = "\n".join(lines)
     text = RESULTS.read_text(encoding="utf-8")

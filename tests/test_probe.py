@@ -64,6 +64,7 @@ PROBES = [
           422, ("since", "accepted")),
     Probe("until-unix-time", get("/v1/assessments?until=0.5"), 422, ("until", "ISO 8601")),
     Probe("since-a-plain-date-still-works", get("/v1/assessments?since=2000-01-01"), 200),
+    Probe("query-parameter-repeated", get("/v1/dyads?q=a&q=b"), 422, ("q", "2 times")),
     # NUL bytes: refused the same way on both stores
     Probe("decision-notes-nul", decide(decision="defer", notes="a\x00b"), 422, ("notes", "NUL")),
     Probe("decision-decided-by-nul", decide(decision="defer", decided_by="K\x00L"), 422,

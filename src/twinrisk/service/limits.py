@@ -212,6 +212,22 @@ def _require_json_content_type(request: Request) -> None:
     )
 
 
+def _single_query_values(request: Request) -> None:
+    """Every query parameter of the API takes one value; a repeated one (``?q=a&q=b``)
+    is refused rather than silently read as its last value."""
+    seen: dict[str, int] = collections.Counter(k for k, _ in request.query_params.multi_items())
+    repeated = sorted(k for k, n in seen.items() if n > 1)
+    if repeated:
+        name = repeated[0]
+        raise ProblemError(
+            422,
+            f"query.{name[:40]}: given {seen[name]} times; send each query parameter once",
+            slug="invalid-request",
+            title="Invalid request",
+            field=name[:40],
+        )
+
+
 class StrictJSONRoute(APIRoute):
     """A route whose JSON bodies refuse duplicate keys, NaN, Infinity and non-UTF-8."""
 
@@ -220,6 +236,7 @@ class StrictJSONRoute(APIRoute):
         takes_json = self.body_field is not None
 
         async def handler(request: Request) -> Response:
+            _single_query_values(request)
             if takes_json:
                 _require_json_content_type(request)
             return await original(StrictJSONRequest(request.scope, request.receive))
