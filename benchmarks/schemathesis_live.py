@@ -57,6 +57,10 @@ def run(
                 str(max_examples),
                 "--workers",
                 str(workers),
+                # a PDF report takes a few seconds on a busy machine (the server's
+                # own limit is TWINRISK_TIMEOUT_SECONDS, 30 s)
+                "--request-timeout",
+                "60",
                 "--header",
                 f"X-API-Key: {key}",
                 "--no-color",

@@ -94,6 +94,9 @@ PROBES = [
         "terms": {"sensitive_domains": ["none"]}}), 200),
     Probe("places-unknown-country", get("/v1/places?q=Lulea&country=ZZ"), 422,
           ("country", "ZZ")),
+    Probe("upload-form-extra-field", lambda c, _aid: c.post(
+        "/v1/batch", files={"file": ("d.csv", b"local,partner\nLulea,Xian\n", "text/csv")},
+        data={"note": "x"}), 422, ("only the field 'file'", "note")),
     Probe("upload-over-limit", raw("/v1/batch", b"x" * (11 * 1024 * 1024),
                                    {"content-type": "text/csv"}), 413, ("10 MiB",)),
 ]  # fmt: skip

@@ -102,6 +102,7 @@ CSV_BODY: dict[str, Any] = {
                     "type": "object",
                     "required": ["file"],
                     "properties": {"file": {"type": "string", "format": "binary"}},
+                    "additionalProperties": False,
                 },
             },
         },
@@ -151,6 +152,16 @@ async def batch_csv(
                 slug="bad-request",
                 field="file",
             ) from exc
+        others = sorted({str(k) for k in form} - {"file"})
+        if others:  # the schema allows only `file`; say so rather than ignore them
+            await form.close()
+            raise ProblemError(
+                422,
+                "the form may hold only the field 'file' (the CSV); it also has "
+                + ", ".join(repr(k[:40]) for k in others[:5]),
+                slug="invalid-request",
+                field=others[0][:40],
+            )
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
             raise ProblemError(
