@@ -152,6 +152,15 @@ async def batch_csv(
                 slug="bad-request",
                 field="file",
             ) from exc
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise ProblemError(
+                422,
+                "the form has no file field named 'file'; send the CSV as "
+                "`file` (curl -F file=@proposals.csv)",
+                slug="invalid-request",
+                field="file",
+            )
         others = sorted({str(k) for k in form} - {"file"})
         if others:  # the schema allows only `file`; say so rather than ignore them
             await form.close()
@@ -161,15 +170,6 @@ async def batch_csv(
                 + ", ".join(repr(k[:40]) for k in others[:5]),
                 slug="invalid-request",
                 field=others[0][:40],
-            )
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise ProblemError(
-                422,
-                "the form has no file field named 'file'; send the CSV as "
-                "`file` (curl -F file=@proposals.csv)",
-                slug="invalid-request",
-                field="file",
             )
         data = await upload.read(settings.max_upload_bytes + 1)
         await form.close()
