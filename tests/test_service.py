@@ -135,7 +135,10 @@ def test_inline_policy_is_accepted(client: TestClient) -> None:
     doc["name"] = "inline-test"
     r = client.post("/v1/assessments", json={**LULEA_XIAN, "policy": doc, "dry_run": True})
     assert r.status_code == 200, r.text
-    assert "inline-test" in r.json()["model"]["policy"]
+    # named by its content, whatever it calls itself (issue 15: no spoofed record)
+    canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    assert r.json()["model"]["policy"] == f"inline:{digest}"
 
 
 def test_ambiguous_and_unknown_places_name_the_field(client: TestClient) -> None:

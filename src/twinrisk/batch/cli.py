@@ -43,7 +43,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "reasons, resolved place ids, model and data versions and an error column. "
             "Formats by extension: input .csv/.tsv/.jsonl/.xlsx/.parquet (.gz allowed for "
             "text), output .csv/.xlsx/.parquet. Exit code 0: all rows scored; 1: some "
-            "rows failed (see their error column); 2: bad invocation or unreadable input."
+            "rows failed (see their error column); 2: bad invocation, unreadable input, or "
+            "a configuration or model-artifact error (one line on stderr; --debug before "
+            "the command shows the traceback)."
         ),
     )
     p.add_argument("input", metavar="INPUT", type=Path, help="file of dyads to score")

@@ -161,6 +161,14 @@ def _parse_domains(value: Any) -> tuple[str, ...]:
     if isinstance(value, str) and value.strip().lower() == "none":
         return ()  # stated: no domain at all (an empty cell means unknown)
     items = value.split(",") if isinstance(value, str) else list(value)
+    words = {str(item).strip().lower() for item in items} - {""}
+    if words == {"none"}:
+        return ()  # ["none"] says the same as "none"
+    if "none" in words:
+        raise TermError(
+            "term 'sensitive_domains': 'none' states that the agreement covers no domain, "
+            "so it cannot be combined with others; send ['none'] alone or the domains"
+        )
     out = []
     for item in items:
         word = str(item).strip().lower().replace(" ", "_").replace("-", "_")

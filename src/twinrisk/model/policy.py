@@ -92,7 +92,8 @@ class Policy:
 
     @property
     def label(self) -> str:
-        return f"{self.name}@{self.version}"
+        # an inline policy (named by the service after its content hash) has no version
+        return f"{self.name}@{self.version}" if self.version else self.name
 
     def factor(self, factor_id: str) -> FactorSpec:
         for spec in self.factors:

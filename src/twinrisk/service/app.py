@@ -188,6 +188,7 @@ def create_api(
         default_limit=settings.max_body_bytes,
         # the CSV upload may carry a 10 MiB file plus the multipart envelope
         path_limits=(("/v1/batch", settings.max_upload_bytes + 64 * 1024),),
+        shown_limits=(("/v1/batch", settings.max_upload_bytes, "upload"),),
     )
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
@@ -214,5 +215,30 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 content = resp.get("content", {})
                 if code.isdigit() and int(code) >= 400 and PROBLEM_MEDIA_TYPE in content:
                     content.pop("application/json", None)
+    _policy_names(schema)
     app.openapi_schema = schema
     return schema
+
+
+def _policy_names(schema: dict[str, Any]) -> None:
+    """A policy given by name must be one the server offers, so the contract lists
+    them (``enum``) wherever a policy name can be sent; a client generated from it
+    then never sends a name the server refuses."""
+    from twinrisk.service.library import known_policies
+
+    names = known_policies()
+
+    def constrain(node: Any) -> None:
+        for branch in node.get("anyOf", [node]):
+            if branch.get("type") == "string":
+                branch["enum"] = names
+
+    components = schema.get("components", {}).get("schemas", {})
+    for name in ("AssessmentRequest", "BatchRequest"):  # requests only: answers name
+        if "policy" in components.get(name, {}).get("properties", {}):  # policy@version
+            constrain(components[name]["properties"]["policy"])
+    for path in schema.get("paths", {}).values():
+        for op in path.values():
+            for param in op.get("parameters", []):
+                if param.get("name") == "policy":
+                    constrain(param.get("schema", {}))

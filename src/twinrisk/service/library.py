@@ -37,7 +37,7 @@ def policy_argument(policy: str | Mapping[str, Any] | None, field: str = "policy
     if policy is None:
         return None
     if isinstance(policy, Mapping):
-        return dict(policy)
+        return inline_policy(policy)
     names = known_policies()
     if not POLICY_NAME.match(policy) or policy not in names:
         raise ProblemError(
@@ -49,6 +49,27 @@ def policy_argument(policy: str | Mapping[str, Any] | None, field: str = "policy
             field=field,
         )
     return policy
+
+
+def inline_policy(doc: Mapping[str, Any]) -> Any:
+    """An inline policy, renamed ``inline:<sha256 of its canonical JSON>``.
+
+    Whatever name and version the document claims, the record names it by its
+    content: a caller cannot store a score that says ``default@2026.11.1`` while
+    its points were moved, and two requests with the same document share a name.
+    """
+    import dataclasses
+    import hashlib
+
+    from twinrisk.model.policy import parse_policy
+
+    canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    try:
+        parsed = parse_policy(doc)
+    except TwinriskError as exc:
+        raise problem_of(exc) from exc
+    return dataclasses.replace(parsed, name=f"inline:{digest}", version="")
 
 
 # -- errors --------------------------------------------------------------------------------
@@ -193,7 +214,14 @@ def search_places(q: str, country: str | None, limit: int) -> dict[str, Any]:
     """Resolution and autocomplete for ``q``: the place it resolves to (if one), and
     candidates for a picker, best first."""
     from twinrisk import places
+    from twinrisk.core.inputs import parse_country
+    from twinrisk.model.engine import country_names
 
+    if country is not None:
+        try:  # the same check, and the same 422, as an assessment's country
+            parse_country(country, "country", country_names(tables()))
+        except TwinriskError as exc:
+            raise problem_of(exc) from exc
     resolved = None
     suggestions: list[str] = []
     message = None

@@ -8,6 +8,7 @@ import collections
 import functools
 import json
 import math
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -53,17 +54,31 @@ class BodyLimitMiddleware:
     """
 
     def __init__(
-        self, app: ASGIApp, default_limit: int, path_limits: tuple[tuple[str, int], ...] = ()
+        self,
+        app: ASGIApp,
+        default_limit: int,
+        path_limits: tuple[tuple[str, int], ...] = (),
+        shown_limits: tuple[tuple[str, int, str], ...] = (),
     ) -> None:
         self.app = app
         self.default_limit = default_limit
         self.path_limits = path_limits
+        #: (prefix, limit a person knows, what it limits): the upload path's byte limit
+        #: includes a multipart envelope, but its message names the configured limit
+        self.shown_limits = shown_limits
 
     def limit_for(self, path: str) -> int:
         for prefix, limit in self.path_limits:
             if path == prefix or path.startswith(prefix + "/"):
                 return limit
         return self.default_limit
+
+    def message_for(self, path: str, limit: int) -> tuple[str, int]:
+        """The 413's detail and ``limit`` member for ``path``."""
+        for prefix, shown, what in self.shown_limits:
+            if path == prefix or path.startswith(prefix + "/"):
+                return BodyTooLarge(shown, what).detail, shown
+        return BodyTooLarge(limit).detail, limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -80,7 +95,8 @@ class BodyLimitMiddleware:
                     await self._reply(send, 400, "the Content-Length header is not a number", scope)
                     return
         if declared is not None and declared > limit:
-            await self._reply(send, 413, BodyTooLarge(limit).detail, scope, limit=limit)
+            detail, shown = self.message_for(scope.get("path", ""), limit)
+            await self._reply(send, 413, detail, scope, limit=shown)
             return
 
         received = 0
@@ -106,7 +122,8 @@ class BodyLimitMiddleware:
         except BodyTooLarge as exc:
             if started:
                 raise
-            await self._reply(send, 413, str(exc.detail), scope, limit=exc.limit)
+            detail, shown = self.message_for(scope.get("path", ""), exc.limit)
+            await self._reply(send, 413, detail, scope, limit=shown)
 
     @staticmethod
     async def _reply(
@@ -153,6 +170,15 @@ def strict_loads(body: bytes) -> Any:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
     except RecursionError as exc:
         raise json.JSONDecodeError("the JSON is nested too deeply", "", 0) from exc
+    except json.JSONDecodeError:
+        raise
+    except ValueError as exc:  # Python's guard against huge integers (4,300 digits)
+        raise json.JSONDecodeError(
+            "a number has too many digits; send numbers of at most "
+            f"{sys.get_int_max_str_digits() or 4300} digits",
+            "",
+            0,
+        ) from exc
 
 
 class StrictJSONRequest(Request):
@@ -166,10 +192,16 @@ def _require_json_content_type(request: Request) -> None:
     """A JSON endpoint sent another media type (curl -d sends a form type) gets a 415
     that says so, not a validation error about the body's shape."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if (
-        not ctype
-        or ctype == "application/json"
-        or (ctype.startswith("application/") and ctype.endswith("+json"))
+    if not ctype:
+        raise ProblemError(
+            415,
+            "the request has no Content-Type; send the body as JSON with "
+            "Content-Type: application/json",
+            slug="unsupported-media-type",
+            title="Unsupported media type",
+        )
+    if ctype == "application/json" or (
+        ctype.startswith("application/") and ctype.endswith("+json")
     ):
         return
     raise ProblemError(
@@ -180,6 +212,22 @@ def _require_json_content_type(request: Request) -> None:
     )
 
 
+def _single_query_values(request: Request) -> None:
+    """Every query parameter of the API takes one value; a repeated one (``?q=a&q=b``)
+    is refused rather than silently read as its last value."""
+    seen: dict[str, int] = collections.Counter(k for k, _ in request.query_params.multi_items())
+    repeated = sorted(k for k, n in seen.items() if n > 1)
+    if repeated:
+        name = repeated[0]
+        raise ProblemError(
+            422,
+            f"query.{name[:40]}: given {seen[name]} times; send each query parameter once",
+            slug="invalid-request",
+            title="Invalid request",
+            field=name[:40],
+        )
+
+
 class StrictJSONRoute(APIRoute):
     """A route whose JSON bodies refuse duplicate keys, NaN, Infinity and non-UTF-8."""
 
@@ -188,6 +236,7 @@ class StrictJSONRoute(APIRoute):
         takes_json = self.body_field is not None
 
         async def handler(request: Request) -> Response:
+            _single_query_values(request)
             if takes_json:
                 _require_json_content_type(request)
             return await original(StrictJSONRequest(request.scope, request.receive))

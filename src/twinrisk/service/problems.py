@@ -16,6 +16,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from twinrisk.core.errors import TwinriskError
+
 log = logging.getLogger("twinrisk.service")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -187,12 +189,45 @@ def validation_detail(errors: list[dict[str, Any]]) -> tuple[str, list[dict[str,
             msg = "use a two-letter ISO 3166-1 country code such as SE or CN"
         if err.get("type") == "json_invalid":
             loc = ["body"]
+        if err.get("type") == "string_pattern_mismatch" and "\\u0000" in str(
+            ctx.get("pattern", "")
+        ):
+            msg = "contains a NUL character (\\u0000); accepted: text without NUL characters"
+        if loc and loc[-1] == "[key]":
+            msg = f"keys of queries must have 1 to 100 characters ({msg})"
+        if err.get("type") == "value_error":
+            msg = msg.removeprefix("Value error, ")
         clean.append({"loc": loc, "msg": msg, "type": str(err.get("type", "value_error"))})
     shown = "; ".join(f"{_loc_text(e['loc'])}: {e['msg']}" for e in clean[:5])
     more = f" (and {len(clean) - 5} more)" if len(clean) > 5 else ""
     n = len(clean)
     head = "1 problem in the request" if n == 1 else f"{n} problems in the request"
     return f"{head}: {shown}{more}", clean
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the API documents on the request's path, for ``Allow``.
+
+    Starlette names only the methods of the first route whose path matches, so a
+    path served by two routes (GET and POST on /v1/assessments) would claim to allow
+    only one of them. The OpenAPI document lists them all."""
+    import re
+
+    paths = request.app.openapi().get("paths", {})
+    path = request.url.path
+    # a literal path (/v1/assessments/batch) is that resource, not an id of a template
+    matches = [path] if path in paths else []
+    if not matches:
+        for template in paths:
+            pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
+            if re.match(pattern, path):
+                matches.append(template)
+    methods: set[str] = set()
+    for template in matches:
+        methods.update(m.upper() for m in paths[template] if m.lower() != "parameters")
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
 
 
 def _wants_html(request: Request) -> bool:
@@ -232,6 +267,27 @@ def install_handlers(app: FastAPI, error_page: ErrorPage | None = None) -> None:
             headers=exc.headers,
         )
 
+    @app.exception_handler(TwinriskError)
+    async def _family(request: Request, exc: TwinriskError) -> Response:
+        # an error of the family raised outside the library bridge (the store's
+        # guards, say): presented from its class attributes like every other; a
+        # server-side one keeps its details in the log
+        if exc.status >= 500:
+            return await _unexpected(request, exc)
+        message = str(exc) or exc.title
+        page = _html_error(request, exc.status, message)
+        if page is not None:
+            return page
+        return problem_response(
+            exc.status,
+            message,
+            slug=exc.slug,
+            title=exc.title,
+            instance=request.url.path,
+            field=exc.field,
+            **exc.members(),
+        )
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         status = exc.status_code
@@ -242,7 +298,11 @@ def install_handlers(app: FastAPI, error_page: ErrorPage | None = None) -> None:
                 f"nothing at {request.url.path}; the API is under /v1 (see /docs or /openapi.json)"
             )
         elif status == 405:
-            allow = (exc.headers or {}).get("Allow") or (exc.headers or {}).get("allow")
+            allow = allowed_methods(request) or (
+                (exc.headers or {}).get("Allow") or (exc.headers or {}).get("allow")
+            )
+            if allow:
+                exc.headers = {**(exc.headers or {}), "Allow": allow}
             detail = f"{request.method} is not allowed on {request.url.path}" + (
                 f"; use {allow}" if allow else ""
             )
@@ -284,7 +344,13 @@ def install_handlers(app: FastAPI, error_page: ErrorPage | None = None) -> None:
             "an unexpected error occurred; nothing was stored by this request unless "
             "its response said so. Retry, and report the problem if it persists"
         )
-        page = _html_error(request, 500, detail)
+        # the server (uvicorn) drops the connection after an unhandled error, so say
+        # so: a client that keeps connections alive then opens a new one for its next
+        # request instead of failing on a closed socket
+        close = {"Connection": "close"}
+        page = _html_error(request, 500, detail, close)
         if page is not None:
             return page
-        return problem_response(500, detail, slug="internal", instance=request.url.path)
+        return problem_response(
+            500, detail, slug="internal", instance=request.url.path, headers=close
+        )

@@ -4,9 +4,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    create_model,
+)
 
 from twinrisk.core.bands import Band
 from twinrisk.core.models import Assessment, Place
@@ -18,20 +26,44 @@ Decision = Literal["approve", "approve_with_conditions", "reject", "defer"]
 assert set(DECISIONS) == set(Decision.__args__)  # type: ignore[attr-defined]
 
 PolicyName = str
+#: a JSON Schema pattern for text the store keeps or searches: no NUL character
+#: (PostgreSQL cannot hold one; see store.guards)
+NO_NUL = r"^[^\u0000]*$"
 NAME_MAX = 200
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_date(value: Any) -> Any:
+    """Only ``YYYY-MM-DD`` is a date here (or a date object from the web form):
+    pydantic alone would read ``0`` as 1 January 1970, which no caller means."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        return value.strip()
+    raise ValueError(f"{str(value)[:40]!r} is not a date; accepted: YYYY-MM-DD, e.g. 2026-11-28")
+
+
+#: a date sent as ISO 8601 text
+IsoDate = Annotated[dt.date, BeforeValidator(iso_date)]
 
 
 class PlaceInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
+    # no field examples: local and partner share this model, and one example for both
+    # would propose a partnership of a place with itself (refused); the requests'
+    # examples show a pair
     name: str = Field(
-        min_length=1, max_length=NAME_MAX, description="The place as typed", examples=["Luleå"]
+        min_length=1,
+        max_length=NAME_MAX,
+        description="The place as typed; local and partner must be different places",
     )
     country: str | None = Field(
         None,
         pattern=r"^[A-Za-z]{2}$",
         description="ISO 3166-1 alpha-2; narrows the look-up",
-        examples=["SE"],
     )
 
 
@@ -53,7 +85,11 @@ def _terms_model() -> type[BaseModel]:
         else:
             fields[key] = (
                 bool | None,
-                Field(None, description=term.question + " Leave out (or null) when unknown."),
+                Field(
+                    None,
+                    strict=True,  # true or false, as the schema says; not "yes" or 1
+                    description=term.question + " Leave out (or null) when unknown.",
+                ),
             )
     return create_model(
         "Terms",
@@ -80,7 +116,9 @@ class AssessmentQuery(BaseModel):
 
     local: PlaceInput = Field(description="The local place (the council's city or region)")
     partner: PlaceInput = Field(description="The proposed partner place")
-    as_of: dt.date | None = Field(None, description="Score as of this date (default today)")
+    as_of: IsoDate | None = Field(
+        None, description="Score as of this date, YYYY-MM-DD (default today)"
+    )
     terms: Terms | None = None
 
 
@@ -105,7 +143,7 @@ class AssessmentRequest(AssessmentQuery):
     )
 
     policy: str | dict[str, Any] | None = PolicyField
-    dry_run: bool = Field(False, description="Score without storing")
+    dry_run: bool = Field(False, strict=True, description="Score without storing (true or false)")
 
 
 def request_inputs(body: AssessmentRequest) -> dict[str, Any]:
@@ -138,6 +176,11 @@ class AssessmentOut(Assessment):
     )
 
 
+#: the caller's key of one proposal in a batch (the schema says so, so that a
+#: client generated from it never sends an empty key the server would refuse)
+BatchKey = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
 class BatchRequest(BaseModel):
     """Up to 1,000 proposals keyed by the caller's own ids, like yente's match queries."""
 
@@ -164,12 +207,12 @@ class BatchRequest(BaseModel):
         },
     )
 
-    queries: dict[str, AssessmentQuery] = Field(
+    queries: dict[BatchKey, AssessmentQuery] = Field(
         min_length=1,
         description="Proposals by the caller's key (1 to 1,000; keys up to 100 characters)",
     )
     policy: str | dict[str, Any] | None = PolicyField
-    dry_run: bool = Field(False, description="Score without storing")
+    dry_run: bool = Field(False, strict=True, description="Score without storing (true or false)")
 
 
 class BatchItem(BaseModel):
@@ -202,8 +245,8 @@ class DecisionRequest(BaseModel):
     )
 
     decision: Decision
-    notes: str = Field("", max_length=10_000)
-    decided_by: str | None = Field(None, max_length=200)
+    notes: str = Field("", max_length=10_000, pattern=NO_NUL)
+    decided_by: str | None = Field(None, max_length=200, pattern=NO_NUL)
 
 
 class PartySummary(BaseModel):

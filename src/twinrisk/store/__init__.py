@@ -9,6 +9,7 @@ Alembic migrations shipped in ``twinrisk/store/migrations`` and applied at start
 from __future__ import annotations
 
 from twinrisk.store.db import database_url, make_engine, migrate
+from twinrisk.store.guards import StoreValueError, check_datetime, check_text
 from twinrisk.store.repository import (
     DECISIONS,
     AssessmentFilter,
@@ -25,6 +26,9 @@ __all__ = [
     "Store",
     "StoredAssessment",
     "StoredDecision",
+    "StoreValueError",
+    "check_datetime",
+    "check_text",
     "database_url",
     "make_engine",
     "migrate",

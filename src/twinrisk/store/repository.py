@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from twinrisk.core.errors import NotFound
 from twinrisk.store.db import make_engine, migrate, redacted
+from twinrisk.store.guards import check_datetime, check_text
 from twinrisk.store.models import AssessmentRow, DecisionRow
 
 #: the decisions an officer can record
@@ -226,6 +227,8 @@ class Store:
     ) -> StoredDecision:
         if decision not in DECISIONS:
             raise ValueError(f"decision {decision!r} is not one of {', '.join(DECISIONS)}")
+        check_text("notes", notes)
+        check_text("decided_by", decided_by)
         with self._session() as session:
             if session.get(AssessmentRow, assessment_id) is None:
                 raise AssessmentNotFound(assessment_id)
@@ -256,6 +259,9 @@ class Store:
     def list(self, flt: AssessmentFilter | None = None) -> tuple[list[StoredAssessment], int]:
         """Assessments matching ``flt``, newest first, and how many match in all."""
         flt = flt or AssessmentFilter()
+        since = check_datetime("since", flt.since)
+        until = check_datetime("until", flt.until)
+        check_text("q", flt.q)
         conditions: list[Any] = []
         if flt.local_country:
             conditions.append(AssessmentRow.local_country == flt.local_country.upper())
@@ -263,10 +269,10 @@ class Store:
             conditions.append(AssessmentRow.partner_country == flt.partner_country.upper())
         if flt.band:
             conditions.append(AssessmentRow.band == flt.band)
-        if flt.since:
-            conditions.append(AssessmentRow.created_at >= flt.since)
-        if flt.until:
-            conditions.append(AssessmentRow.created_at < flt.until)
+        if since:
+            conditions.append(AssessmentRow.created_at >= since)
+        if until:
+            conditions.append(AssessmentRow.created_at < until)
         if flt.q:
             pattern = (
                 "%"

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from fastapi import Path, Query, Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import AfterValidator, BeforeValidator
 
 from twinrisk.service import library
 from twinrisk.service.deps import state
@@ -15,11 +16,14 @@ from twinrisk.service.problems import ProblemError, problem_responses
 from twinrisk.service.routers.common import (
     decision_out,
     fresh_json,
+    iso_datetime,
+    storable_datetime,
     stored_out,
     summary,
     v1_router,
 )
 from twinrisk.service.schemas import (
+    NO_NUL,
     AssessmentList,
     AssessmentOut,
     AssessmentRequest,
@@ -105,27 +109,35 @@ async def list_assessments(
     local_country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
     partner_country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
     band: Literal["low", "moderate", "high", "severe"] | None = None,
-    since: Annotated[dt.datetime | None, Query(description="Stored at or after (ISO 8601)")] = None,
-    until: Annotated[dt.datetime | None, Query(description="Stored before (ISO 8601)")] = None,
+    since: Annotated[
+        dt.datetime | None,
+        Query(description="Stored at or after (ISO 8601 date-time)"),
+        BeforeValidator(iso_datetime),
+        AfterValidator(storable_datetime),
+    ] = None,
+    until: Annotated[
+        dt.datetime | None,
+        Query(description="Stored before (ISO 8601 date-time)"),
+        BeforeValidator(iso_datetime),
+        AfterValidator(storable_datetime),
+    ] = None,
     decision: Annotated[
         Literal["approve", "approve_with_conditions", "reject", "defer", "none"] | None,
         Query(description="The latest decision; 'none' for undecided"),
     ] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Part of a place name")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, pattern=NO_NUL, description="Part of a place name"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> AssessmentList:
-    def utc(value: dt.datetime | None) -> dt.datetime | None:
-        if value is None or value.tzinfo is not None:
-            return value
-        return value.replace(tzinfo=dt.UTC)
-
     flt = AssessmentFilter(
         local_country=local_country,
         partner_country=partner_country,
         band=band,
-        since=utc(since),
-        until=utc(until),
+        since=since,
+        until=until,
         decision=decision,
         q=q or None,
         limit=limit,

@@ -7,13 +7,14 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Query, Request, Response
+from pydantic import BeforeValidator
 
 from twinrisk.service import library
 from twinrisk.service.deps import state
 from twinrisk.service.limits import human_bytes, run_io
 from twinrisk.service.problems import ProblemError, problem_responses
 from twinrisk.service.routers.common import fresh_out, v1_router
-from twinrisk.service.schemas import BatchItem, BatchRequest, BatchResponse
+from twinrisk.service.schemas import BatchItem, BatchRequest, BatchResponse, iso_date
 
 router = v1_router("batch")
 
@@ -101,6 +102,7 @@ CSV_BODY: dict[str, Any] = {
                     "type": "object",
                     "required": ["file"],
                     "properties": {"file": {"type": "string", "format": "binary"}},
+                    "additionalProperties": False,
                 },
             },
         },
@@ -124,7 +126,11 @@ CSV_BODY: dict[str, Any] = {
 )
 async def batch_csv(
     request: Request,
-    as_of: Annotated[dt.date | None, Query(description="Score every row as of this date")] = None,
+    as_of: Annotated[
+        dt.date | None,
+        Query(description="Score every row as of this date (YYYY-MM-DD)"),
+        BeforeValidator(iso_date),
+    ] = None,
     policy: Annotated[str | None, Query(max_length=64, description="A policy name")] = None,
 ) -> Response:
     st = state(request)
@@ -154,6 +160,16 @@ async def batch_csv(
                 "`file` (curl -F file=@proposals.csv)",
                 slug="invalid-request",
                 field="file",
+            )
+        others = sorted({str(k) for k in form} - {"file"})
+        if others:  # the schema allows only `file`; say so rather than ignore them
+            await form.close()
+            raise ProblemError(
+                422,
+                "the form may hold only the field 'file' (the CSV); it also has "
+                + ", ".join(repr(k[:40]) for k in others[:5]),
+                slug="invalid-request",
+                field=others[0][:40],
             )
         data = await upload.read(settings.max_upload_bytes + 1)
         await form.close()

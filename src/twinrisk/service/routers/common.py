@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from fastapi import APIRouter
@@ -16,7 +18,32 @@ from twinrisk.service.schemas import (
     DecisionOut,
     PartySummary,
 )
-from twinrisk.store import StoredAssessment, StoredDecision
+from twinrisk.store import StoredAssessment, StoredDecision, StoreValueError, check_datetime
+
+#: an ISO 8601 date-time as a query parameter: a date, optionally a time and zone
+_ISO_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|z|[+-]\d{2}:?\d{2})?)?$"
+)
+
+
+def iso_datetime(value: Any) -> Any:
+    """Only ISO 8601 text is a date-time here: pydantic alone would read ``0.5`` as
+    half a second after 1970, which no caller means."""
+    if isinstance(value, str) and not _ISO_DATETIME.match(value):
+        raise ValueError(
+            f"{value[:40]!r} is not an ISO 8601 date or date-time; accepted: e.g. "
+            "2026-11-28, 2026-11-28T09:00:00Z or 2026-11-28T10:00:00+01:00"
+        )
+    return value
+
+
+def storable_datetime(value: dt.datetime | None) -> dt.datetime | None:
+    """The value in UTC, or a validation error when the store cannot hold it."""
+    try:
+        return check_datetime("value", value)
+    except StoreValueError as exc:
+        raise ValueError(str(exc).removeprefix("value: ")) from exc
+
 
 #: problems any /v1 operation can answer with
 COMMON = (401, 413, 422, 500, 503)
