@@ -555,6 +555,7 @@ def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, An
     tmp = tmp_path_factory.mktemp("bad-input")
     db = tmp / "bad.sqlite3"
     settings = Settings(
+        allowed_hosts=("testserver",),
         warm_up=False,
         database_url=f"sqlite:///{db}",
         max_csv_rows=MAX_CSV_ROWS,

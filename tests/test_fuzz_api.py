@@ -62,7 +62,13 @@ KNOWN_IDS: list[str] = []
 
 
 _TMP = Path(tempfile.mkdtemp(prefix="twinrisk-fuzz-"))
-APP = create_app(Settings(warm_up=False, database_url=f"sqlite:///{_TMP / 'fuzz.sqlite3'}"))
+APP = create_app(
+    Settings(
+        allowed_hosts=("testserver",),
+        warm_up=False,
+        database_url=f"sqlite:///{_TMP / 'fuzz.sqlite3'}",
+    )
+)
 schema = schemathesis.openapi.from_asgi(
     "/openapi.json",
     APP,

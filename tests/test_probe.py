@@ -104,7 +104,7 @@ PROBES = [
 
 @pytest.fixture
 def probe_client(db_url: str) -> Iterator[tuple[TestClient, str]]:  # noqa: F811
-    settings = Settings(warm_up=False, database_url=db_url)
+    settings = Settings(allowed_hosts=("testserver",), warm_up=False, database_url=db_url)
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         r = client.post("/v1/assessments", json={"local": LULEA, "partner": XIAN})
         assert r.status_code == 201, r.text
@@ -167,7 +167,13 @@ def test_options_names_every_method_of_the_path(probe_client: tuple[TestClient, 
 def test_a_500_closes_the_connection(tmp_path: Path) -> None:
     """After an unexpected error the server drops the connection; the answer says
     so, so that a client keeping connections alive does not reuse it."""
-    app = create_api(Settings(warm_up=False, database_url=f"sqlite:///{tmp_path / 'x.db'}"))
+    app = create_api(
+        Settings(
+            allowed_hosts=("testserver",),
+            warm_up=False,
+            database_url=f"sqlite:///{tmp_path / 'x.db'}",
+        )
+    )
 
     @app.get("/boom")
     async def boom() -> None:

@@ -23,6 +23,9 @@ from twinrisk.service import library
 from twinrisk.service.auth import KeyConfigError, KeyRing
 from twinrisk.service.settings import Settings
 
+ALICE_KEY = "alice-secret-key-1-0123456789abcdefghij"
+BOB_KEY = "bob-secret-key-22-0123456789abcdefghij"
+
 PROBLEM = "application/problem+json"
 LULEA_XIAN = {
     "local": {"name": "Luleå", "country": "SE"},
@@ -32,7 +35,12 @@ CSV = b"local,local_country,partner,partner_country\nLulea,SE,Xi'an,CN\nKiel,DE,
 
 
 def make_client(tmp_path: Path, **kw: Any) -> TestClient:
-    settings = Settings(warm_up=False, database_url=f"sqlite:///{tmp_path / 'api.sqlite3'}", **kw)
+    settings = Settings(
+        allowed_hosts=("testserver",),
+        warm_up=False,
+        database_url=f"sqlite:///{tmp_path / 'api.sqlite3'}",
+        **kw,
+    )
     return TestClient(create_app(settings))
 
 
@@ -209,7 +217,13 @@ def test_unexpected_errors_are_500_problems(
 
     monkeypatch.setattr(library, "assess_together", boom)
     with TestClient(
-        create_app(Settings(warm_up=False, database_url=f"sqlite:///{tmp_path}/x.db")),
+        create_app(
+            Settings(
+                allowed_hosts=("testserver",),
+                warm_up=False,
+                database_url=f"sqlite:///{tmp_path}/x.db",
+            )
+        ),
         raise_server_exceptions=False,
     ) as c:
         doc = assert_problem(c.post("/v1/assessments", json=LULEA_XIAN), 500, "unexpected")
@@ -490,7 +504,9 @@ def test_model(client: TestClient) -> None:
 
 
 def test_health_and_ready(tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'h.db'}")  # warm-up on
+    settings = Settings(
+        allowed_hosts=("testserver",), database_url=f"sqlite:///{tmp_path / 'h.db'}"
+    )  # warm-up on
     with TestClient(create_app(settings)) as c:
         assert c.get("/healthz").json() == {"status": "ok"}
         deadline = time.monotonic() + 120
@@ -504,6 +520,28 @@ def test_health_and_ready(tmp_path: Path) -> None:
         assert r.json()["checks"]["store"] == "ok" and r.json()["status"] == "ready"
 
 
+def test_ready_names_the_failed_check_and_nothing_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from twinrisk.service import library
+
+    def broken() -> dict[str, str]:
+        raise FileNotFoundError("/srv/secret/models/twinrisk-model.joblib")
+
+    monkeypatch.setattr(library, "warm_up", broken)
+    settings = Settings(
+        allowed_hosts=("testserver",), database_url=f"sqlite:///{tmp_path / 'h.db'}"
+    )
+    with TestClient(create_app(settings)) as c:
+        deadline = time.monotonic() + 60
+        while (r := c.get("/readyz")).json()["status"] == "starting":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert r.status_code == 503
+        assert r.json()["checks"]["warm_up"] == "failing"
+        assert "secret" not in r.text and "FileNotFoundError" not in r.text
+
+
 def test_security_headers(client: TestClient) -> None:
     r = client.get("/v1/model")
     assert r.headers["x-content-type-options"] == "nosniff"
@@ -514,7 +552,7 @@ def test_security_headers(client: TestClient) -> None:
 
 
 def test_keys_required_when_configured(tmp_path: Path) -> None:
-    keys = KeyRing.parse("alice:alice-secret-key-1,bob-secret-key-22")
+    keys = KeyRing.parse("alice:" + ALICE_KEY + ",bob-secret-key-22-0123456789abcdefghij")
     with make_client(tmp_path, keys=keys) as c:
         doc = assert_problem(c.get("/v1/model"), 401, "X-API-Key")
         assert doc["type"].endswith("unauthorized")
@@ -522,20 +560,20 @@ def test_keys_required_when_configured(tmp_path: Path) -> None:
         assert_problem(c.get("/v1/model", headers={"X-API-Key": "wrong-key-123"}), 401, "not valid")
         assert_problem(c.post("/v1/assessments", json=LULEA_XIAN), 401)
         assert_problem(c.get("/v1/nothing", headers={"X-API-Key": "x"}), 404)
-        assert c.get("/v1/model", headers={"X-API-Key": "alice-secret-key-1"}).status_code == 200
+        assert c.get("/v1/model", headers={"X-API-Key": ALICE_KEY}).status_code == 200
         r = c.post(
             "/v1/assessments",
             json=LULEA_XIAN,
-            headers={"Authorization": "Bearer bob-secret-key-22"},
+            headers={"Authorization": "Bearer bob-secret-key-22-0123456789abcdefghij"},
         )
         assert r.status_code == 201
         stored = c.app.state.twinrisk.store.get(r.json()["id"])  # type: ignore[attr-defined]
-        expected = "key-" + hashlib.sha256(b"bob-secret-key-22").hexdigest()[:8]
+        expected = "key-" + hashlib.sha256(BOB_KEY.encode()).hexdigest()[:8]
         assert stored.api_key_id == expected
         r = c.post(
             f"/v1/assessments/{stored.id}/decision",
             json={"decision": "reject"},
-            headers={"X-API-Key": "alice-secret-key-1"},
+            headers={"X-API-Key": ALICE_KEY},
         )
         assert r.json()["api_key_id"] == "alice"
         assert c.get("/healthz").status_code == 200  # probes need no key
@@ -553,25 +591,27 @@ def test_no_keys_off_loopback_refuses_everything(tmp_path: Path) -> None:
 def test_key_file_and_hashes(tmp_path: Path) -> None:
     digest = hashlib.sha256(b"file-key-secret-1").hexdigest()
     path = tmp_path / "keys"
-    path.write_text(f"# officers\nops:sha256:{digest}\n\nplain-key-secret-2\n")
+    path.write_text(f"# officers\nops:sha256:{digest}\n\nplain-key-secret-2-0123456789abcdefghij\n")
     ring = KeyRing.parse(None, path)
     assert len(ring) == 2
     assert ring.verify("file-key-secret-1") == "ops"
     assert ring.verify(
-        "plain-key-secret-2",
+        "plain-key-secret-2-0123456789abcdefghij",
     ).startswith("key-")  # type: ignore[union-attr]
     assert ring.verify("nope") is None and ring.verify("") is None
     assert all(len(d) == 32 for _, d in ring.entries)  # only hashes are kept
-    with pytest.raises(KeyConfigError, match="at least 8"):
+    with pytest.raises(KeyConfigError, match="at least 32"):
         KeyRing.parse("short")
     with pytest.raises(KeyConfigError, match="twice"):
-        KeyRing.parse("a:secret-one-1,a:secret-two-2")
+        KeyRing.parse(
+            "a:secret-one-1-0123456789abcdefghijklmno,a:secret-two-2-0123456789abcdefghijklmno"
+        )
     with pytest.raises(KeyConfigError, match="cannot read"):
         KeyRing.parse(None, tmp_path / "missing")
 
 
 def test_settings_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TWINRISK_API_KEYS", "k1:abcdefgh12")
+    monkeypatch.setenv("TWINRISK_API_KEYS", "k1:abcdefgh12-0123456789abcdefghijklmnop")
     monkeypatch.setenv("TWINRISK_MAX_BATCH_ITEMS", "10")
     s = Settings.from_env(host="localhost")
     assert s.max_batch_items == 10 and len(s.keys) == 1 and not s.open_access
@@ -695,8 +735,50 @@ def test_the_api_alone_answers_browsers_with_problems(tmp_path: Path) -> None:
     # without the web page mounted (twinrisk.app), there is no HTML error page
     from twinrisk.service import create_api
 
-    settings = Settings(warm_up=False, database_url=f"sqlite:///{tmp_path / 'api.sqlite3'}")
+    settings = Settings(
+        allowed_hosts=("testserver",),
+        warm_up=False,
+        database_url=f"sqlite:///{tmp_path / 'api.sqlite3'}",
+    )
     with TestClient(create_api(settings)) as c:
         r = c.get("/no/such/page", headers={"accept": "text/html"})
         assert_problem(r, 404, "/no/such/page")
         assert c.get("/", headers={"accept": "text/html"}).status_code == 404
+
+
+def test_short_keys_are_refused_and_keys_new_makes_long_ones(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from twinrisk.cli import main
+    from twinrisk.service.auth import MIN_KEY_LENGTH
+
+    with pytest.raises(KeyConfigError, match="make one with `twinrisk keys new`"):
+        KeyRing.parse("ops:" + "k" * (MIN_KEY_LENGTH - 1))
+    assert main(["keys", "new", "--id", "ops"]) == 0
+    key, line = capsys.readouterr().out.splitlines()
+    assert len(key) >= MIN_KEY_LENGTH
+    ring = KeyRing.parse(None, None)
+    ring.add_entry(line.split(": ", 1)[1])  # the key file line holds only the hash
+    assert ring.verify(key) == "ops" and key not in line
+
+
+def test_an_unknown_host_is_refused_keys_or_no_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: a page that points its own name at 127.0.0.1 must not reach the
+    records of a server that needs no key on loopback."""
+    settings = Settings(warm_up=False, database_url=f"sqlite:///{tmp_path / 'h.sqlite3'}")
+    assert settings.open_access
+    with TestClient(create_app(settings), base_url="http://evil.example") as c:
+        r = c.get("/v1/assessments")
+        assert_problem(r, 400, "evil.example")
+        assert "localhost" in r.json()["detail"] and r.headers["connection"] == "close"
+        assert c.get("/", headers={"host": "evil.example:8000"}).status_code == 400
+        for good in ("127.0.0.1:8000", "localhost", "[::1]:8000", "LOCALHOST:80"):
+            assert c.get("/healthz", headers={"host": good}).status_code == 200, good
+    monkeypatch.setenv("TWINRISK_ALLOWED_HOSTS", "twinrisk.example.org, intranet")
+    configured = Settings.from_env(host="0.0.0.0")  # noqa: S104 - not bound, only named
+    assert configured.allowed_hosts == ("twinrisk.example.org", "intranet")
+    with TestClient(create_app(configured), base_url="http://twinrisk.example.org") as c:
+        assert c.get("/healthz").status_code == 200
+        assert c.get("/healthz", headers={"host": "localhost"}).status_code == 400

@@ -258,3 +258,23 @@ def test_default_url_is_sqlite_in_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_
     engine.dispose()
     monkeypatch.setenv("TWINRISK_DATABASE_URL", "postgresql://u:secret@db/twinrisk")
     assert database_url() == "postgresql+psycopg://u:secret@db/twinrisk"
+
+
+def test_a_new_sqlite_store_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from twinrisk.store.db import make_engine
+
+    old = os.umask(0o022)
+    try:
+        folder = tmp_path / "new" / "store"
+        engine = make_engine(f"sqlite:///{folder / 'records.sqlite3'}")
+        with engine.connect() as conn:
+            conn.exec_driver_sql("CREATE TABLE t (x)")
+            conn.commit()
+        engine.dispose()
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((folder / "records.sqlite3").stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700

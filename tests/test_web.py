@@ -19,13 +19,20 @@ from twinrisk.app import create_app
 from twinrisk.service.auth import KeyRing
 from twinrisk.service.settings import Settings
 
+OFFICER_KEY = "officer-key-123-0123456789abcdefghijkl"
+
 HTML = {"accept": "text/html"}
 
 
 def make_client(tmp_path: Path, **kw: Any) -> TestClient:
     return TestClient(
         create_app(
-            Settings(warm_up=False, database_url=f"sqlite:///{tmp_path / 'web.sqlite3'}", **kw)
+            Settings(
+                allowed_hosts=("testserver",),
+                warm_up=False,
+                database_url=f"sqlite:///{tmp_path / 'web.sqlite3'}",
+                **kw,
+            )
         )
     )
 
@@ -166,7 +173,7 @@ def test_unknown_assessment_page(client: TestClient) -> None:
 
 
 def test_sign_in_with_api_key(tmp_path: Path) -> None:
-    with make_client(tmp_path, keys=KeyRing.parse("officer:officer-key-123")) as c:
+    with make_client(tmp_path, keys=KeyRing.parse("officer:" + OFFICER_KEY)) as c:
         r = c.get("/history", headers=HTML, follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == "/login?next=%2Fhistory"
         login = c.get("/login?next=/history", headers=HTML).text
@@ -176,7 +183,11 @@ def test_sign_in_with_api_key(tmp_path: Path) -> None:
         assert bad.status_code == 401 and "not valid" in bad.text
         r = c.post(
             "/login",
-            data={"csrf": token, "key": "officer-key-123", "next": "//evil.example/"},
+            data={
+                "csrf": token,
+                "key": OFFICER_KEY,
+                "next": "//evil.example/",
+            },
             follow_redirects=False,
         )
         assert r.status_code == 303 and r.headers["location"] == "/"  # no open redirect

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from twinrisk import __version__
 from twinrisk.service.deps import ServiceState
+from twinrisk.service.hosts import HostAllowMiddleware, allowed_hosts
 from twinrisk.service.limits import BodyLimitMiddleware, Coalescer, Worker
 from twinrisk.service.problems import PROBLEM_MEDIA_TYPE, ErrorPage, install_handlers
 from twinrisk.service.settings import Settings
@@ -111,9 +112,9 @@ def _warm_up(st: ServiceState) -> None:
         st.checks.update(library.warm_up())
         st.checks["warm_up"] = "ok"
         st.mark_ready()
-    except Exception as exc:  # the API still answers; /readyz says what failed
-        log.exception("warm-up failed")
-        st.checks["warm_up"] = f"failing: {type(exc).__name__}: {exc}"[:300]
+    except Exception:  # the API still answers; /readyz says which check failed
+        log.exception("warm-up failed")  # the detail (paths, messages) goes to the log only
+        st.checks["warm_up"] = "failing"
 
 
 def create_api(
@@ -189,6 +190,10 @@ def create_api(
         # the CSV upload may carry a 10 MiB file plus the multipart envelope
         path_limits=(("/v1/batch", settings.max_upload_bytes + 64 * 1024),),
         shown_limits=(("/v1/batch", settings.max_upload_bytes, "upload"),),
+    )
+    # outermost: an unknown Host is refused before anything reads the request
+    app.add_middleware(
+        HostAllowMiddleware, hosts=allowed_hosts(settings.host, settings.allowed_hosts)
     )
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

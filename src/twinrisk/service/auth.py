@@ -16,6 +16,8 @@ from pathlib import Path
 from twinrisk.core.errors import ConfigError
 
 COOKIE_NAME = "twinrisk_key"
+#: a key a person could guess or type is no key: ``twinrisk keys new`` makes one of 43
+MIN_KEY_LENGTH = 32
 _HASHED = re.compile(r"^(?:(?P<id>[\w.-]{1,32}):)?sha256:(?P<hash>[0-9a-fA-F]{64})$")
 _NAMED = re.compile(r"^(?P<id>[\w.-]{1,32}):(?P<key>.+)$")
 
@@ -50,8 +52,11 @@ class KeyRing:
         else:
             named = _NAMED.match(entry)
             key_id, key = (named["id"], named["key"]) if named else (None, entry)
-            if len(key) < 8:
-                raise KeyConfigError(f"{where}: an API key must have at least 8 characters")
+            if len(key) < MIN_KEY_LENGTH:
+                raise KeyConfigError(
+                    f"{where}: an API key must have at least {MIN_KEY_LENGTH} characters "
+                    f"(this one has {len(key)}); make one with `twinrisk keys new`"
+                )
             digest = hash_key(key)
             key_id = key_id or "key-" + digest.hex()[:8]
         if any(existing == key_id for existing, _ in self.entries):
@@ -91,6 +96,13 @@ class KeyRing:
             if hmac.compare_digest(digest, stored) and found is None:
                 found = key_id
         return found
+
+
+def new_key() -> str:
+    """A random key (32 bytes from the system's CSPRNG, URL-safe: 43 characters)."""
+    import secrets
+
+    return secrets.token_urlsafe(32)
 
 
 def presented_key(headers: dict[str, str] | object, cookies: dict[str, str]) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,6 +30,38 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
     )
     p.set_defaults(handler=_serve)
+
+    keys = sub.add_parser(
+        "keys",
+        help="make API keys",
+        description="API keys for TWINRISK_API_KEYS or TWINRISK_API_KEY_FILE.",
+    )
+    keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    new = keys_sub.add_parser(
+        "new",
+        help="print a new random key, and the line to put in a key file",
+        description="Print a new random API key (43 URL-safe characters from the system's "
+        "random source). With --id, also the key file line that stores only its SHA-256.",
+    )
+    new.add_argument("--id", default=None, help="a name for the key (letters, digits, . _ -)")
+    new.set_defaults(handler=_keys_new)
+
+
+def _keys_new(args: argparse.Namespace) -> int:
+    import hashlib
+    import re
+
+    from twinrisk.service.auth import new_key
+
+    key = new_key()
+    print(key)
+    if args.id is not None:
+        if not re.fullmatch(r"[\w.-]{1,32}", args.id):
+            print(f"--id {args.id!r}: use 1-32 letters, digits, '.', '_' or '-'", file=sys.stderr)
+            return 2
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        print(f"# key file line (the key itself is not stored): {args.id}:sha256:{digest}")
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:

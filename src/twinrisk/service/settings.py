@@ -15,6 +15,8 @@
 ``TWINRISK_PROCESSES``             server processes for ``twinrisk serve`` (default: one per
                                    usable CPU, at most 8; ``--processes`` overrides it)
 ``TWINRISK_WORKER_PID_HEADER``     ``1``: answer with ``X-Twinrisk-Worker: <pid>`` (tests)
+``TWINRISK_ALLOWED_HOSTS``         comma-separated names the server answers to (``Host``);
+                                   default: the loopback names and the bind address
 =================================  =========================================================
 """
 
@@ -71,6 +73,8 @@ class Settings:
     warm_up: bool = True
     #: add ``X-Twinrisk-Worker: <pid>`` to every response (tests of several processes)
     worker_pid_header: bool = False
+    #: names the server answers to; empty: the loopback names and ``host``
+    allowed_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, host: str = "127.0.0.1") -> Settings:
@@ -86,6 +90,11 @@ class Settings:
             batch_timeout_seconds=_float("TWINRISK_BATCH_TIMEOUT_SECONDS", 300.0),
             workers=_int("TWINRISK_WORKERS", 8),
             worker_pid_header=os.environ.get("TWINRISK_WORKER_PID_HEADER", "").strip() == "1",
+            allowed_hosts=tuple(
+                n.strip()
+                for n in os.environ.get("TWINRISK_ALLOWED_HOSTS", "").split(",")
+                if n.strip()
+            ),
         )
 
     @staticmethod

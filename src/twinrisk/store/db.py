@@ -41,13 +41,29 @@ def redacted(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def _private_file(path: Path) -> None:
+    """Create the store's folder (0700) and file (0600) for the owner only, whatever the
+    umask: the records name officers and their decisions. SQLite gives its -wal and
+    -shm files the database file's permissions. Existing files and folders are left
+    as their owner set them."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     url = _normalise(url) if url else database_url()
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(database))
         engine = create_engine(
             url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs
         )

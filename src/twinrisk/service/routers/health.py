@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
@@ -12,6 +14,7 @@ from twinrisk.service.problems import problem_responses
 from twinrisk.service.schemas import Health, Ready
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger("twinrisk.service")
 
 
 @router.get(
@@ -39,8 +42,9 @@ async def readyz(request: Request) -> JSONResponse:
     try:
         await run_io(st.store.ping)
         checks["store"] = "ok"
-    except Exception as exc:
-        checks["store"] = f"failing: {type(exc).__name__}"
+    except Exception:
+        log.exception("store check failed")
+        checks["store"] = "failing"
     ready = st.ready
     if st.board is not None:  # several processes: ready only when every worker is
         count = st.board.ready_count()

@@ -1,0 +1,75 @@
+"""Host allow-list: a request whose ``Host`` is not one of the server's names gets a
+400, keys or no keys.
+
+Without it a web page an officer visits could point a name it controls at 127.0.0.1
+(DNS rebinding) and read and write every record of a server that needs no key on
+loopback. The default names are the loopback names and the address the server is
+bound to; behind a proxy or on a public name, list them (``TWINRISK_ALLOWED_HOSTS``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from twinrisk.service.problems import PROBLEM_MEDIA_TYPE, problem_bytes
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+#: bind addresses that are not a name anyone reaches the server by
+WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")  # noqa: S104 - compared with, never bound
+
+
+def host_name(header: str) -> str:
+    """The name of a ``Host`` header without its port: ``[::1]:8000`` -> ``::1``."""
+    value = header.strip().lower()
+    if value.startswith("["):
+        return value[1 : value.find("]")] if "]" in value else value
+    name, _, port = value.rpartition(":")
+    return name if name and port.isdigit() else value
+
+
+def allowed_hosts(bind: str, configured: Iterable[str] = ()) -> frozenset[str]:
+    """The names a request may use: the configured ones, else loopback and the bind
+    address (a wildcard bind adds nothing: its names must be configured)."""
+    names = {host_name(n) for n in configured if n.strip()}
+    if names:
+        return frozenset(names)
+    bound = host_name(bind)
+    return frozenset({*LOOPBACK_NAMES, *([bound] if bound not in WILDCARD_ADDRESSES else [])})
+
+
+class HostAllowMiddleware:
+    """Pure ASGI: refuse an unknown or missing ``Host`` before any route runs."""
+
+    def __init__(self, app: ASGIApp, hosts: frozenset[str]) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        header = next((v for k, v in scope.get("headers", ()) if k == b"host"), b"")
+        name = host_name(header.decode("latin-1"))
+        if name in self.hosts or "*" in self.hosts:
+            await self.app(scope, receive, send)
+            return
+        shown = ", ".join(sorted(self.hosts))
+        detail = (
+            f"Host {header.decode('latin-1')[:100]!r} is not a name of this server; "
+            f"accepted: {shown} (set TWINRISK_ALLOWED_HOSTS to add names)"
+        )
+        body = problem_bytes(400, detail, slug="unknown-host", instance=scope.get("path"))
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 400,
+                "headers": [
+                    (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
