@@ -782,3 +782,32 @@ def test_an_unknown_host_is_refused_keys_or_no_keys(
     with TestClient(create_app(configured), base_url="http://twinrisk.example.org") as c:
         assert c.get("/healthz").status_code == 200
         assert c.get("/healthz", headers={"host": "localhost"}).status_code == 400
+
+
+def test_a_browser_post_from_another_site_is_refused(tmp_path: Path) -> None:
+    """A cross-origin text/plain or form POST needs no preflight: the Origin decides."""
+    settings = Settings(
+        allowed_hosts=("testserver",),
+        warm_up=False,
+        database_url=f"sqlite:///{tmp_path / 'o.sqlite3'}",
+    )
+    csv_body = "local,local_country,partner,partner_country\nLuleå,SE,Xi'an,CN\n"
+    with TestClient(create_app(settings)) as c:
+        for kind in ("text/plain", "text/csv", "application/x-www-form-urlencoded"):
+            r = c.post(
+                "/v1/batch",
+                content=csv_body,
+                headers={"content-type": kind, "origin": "http://evil.example"},
+            )
+            assert_problem(r, 403, "evil.example")
+        same = c.post(
+            "/v1/batch",
+            content=csv_body,
+            headers={"content-type": "text/csv", "origin": "http://testserver"},
+        )
+        assert same.status_code == 200
+        assert (
+            c.post("/v1/batch", content=csv_body, headers={"content-type": "text/csv"}).status_code
+            == 200
+        )
+        assert c.get("/v1/model", headers={"origin": "http://evil.example"}).status_code == 200

@@ -1,5 +1,6 @@
 """Host allow-list: a request whose ``Host`` is not one of the server's names gets a
-400, keys or no keys.
+400, keys or no keys; a state-changing request a browser sends from another origin
+(its ``Origin`` names another host) gets a 403.
 
 Without it a web page an officer visits could point a name it controls at 127.0.0.1
 (DNS rebinding) and read and write every record of a server that needs no key on
@@ -16,6 +17,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from twinrisk.service.problems import PROBLEM_MEDIA_TYPE, problem_bytes
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+#: methods a browser may send cross-origin without asking first ("simple" requests
+#: include text/plain and form bodies), and every other method that changes state
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 #: bind addresses that are not a name anyone reaches the server by
 WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")  # noqa: S104 - compared with, never bound
 
@@ -50,26 +54,45 @@ class HostAllowMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        header = next((v for k, v in scope.get("headers", ()) if k == b"host"), b"")
-        name = host_name(header.decode("latin-1"))
-        if name in self.hosts or "*" in self.hosts:
-            await self.app(scope, receive, send)
-            return
+        headers = dict(scope.get("headers", ()))
+        header = headers.get(b"host", b"").decode("latin-1")
         shown = ", ".join(sorted(self.hosts))
-        detail = (
-            f"Host {header.decode('latin-1')[:100]!r} is not a name of this server; "
-            f"accepted: {shown} (set TWINRISK_ALLOWED_HOSTS to add names)"
-        )
-        body = problem_bytes(400, detail, slug="unknown-host", instance=scope.get("path"))
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 400,
-                "headers": [
-                    (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        if not self._known(header):
+            detail = (
+                f"Host {header[:100]!r} is not a name of this server; "
+                f"accepted: {shown} (set TWINRISK_ALLOWED_HOSTS to add names)"
+            )
+            await _refuse(send, scope, 400, "unknown-host", detail)
+            return
+        origin = headers.get(b"origin", b"").decode("latin-1")
+        if scope.get("method") in UNSAFE_METHODS and origin and not self._known_origin(origin):
+            detail = (
+                f"a {scope.get('method')} from the web page of another site ({origin[:100]}) "
+                f"is refused; this server's pages are served from: {shown}"
+            )
+            await _refuse(send, scope, 403, "cross-origin", detail)
+            return
+        await self.app(scope, receive, send)
+
+    def _known(self, host: str) -> bool:
+        return host_name(host) in self.hosts or "*" in self.hosts
+
+    def _known_origin(self, origin: str) -> bool:
+        scheme, sep, rest = origin.partition("://")
+        return bool(sep) and scheme in ("http", "https") and self._known(rest.split("/")[0])
+
+
+async def _refuse(send: Send, scope: Scope, status: int, slug: str, detail: str) -> None:
+    body = problem_bytes(status, detail, slug=slug, instance=scope.get("path"))
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
