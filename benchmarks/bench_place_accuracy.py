@@ -26,8 +26,16 @@ SEED, SAMPLE, NEAR_KM = 16, 400, 25.0
 
 
 def _code(country: str) -> str:
+    """ISO code of a Wikidata country label; old and short labels ("Russia",
+    "Turkey", "Republic of Macedonia") need pycountry's fuzzy search."""
     try:
         return str(pycountry.countries.lookup(country).alpha_2)
+    except LookupError:
+        pass
+    try:
+        return str(
+            pycountry.countries.search_fuzzy(country.removeprefix("Republic of "))[0].alpha_2
+        )
     except LookupError:
         return country
 
