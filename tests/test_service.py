@@ -811,3 +811,14 @@ def test_a_browser_post_from_another_site_is_refused(tmp_path: Path) -> None:
             == 200
         )
         assert c.get("/v1/model", headers={"origin": "http://evil.example"}).status_code == 200
+
+
+def test_no_page_loads_scripts_from_elsewhere_and_every_answer_carries_the_csp(
+    client: TestClient,
+) -> None:
+    for path in ("/docs", "/redoc"):
+        assert client.get(path).status_code == 404
+    for path in ("/openapi.json", "/v1/model", "/healthz", "/nothing-here"):
+        csp = client.get(path).headers["content-security-policy"]
+        assert "default-src 'self'" in csp and "script-src 'self'" in csp, path
+        assert "frame-ancestors 'none'" in csp and "base-uri 'none'" in csp, path

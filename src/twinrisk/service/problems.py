@@ -294,9 +294,7 @@ def install_handlers(app: FastAPI, error_page: ErrorPage | None = None) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
         extra: dict[str, Any] = {}
         if status == 404 and detail == "Not Found":
-            detail = (
-                f"nothing at {request.url.path}; the API is under /v1 (see /docs or /openapi.json)"
-            )
+            detail = f"nothing at {request.url.path}; the API is under /v1 (see /openapi.json)"
         elif status == 405:
             allow = allowed_methods(request) or (
                 (exc.headers or {}).get("Allow") or (exc.headers or {}).get("allow")
