@@ -209,3 +209,27 @@ def test_sign_in_with_api_key(tmp_path: Path) -> None:
         out = c.post("/logout", data={"csrf": csrf(page)}, follow_redirects=False)
         assert out.status_code == 303
         assert c.get("/history", headers=HTML, follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize(("trusted", "secure"), [(("testclient",), True), ((), False)])
+def test_the_cookie_is_secure_behind_a_trusted_https_proxy_only(
+    tmp_path: Path, trusted: tuple[str, ...], secure: bool
+) -> None:
+    keys = KeyRing.parse("officer:" + OFFICER_KEY)
+    with make_client(tmp_path, keys=keys, forwarded_allow_ips=trusted) as c:
+        proxied = {**HTML, "x-forwarded-proto": "https"}
+        page = c.get("/login", headers=proxied)
+        token = csrf(page.text)
+        # a browser on HTTPS sends a Secure cookie back; the test client on http would not
+        raw = page.headers["set-cookie"].split(";")[0]
+        c.cookies.clear()
+        r = c.post(
+            "/login",
+            data={"csrf": token, "key": OFFICER_KEY, "next": "/"},
+            headers={"x-forwarded-proto": "https", "cookie": raw},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303
+        cookies = [v for k, v in r.headers.multi_items() if k == "set-cookie"]
+        session = next(v for v in cookies if v.startswith("twinrisk_key="))
+        assert ("secure" in session.lower().split("; ")) is secure

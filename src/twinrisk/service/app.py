@@ -198,6 +198,15 @@ def create_api(
     app.add_middleware(
         HostAllowMiddleware, hosts=allowed_hosts(settings.host, settings.allowed_hosts)
     )
+    if settings.forwarded_allow_ips:
+        # the scheme and client address a trusted proxy saw: cookies get ``Secure``
+        # when the officer's browser used HTTPS; anyone else's X-Forwarded-* is ignored
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(
+            ProxyHeadersMiddleware,
+            trusted_hosts=list(settings.forwarded_allow_ips),
+        )
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

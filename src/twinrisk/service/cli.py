@@ -27,6 +27,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "process",
     )
     p.add_argument(
+        "--forwarded-allow-ips",
+        default=None,
+        metavar="ADDRS",
+        help="comma-separated addresses or networks of the reverse proxies whose "
+        "X-Forwarded-Proto/-For to believe (default: TWINRISK_FORWARDED_ALLOW_IPS, else "
+        "none)",
+    )
+    p.add_argument(
         "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug")
     )
     p.set_defaults(handler=_serve)
@@ -79,6 +87,10 @@ def _serve(args: argparse.Namespace) -> int:
     )
     try:
         settings = Settings.from_env(host=args.host)
+        if args.forwarded_allow_ips is not None:
+            settings.forwarded_allow_ips = tuple(
+                a.strip() for a in args.forwarded_allow_ips.split(",") if a.strip()
+            )
         processes = args.processes if args.processes is not None else Settings.processes_from_env()
         if processes < 1:
             raise ConfigError(f"--processes must be at least 1, not {processes}")

@@ -133,7 +133,11 @@ def write_examples(folder: Path) -> list[Path]:
     written = []
     with tempfile.TemporaryDirectory() as tmp:
         app = create_api(
-            Settings(warm_up=False, database_url=f"sqlite:///{Path(tmp) / 'examples.sqlite3'}")
+            Settings(
+                allowed_hosts=("testserver",),
+                warm_up=False,
+                database_url=f"sqlite:///{Path(tmp) / 'examples.sqlite3'}",
+            )
         )
         with TestClient(app) as client:
             stored_id = None

@@ -17,6 +17,9 @@
 ``TWINRISK_WORKER_PID_HEADER``     ``1``: answer with ``X-Twinrisk-Worker: <pid>`` (tests)
 ``TWINRISK_ALLOWED_HOSTS``         comma-separated names the server answers to (``Host``);
                                    default: the loopback names and the bind address
+``TWINRISK_FORWARDED_ALLOW_IPS``   comma-separated proxy addresses (or networks) whose
+                                   ``X-Forwarded-Proto``/``-For`` are believed (default:
+                                   none; ``--forwarded-allow-ips`` overrides it)
 =================================  =========================================================
 """
 
@@ -56,6 +59,10 @@ def _float(name: str, default: float) -> float:
     return float(_positive(name, default, float, "a number"))
 
 
+def _names(name: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in os.environ.get(name, "").split(",") if n.strip())
+
+
 @dataclass
 class Settings:
     #: the address the server is bound to: without API keys only loopback is open
@@ -75,6 +82,8 @@ class Settings:
     worker_pid_header: bool = False
     #: names the server answers to; empty: the loopback names and ``host``
     allowed_hosts: tuple[str, ...] = ()
+    #: proxies whose X-Forwarded-* headers are believed; empty: nobody's
+    forwarded_allow_ips: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, host: str = "127.0.0.1") -> Settings:
@@ -90,6 +99,7 @@ class Settings:
             batch_timeout_seconds=_float("TWINRISK_BATCH_TIMEOUT_SECONDS", 300.0),
             workers=_int("TWINRISK_WORKERS", 8),
             worker_pid_header=os.environ.get("TWINRISK_WORKER_PID_HEADER", "").strip() == "1",
+            forwarded_allow_ips=_names("TWINRISK_FORWARDED_ALLOW_IPS"),
             allowed_hosts=tuple(
                 n.strip()
                 for n in os.environ.get("TWINRISK_ALLOWED_HOSTS", "").split(",")
