@@ -72,7 +72,12 @@ DEFAULT_CREDITORS = [
     "domestic_arrears",
 ]
 DEFAULT_KINDS = ["default", "restructuring", "arrears"]
-IMF_FACILITIES = ["SBA", "EFF", "ECF", "SCF", "RCF", "RFI", "PCI", "PLL", "FCL", "RSF"]
+#: current facilities, then earlier ones named in the IMF's arrangement list
+#: (importers/imf_arrangements.py), kept as the IMF codes them
+IMF_FACILITIES = [
+    *["SBA", "EFF", "ECF", "SCF", "RCF", "RFI", "PCI", "PLL", "FCL", "RSF"],
+    *["PRGF", "ESAF", "SAF", "ESF", "PCL"],
+]
 #: sanctions_regimes.imposer: bodies, and states (the UK as ``UK``, not ``GB``)
 SANCTION_BODIES = ["EU", "UN", "UK"]
 SANCTION_IMPOSERS = [*SANCTION_BODIES, "US", "CA", "AU", "JP", "CH", "NZ", "CN"]

@@ -101,9 +101,10 @@ def defaults_by_country(tables: Tables) -> dict[str, tuple[Span, ...]]:
     return {k: tuple(sorted(v, key=lambda s: s.start)) for k, v in out.items()}
 
 
-#: IMF arrangements that lend to a country in balance-of-payments need (precautionary
+#: IMF arrangements that lend to a country in balance-of-payments need, with the older
+#: names of the same facilities (PRGF, ESAF, SAF, ESF) (precautionary
 #: lines such as the FCL, and the RSF and PCI, signal no distress and are left out)
-DISTRESS_FACILITIES = ("SBA", "EFF", "ECF", "SCF")
+DISTRESS_FACILITIES = ("SBA", "EFF", "ECF", "SCF", "PRGF", "ESAF", "SAF", "ESF")
 #: one-off emergency disbursements: counted for a year from approval
 EMERGENCY_FACILITIES = ("RCF", "RFI")
 #: an arrangement with no recorded end counts for four years, the longest term of an
