@@ -192,7 +192,7 @@ def test_sign_in_with_api_key(tmp_path: Path) -> None:
         )
         assert r.status_code == 303 and r.headers["location"] == "/"  # no open redirect
         cookie = r.headers["set-cookie"]
-        assert "twinrisk_key=" in cookie and "HttpOnly" in cookie
+        assert "twinrisk_session=" in cookie and "HttpOnly" in cookie
         assert "samesite=strict" in cookie.lower()
         # the cookie opens the pages and the API calls the page makes
         assert c.get("/history", headers=HTML).status_code == 200
@@ -231,5 +231,5 @@ def test_the_cookie_is_secure_behind_a_trusted_https_proxy_only(
         )
         assert r.status_code == 303
         cookies = [v for k, v in r.headers.multi_items() if k == "set-cookie"]
-        session = next(v for v in cookies if v.startswith("twinrisk_key="))
+        session = next(v for v in cookies if v.startswith("twinrisk_session="))
         assert ("secure" in session.lower().split("; ")) is secure

@@ -1,7 +1,8 @@
 """API keys: kept only as SHA-256 hashes, compared in constant time.
 
-A key is presented as ``X-API-Key: <key>``, ``Authorization: Bearer <key>``, or, for
-the web page, the ``twinrisk_key`` cookie set by the sign-in form at ``/login``.
+A key is presented as ``X-API-Key: <key>`` or ``Authorization: Bearer <key>``. The web
+page never stores the key: the sign-in form at ``/login`` opens a server-side session
+(``store.signins``) and the ``twinrisk_session`` cookie holds only its random id.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ from pathlib import Path
 
 from twinrisk.core.errors import ConfigError
 
-COOKIE_NAME = "twinrisk_key"
-#: a key a person could guess or type is no key: ``twinrisk keys new`` makes one of 43
+COOKIE_NAME = "twinrisk_session"
+#: how long a web sign-in lasts
+SESSION_LIFETIME_SECONDS = 12 * 3600
+#: a key must be long enough that guessing it online is hopeless; ``twinrisk keys new``
+#: prints 43 characters (256 random bits)
 MIN_KEY_LENGTH = 32
 _HASHED = re.compile(r"^(?:(?P<id>[\w.-]{1,32}):)?sha256:(?P<hash>[0-9a-fA-F]{64})$")
 _NAMED = re.compile(r"^(?P<id>[\w.-]{1,32}):(?P<key>.+)$")
@@ -85,6 +89,10 @@ class KeyRing:
             os.environ.get("TWINRISK_API_KEYS"), os.environ.get("TWINRISK_API_KEY_FILE") or None
         )
 
+    def has_id(self, key_id: str) -> bool:
+        """Whether ``key_id`` is still configured (a session of a removed key ends)."""
+        return any(existing == key_id for existing, _ in self.entries)
+
     def verify(self, presented: str | None) -> str | None:
         """The key id if ``presented`` is a configured key, else None (constant time
         in the number of keys: every stored hash is compared)."""
@@ -98,15 +106,8 @@ class KeyRing:
         return found
 
 
-def new_key() -> str:
-    """A random key (32 bytes from the system's CSPRNG, URL-safe: 43 characters)."""
-    import secrets
-
-    return secrets.token_urlsafe(32)
-
-
-def presented_key(headers: dict[str, str] | object, cookies: dict[str, str]) -> str | None:
-    """The key a request carries: X-API-Key, then a Bearer token, then the cookie."""
+def presented_key(headers: dict[str, str] | object) -> str | None:
+    """The key a request carries: X-API-Key, then a Bearer token."""
     get = getattr(headers, "get", None)
     if get is not None:
         key = get("x-api-key")
@@ -116,4 +117,11 @@ def presented_key(headers: dict[str, str] | object, cookies: dict[str, str]) -> 
         scheme, _, token = auth.partition(" ")
         if scheme.lower() == "bearer" and token.strip():
             return token.strip()
-    return cookies.get(COOKIE_NAME) or None
+    return None
+
+
+def new_key() -> str:
+    """A new random key: 32 bytes from the OS's generator, URL-safe (43 characters)."""
+    import secrets
+
+    return secrets.token_urlsafe(32)

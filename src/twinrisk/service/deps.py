@@ -66,8 +66,14 @@ def check_key(request: Request) -> str | None:
             slug="unauthorized",
             headers={"WWW-Authenticate": 'Bearer realm="twinrisk"'},
         )
-    presented = presented_key(request.headers, dict(request.cookies))
-    key_id = settings.keys.verify(presented)
+    presented = presented_key(request.headers)
+    if presented is None and COOKIE_NAME in request.cookies:
+        key_id = st.store.signins.key_id(request.cookies[COOKIE_NAME])
+        if key_id is not None and not settings.keys.has_id(key_id):
+            key_id = None
+        presented = "session"  # a cookie that no longer works reads as a wrong key
+    else:
+        key_id = settings.keys.verify(presented)
     if key_id is None:
         detail = (
             "an API key is required: send it as `X-API-Key: <key>` or `Authorization: Bearer <key>`"

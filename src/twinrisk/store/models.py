@@ -84,3 +84,18 @@ class DecisionRow(Base):
     assessment: Mapped[AssessmentRow] = relationship(back_populates="decisions")
 
     __table_args__ = (Index("ix_decisions_assessment", "assessment_id", "seq"),)
+
+
+class SignInRow(Base):
+    """A web sign-in: only the SHA-256 of the random session id is kept, so a copy of
+    the database gives no usable cookie. Rows are deleted on sign-out or expiry (this
+    table is not part of the append-only record)."""
+
+    __tablename__ = "signin_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+    __table_args__ = (Index("ix_signin_sessions_expires_at", "expires_at"),)

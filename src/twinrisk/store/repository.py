@@ -18,6 +18,7 @@ from twinrisk.core.errors import NotFound
 from twinrisk.store.db import make_engine, migrate, redacted
 from twinrisk.store.guards import check_datetime, check_text
 from twinrisk.store.models import AssessmentRow, DecisionRow
+from twinrisk.store.signins import SignIns
 
 #: the decisions an officer can record
 DECISIONS = ("approve", "approve_with_conditions", "reject", "defer")
@@ -129,6 +130,8 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        #: web sign-in sessions (hashed ids with expiry), shared by every process
+        self.signins = SignIns(engine)
 
     @classmethod
     def open(cls, url: str | None = None, *, migrate_schema: bool = True) -> Store:

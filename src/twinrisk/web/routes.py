@@ -1,8 +1,9 @@
 """Pages: the assessment form (``/``), the result (``/assessments/{id}``), decisions,
 the history (``/history``) and, when API keys are on, sign-in (``/login``).
 
-Sign-in: with API keys configured the page asks once for a key and keeps it in an
-HttpOnly, SameSite=Strict cookie (``twinrisk_key``); the same cookie lets the
+Sign-in: with API keys configured the page asks once for a key, opens a server-side
+session (only its hash is stored) and keeps the random session id in an HttpOnly,
+SameSite=Strict cookie (``twinrisk_session``), never the key; the same cookie lets the
 autocomplete script and the report links call ``/v1``. Forms carry a CSRF token
 (double-submit cookie) whether or not keys are on.
 """
@@ -21,7 +22,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
 from twinrisk.service import library
-from twinrisk.service.auth import COOKIE_NAME
+from twinrisk.service.auth import COOKIE_NAME, SESSION_LIFETIME_SECONDS
 from twinrisk.service.deps import ServiceState, check_key, state
 from twinrisk.service.limits import run_io
 from twinrisk.service.problems import ProblemError, validation_detail
@@ -330,7 +331,8 @@ def mount_web(app: FastAPI) -> None:
         target = _safe_next(str(form.get("next", "")))
         if st.settings.open_access:
             return RedirectResponse(target, status_code=303)
-        if st.settings.keys.verify(key) is None:
+        key_id = st.settings.keys.verify(key)
+        if key_id is None:
             return _page(
                 request,
                 "login.html",
@@ -338,15 +340,20 @@ def mount_web(app: FastAPI) -> None:
                 next=target,
                 error="That key is not valid. Ask whoever runs this server for one.",
             )
+        old = request.cookies.get(COOKIE_NAME)
+        if old:  # a fresh id on every sign-in (no session fixation)
+            await run_io(st.store.signins.revoke, old)
+        lifetime = dt.timedelta(seconds=SESSION_LIFETIME_SECONDS)
+        session_id = await run_io(st.store.signins.open, key_id, lifetime)
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(
             COOKIE_NAME,
-            key,
+            session_id,
             httponly=True,
             samesite="strict",
             secure=_secure(request),
             path="/",
-            max_age=12 * 3600,
+            max_age=SESSION_LIFETIME_SECONDS,
         )
         return response
 
@@ -354,6 +361,8 @@ def mount_web(app: FastAPI) -> None:
     async def logout(request: Request) -> Response:
         form = await _form(request)
         _check_csrf(request, form)
+        # revoke server-side: a copy of the cookie kept elsewhere stops working too
+        await run_io(state(request).store.signins.revoke, request.cookies.get(COOKIE_NAME))
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(COOKIE_NAME, path="/")
         return response
