@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from twinrisk.service.problems import PROBLEM_MEDIA_TYPE, problem_bytes
+from twinrisk.service.problems import send_problem
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 #: methods a browser may send cross-origin without asking first ("simple" requests
@@ -83,16 +83,4 @@ class HostAllowMiddleware:
 
 
 async def _refuse(send: Send, scope: Scope, status: int, slug: str, detail: str) -> None:
-    body = problem_bytes(status, detail, slug=slug, instance=scope.get("path"))
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_problem(send, status, detail, slug=slug, instance=scope.get("path"))

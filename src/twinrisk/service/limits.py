@@ -18,7 +18,7 @@ from fastapi import HTTPException, Request, Response
 from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from twinrisk.service.problems import PROBLEM_MEDIA_TYPE, ProblemError, problem_bytes
+from twinrisk.service.problems import ProblemError, send_problem
 
 T = TypeVar("T")
 
@@ -130,19 +130,7 @@ class BodyLimitMiddleware:
         send: Send, status: int, detail: str, scope: Scope, limit: int | None = None
     ) -> None:
         slug = "body-too-large" if status == 413 else "bad-request"
-        body = problem_bytes(status, detail, slug=slug, instance=scope.get("path"), limit=limit)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [
-                    (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await send_problem(send, status, detail, slug=slug, instance=scope.get("path"), limit=limit)
 
 
 # -- strict JSON ---------------------------------------------------------------------------

@@ -144,6 +144,24 @@ def problem_bytes(status: int, detail: str, **kw: Any) -> bytes:
     return json.dumps(problem_dict(status, detail, **kw), ensure_ascii=False).encode("utf-8")
 
 
+async def send_problem(send: Any, status: int, detail: str, **kw: Any) -> None:
+    """A problem answered from ASGI middleware, before any route: the connection is
+    closed after it, since the request body may not have been read."""
+    body = problem_bytes(status, detail, **kw)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 #: OpenAPI entries for the problem responses, keyed by status code
 def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
