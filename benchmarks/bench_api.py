@@ -173,7 +173,12 @@ def time_to_ready(runs: int, processes: int | None) -> list[float]:
     out = []
     for _ in range(runs):
         with tempfile.TemporaryDirectory(prefix="twinrisk-bench-") as tmp:
-            server = ServerProcess(Path(tmp), ready_timeout=120, processes=processes)
+            server = ServerProcess(
+                Path(tmp),
+                ready_timeout=120,
+                processes=processes,
+                env={"TWINRISK_RATE_LIMIT": "off"},  # measure the service, not the limit
+            )
             t0 = time.perf_counter()
             server.start()
             out.append(time.perf_counter() - t0)
@@ -230,7 +235,12 @@ def bench_server(processes: int | None, duration: float, starts: int) -> dict[st
     ready = time_to_ready(starts, processes)
     runs: dict[tuple[str, int], dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="twinrisk-bench-") as tmp:
-        server = ServerProcess(Path(tmp), ready_timeout=120, processes=processes)
+        server = ServerProcess(
+            Path(tmp),
+            ready_timeout=120,
+            processes=processes,
+            env={"TWINRISK_RATE_LIMIT": "off"},  # measure the service, not the limit
+        )
         server.start()
         assert server.proc is not None
         pid = server.proc.pid

@@ -475,6 +475,8 @@ def run_with_server(
             data_dir = Path(
                 stack.enter_context(tempfile.TemporaryDirectory(prefix="twinrisk-load-"))
             )
+        # throughput is measured here, not the per-key rate limit (tested in tests/)
+        env = {"TWINRISK_RATE_LIMIT": "off", **(env or {})}
         server = ServerProcess(data_dir, env=env, processes=processes)
         server.start()
         stack.callback(lambda: server.stop())

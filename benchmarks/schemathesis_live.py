@@ -38,7 +38,8 @@ def run(
         # with a key, as deployed: the auth checks then test that /v1 refuses
         # requests without one (open mode is for 127.0.0.1 at a desk)
         key = secrets.token_urlsafe(32)
-        env = {"TWINRISK_API_KEYS": f"fuzz:{key}"}
+        # rate limits off: conformance is measured here, the 429s in tests/test_ratelimit.py
+        env = {"TWINRISK_API_KEYS": f"fuzz:{key}", "TWINRISK_RATE_LIMIT": "off"}
         if database_url:
             env["TWINRISK_DATABASE_URL"] = database_url
         with ServerProcess(Path(tmp), env=env, processes=2) as server:

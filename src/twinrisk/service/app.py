@@ -21,6 +21,7 @@ from twinrisk.service.deps import ServiceState
 from twinrisk.service.hosts import HostAllowMiddleware, allowed_hosts
 from twinrisk.service.limits import BodyLimitMiddleware, Coalescer, Worker
 from twinrisk.service.problems import PROBLEM_MEDIA_TYPE, ErrorPage, install_handlers
+from twinrisk.service.ratelimit import RateLimiter
 from twinrisk.service.settings import Settings
 from twinrisk.store import Store
 
@@ -149,6 +150,7 @@ def create_api(
         store=store,
         worker=worker,
         scorer=Coalescer(worker, library.assess_together),
+        rate=RateLimiter(settings.rate) if settings.rate is not None else None,
     )
 
     @asynccontextmanager

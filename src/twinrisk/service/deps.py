@@ -31,6 +31,8 @@ class ServiceState:
     #: worker shares (a ``prefork.ReadinessBoard``) and this worker's slot on it
     board: Any = None
     slot: int = 0
+    #: per-key rate limits and quotas (a ``ratelimit.RateLimiter``), None when off
+    rate: Any = None
 
     def mark_ready(self) -> None:
         self.ready = True
@@ -50,12 +52,22 @@ _header_scheme = APIKeyHeader(
 _bearer_scheme = HTTPBearer(auto_error=False, description="The API key as a bearer token")
 
 
+def _body_length(request: Request) -> int:
+    """The body's size: as declared, or as counted by ``BodyLimitMiddleware`` so far (a
+    chunked body has no Content-Length; FastAPI reads a body before the dependencies)."""
+    raw = request.headers.get("content-length", "")
+    declared = int(raw) if raw.isdigit() else 0
+    return max(declared, int(getattr(request.state, "body_received", 0)))
+
+
 def check_key(request: Request) -> str | None:
     """The key id of a request's valid key; None when the server is open (loopback,
     no keys configured). Raises a 401 problem otherwise."""
     st = state(request)
     settings = st.settings
     if settings.open_access:
+        if st.rate is not None:  # the one open caller is limited as a key would be
+            st.rate.hit("open", _body_length(request))
         return None
     if settings.locked:
         raise ProblemError(
@@ -87,6 +99,8 @@ def check_key(request: Request) -> str | None:
             title="Unauthorized",
             headers={"WWW-Authenticate": 'Bearer realm="twinrisk"'},
         )
+    if st.rate is not None:
+        st.rate.hit(key_id or "open", _body_length(request))
     request.state.api_key_id = key_id
     return key_id
 

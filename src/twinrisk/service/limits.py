@@ -85,7 +85,8 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope.get("path", ""))
-        scope.setdefault("state", {})["body_limit"] = limit
+        state = scope.setdefault("state", {})
+        state["body_limit"] = limit
         declared = None
         for name, value in scope.get("headers", ()):
             if name == b"content-length":
@@ -107,6 +108,7 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
+                state["body_received"] = received  # counted by the daily byte quota
                 if received > limit:
                     raise BodyTooLarge(limit)
             return message

@@ -172,6 +172,7 @@ def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         413: "The body, batch, upload or CSV exceeds a limit; `limit` says which",
         415: "The content type is not one this endpoint accepts",
         422: "The request is well-formed but cannot be processed; `detail` and `errors` say why",
+        429: "A per-key rate limit or daily quota is reached; retry after `Retry-After` seconds",
         500: "An unexpected error; the request can be retried and the problem reported",
         503: "The work took too long or the service is not ready; retry after `Retry-After`",
     }

@@ -20,6 +20,12 @@
 ``TWINRISK_FORWARDED_ALLOW_IPS``   comma-separated proxy addresses (or networks) whose
                                    ``X-Forwarded-Proto``/``-For`` are believed (default:
                                    none; ``--forwarded-allow-ips`` overrides it)
+``TWINRISK_RATE_LIMIT``            requests per key, ``<n>/<period>`` (default 3000/minute;
+                                   ``off`` turns every rate limit and quota off)
+``TWINRISK_DAILY_REQUESTS``        requests per key and day (default 200000/day)
+``TWINRISK_DAILY_BYTES``           request-body bytes per key and day (default 512 MiB)
+``TWINRISK_RATE_LIMIT_STORAGE``    where the counters live (default ``memory://``, per
+                                   process; ``redis://…`` shares them)
 =================================  =========================================================
 """
 
@@ -31,6 +37,7 @@ from typing import Any
 
 from twinrisk.core.errors import ConfigError
 from twinrisk.service.auth import KeyRing
+from twinrisk.service.ratelimit import RateConfig
 
 MiB = 1024 * 1024
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
@@ -63,6 +70,25 @@ def _names(name: str) -> tuple[str, ...]:
     return tuple(n.strip() for n in os.environ.get(name, "").split(",") if n.strip())
 
 
+def _rate_from_env() -> RateConfig | None:
+    rate = os.environ.get("TWINRISK_RATE_LIMIT", "").strip()
+    if rate.lower() == "off":
+        return None
+    default = RateConfig()
+    config = RateConfig(
+        rate=rate or default.rate,
+        daily_requests=os.environ.get("TWINRISK_DAILY_REQUESTS", "").strip()
+        or default.daily_requests,
+        daily_bytes=_int("TWINRISK_DAILY_BYTES", default.daily_bytes),
+        storage_url=os.environ.get("TWINRISK_RATE_LIMIT_STORAGE", "").strip()
+        or default.storage_url,
+    )
+    from twinrisk.service.ratelimit import RateLimiter
+
+    RateLimiter(config)  # a bad rate or storage URL stops the start with a ConfigError
+    return config
+
+
 @dataclass
 class Settings:
     #: the address the server is bound to: without API keys only loopback is open
@@ -82,6 +108,8 @@ class Settings:
     worker_pid_header: bool = False
     #: names the server answers to; empty: the loopback names and ``host``
     allowed_hosts: tuple[str, ...] = ()
+    #: per-key limits (``None``: off); see ``service.ratelimit``
+    rate: RateConfig | None = field(default_factory=RateConfig)
     #: proxies whose X-Forwarded-* headers are believed; empty: nobody's
     forwarded_allow_ips: tuple[str, ...] = ()
 
@@ -105,6 +133,7 @@ class Settings:
                 for n in os.environ.get("TWINRISK_ALLOWED_HOSTS", "").split(",")
                 if n.strip()
             ),
+            rate=_rate_from_env(),
         )
 
     @staticmethod

@@ -46,7 +46,7 @@ def storable_datetime(value: dt.datetime | None) -> dt.datetime | None:
 
 
 #: problems any /v1 operation can answer with
-COMMON = (401, 413, 422, 500, 503)
+COMMON = (401, 413, 422, 429, 500, 503)
 
 
 def v1_router(tag: str) -> APIRouter:
