@@ -24,12 +24,14 @@ class SourceRef(BaseModel):
 
 
 class Place(BaseModel):
-    """A resolved place: a GeoNames city or a first-level administrative division."""
+    """A resolved place: a GeoNames city or town, a second-level unit (municipality,
+    commune, county, district, prefecture) or a first-level division (state, province)."""
 
     model_config = ConfigDict(frozen=True)
 
     id: str = Field(
-        description="Stable id: 'gn:<GeoNames id>' for cities, 'a1:<CC>.<code>' for admin-1"
+        description="Stable id: 'gn:<GeoNames id>' for cities and second-level units, "
+        "'a1:<CC>.<code>' for first-level divisions"
     )
     name: str
     country: str = Field(description="ISO 3166-1 alpha-2")
@@ -37,7 +39,23 @@ class Place(BaseModel):
     lat: float | None = None
     lon: float | None = None
     population: int | None = None
-    kind: Literal["city", "admin1"] = "city"
+    kind: Literal["city", "admin2", "admin1"] = Field(
+        "city",
+        description="The level: a populated place, a second-level unit or a first-level "
+        "division",
+    )
+    admin2: str | None = Field(None, description="The second-level unit a city lies in")
+    unit: str | None = Field(
+        None, description="What a unit is called where it is (Municipality, County, ...)"
+    )
+    located_by: Literal["point", "seat", "towns"] = Field(
+        "point",
+        description="Where lat/lon (and so the location facts) come from: the place's own "
+        "point, the unit's seat town, or the population-weighted centre of its towns",
+    )
+    note: str | None = Field(
+        None, description="How a namesake was told apart, when it was (hint or size)"
+    )
 
 
 class Factor(BaseModel):

@@ -22,6 +22,7 @@ import numpy as np
 from twinrisk.core.errors import AmbiguousPlace, PlaceError, PlaceNotFound
 from twinrisk.places.cache import get_index
 from twinrisk.places.divisions import KIND_TAGS
+from twinrisk.places.hints import Hint
 from twinrisk.places.index import ADMIN1, CITY, Index, label, make_places
 from twinrisk.places.names import A1_SPACE, normalize
 from twinrisk.places.sources import country_names
@@ -212,7 +213,9 @@ def _candidates(idx: Index, q: Query) -> tuple[list[int], bool]:
     return _choose(idx, rows, primary, q)
 
 
-def exact(idx: Index, name: str, country: str | None) -> int | PlaceError | Query:
+def exact(
+    idx: Index, name: str, country: str | None, hint: Hint | None = None
+) -> int | PlaceError | Query:
     """The row an exact match of a typed name gives, the error it gives, or the reading
     to match fuzzily (the name with a trailing country code taken off, if it has one)."""
     q = _parse(name, country)

@@ -22,6 +22,7 @@ from twinrisk.core.models import Place
 from twinrisk.places.cache import get_index
 from twinrisk.places.exact import Query, exact
 from twinrisk.places.fuzzy import fuzzy_many, settle
+from twinrisk.places.hints import Hint
 from twinrisk.places.index import Index, make_places
 from twinrisk.places.memo import LRU
 from twinrisk.places.names import normalize
@@ -60,14 +61,17 @@ _Outcome = Place | _Failure
 _MEMO_LOCK = threading.Lock()
 
 
-def _memo(idx: Index) -> LRU[tuple[str, str | None], _Outcome]:
+_Key = tuple[str, str | None] | tuple[str, str | None, Hint]
+
+
+def _memo(idx: Index) -> LRU[_Key, _Outcome]:
     """Outcomes of resolution by typed (name, country), kept with the index they came
     from (so a rebuilt index starts afresh)."""
     memo = idx.memo.get("resolved")
     if memo is None:
         with _MEMO_LOCK:
             memo = idx.memo.setdefault("resolved", LRU(RESOLVE_CACHE_SIZE))
-    return cast("LRU[tuple[str, str | None], _Outcome]", memo)
+    return cast("LRU[_Key, _Outcome]", memo)
 
 
 def clear_cache() -> None:
@@ -75,11 +79,29 @@ def clear_cache() -> None:
     _memo(get_index()).clear()
 
 
-def resolve(name: str, country: str | None = None) -> Place:
-    """The place meant by a typed name; PlaceNotFound / AmbiguousPlace otherwise."""
+def resolve(
+    name: str,
+    country: str | None = None,
+    *,
+    admin: str | None = None,
+    geonames_id: int | None = None,
+    near: tuple[float, float] | None = None,
+) -> Place:
+    """The place meant by a typed name; PlaceNotFound / AmbiguousPlace otherwise.
+
+    ``admin`` (an area the place lies in), ``geonames_id`` or ``near`` (a point at or
+    near it, lat/lon) tell namesakes apart; without them a name shared by several
+    places of a country is an ``AmbiguousPlace`` listing them.
+    """
     idx = get_index()
     memo = _memo(idx)
-    key = (name, country or None)
+    hint = Hint(
+        admin=admin or None,
+        geonames_id=geonames_id,
+        lat=near[0] if near is not None else None,
+        lon=near[1] if near is not None else None,
+    )
+    key: _Key = (name, country or None, hint) if hint else (name, country or None)
     got = memo.get(key)
     if got is None:
         got = _outcomes(idx, [key])[0]
@@ -89,16 +111,23 @@ def resolve(name: str, country: str | None = None) -> Place:
     return got
 
 
-def resolve_many(names: Sequence[str], countries: Sequence[str | None]) -> list[Place | PlaceError]:
+def resolve_many(
+    names: Sequence[str],
+    countries: Sequence[str | None],
+    hints: Sequence[Hint | None] | None = None,
+) -> list[Place | PlaceError]:
     """Resolve a column of names; one bad name yields its error, never raises for the rest.
 
-    Each distinct (name, country) is matched once, and only if not memoised already
-    (``resolve`` and ``resolve_many`` share the memo).
+    Each distinct (name, country[, hint]) is matched once, and only if not memoised
+    already (``resolve`` and ``resolve_many`` share the memo).
     """
-    if len(names) != len(countries):
-        raise ValueError("names and countries must have the same length")
+    if len(names) != len(countries) or (hints is not None and len(hints) != len(names)):
+        raise ValueError("names, countries and hints must have the same length")
     idx = get_index()
-    pairs, where = _distinct_pairs(names, countries)
+    if hints is not None and any(hints):
+        pairs, where = _distinct_hinted(names, countries, hints)
+    else:
+        pairs, where = _distinct_pairs(names, countries)  # type: ignore[assignment]
     memo = _memo(idx)
     got = memo.get_many(pairs)
     todo = [i for i, g in enumerate(got) if g is None]
@@ -109,6 +138,21 @@ def resolve_many(names: Sequence[str], countries: Sequence[str | None]) -> list[
             got[i] = v
     result = [g.error() if isinstance(g, _Failure) else g for g in got]
     return [result[i] for i in where]  # type: ignore[misc]
+
+
+def _distinct_hinted(
+    names: Sequence[Any], countries: Sequence[Any], hints: Sequence[Hint | None]
+) -> tuple[list[_Key], list[int]]:
+    """As ``_distinct_pairs``, keyed on the hint too (rows without one share the plain
+    key, so their outcome is memoised with unhinted look-ups)."""
+    seen: dict[_Key, int] = {}
+    where = []
+    for name, cc, hint in zip(names, countries, hints, strict=True):
+        n = name if isinstance(name, str) else ""
+        c = (cc.strip() or None) if isinstance(cc, str) else None
+        key: _Key = (n, c, hint) if hint else (n, c)
+        where.append(seen.setdefault(key, len(seen)))
+    return list(seen), where
 
 
 def _distinct_pairs(
@@ -137,7 +181,7 @@ def _distinct_pairs(
     return pairs, rank[inverse.ravel()].tolist()
 
 
-def _outcomes(idx: Index, pairs: Sequence[tuple[str, str | None]]) -> list[_Outcome]:
+def _outcomes(idx: Index, pairs: Sequence[_Key]) -> list[_Outcome]:
     """What to memoise for each distinct (name, country): its place, or its error."""
     outcomes = _resolve_pairs(idx, pairs)
     rows = [o for o in outcomes if not isinstance(o, PlaceError)]
@@ -145,13 +189,15 @@ def _outcomes(idx: Index, pairs: Sequence[tuple[str, str | None]]) -> list[_Outc
     return [_Failure.of(o) if isinstance(o, PlaceError) else made[o] for o in outcomes]
 
 
-def _resolve_pairs(idx: Index, pairs: Sequence[tuple[str, str | None]]) -> list[int | PlaceError]:
-    """Outcome (row or error) of each distinct (name, cleaned country) pair: exact
+def _resolve_pairs(idx: Index, pairs: Sequence[_Key]) -> list[int | PlaceError]:
+    """Outcome (row or error) of each distinct (name, cleaned country[, hint]): exact
     matches one by one, then the rest fuzzily, a batch per country."""
     out: list[int | PlaceError | None] = []
     pending: dict[int, Query] = {}
-    for i, (name, country) in enumerate(pairs):
-        got = exact(idx, name, country)
+    for i, key in enumerate(pairs):
+        name, country = key[0], key[1]
+        hint = key[2] if len(key) == 3 else None  # type: ignore[misc]
+        got = exact(idx, name, country, hint)
         if isinstance(got, Query):
             pending[i] = got
             out.append(None)
