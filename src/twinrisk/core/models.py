@@ -40,21 +40,20 @@ class Place(BaseModel):
     lon: float | None = None
     population: int | None = None
     kind: Literal["city", "admin2", "admin1"] = Field(
-        "city",
-        description="The level: a populated place, a second-level unit or a first-level "
-        "division",
+        default="city",
+        description="The level: a populated place, a second-level unit or a first-level division",
     )
-    admin2: str | None = Field(None, description="The second-level unit a city lies in")
+    admin2: str | None = Field(default=None, description="The second-level unit a city lies in")
     unit: str | None = Field(
-        None, description="What a unit is called where it is (Municipality, County, ...)"
+        default=None, description="What a unit is called where it is (Municipality, County, ...)"
     )
     located_by: Literal["point", "seat", "towns"] = Field(
-        "point",
+        default="point",
         description="Where lat/lon (and so the location facts) come from: the place's own "
         "point, the unit's seat town, or the population-weighted centre of its towns",
     )
     note: str | None = Field(
-        None, description="How a namesake was told apart, when it was (hint or size)"
+        default=None, description="How a namesake was told apart, when it was (hint or size)"
     )
 
 

@@ -194,9 +194,9 @@ def _resolve_pairs(idx: Index, pairs: Sequence[_Key]) -> list[int | PlaceError]:
     matches one by one, then the rest fuzzily, a batch per country."""
     out: list[int | PlaceError | None] = []
     pending: dict[int, Query] = {}
-    for i, key in enumerate(pairs):
-        name, country = key[0], key[1]
-        hint = key[2] if len(key) == 3 else None  # type: ignore[misc]
+    for i, pair in enumerate(pairs):
+        name, country = pair[0], pair[1]
+        hint = pair[2] if len(pair) == 3 else None
         got = exact(idx, name, country, hint)
         if isinstance(got, Query):
             pending[i] = got
