@@ -24,7 +24,7 @@ from twinrisk.places.cache import get_index
 from twinrisk.places.exact import Query, exact
 from twinrisk.places.index import CITY
 from twinrisk.places.memo import LRU
-from twinrisk.places.names import key_hashes, normalize_many
+from twinrisk.places.names import key_hashes, normalize, normalize_many
 from twinrisk.places.resolution import clear_cache
 
 # ports, capitals (national, admin1; curated and derived), border and disputed-border
@@ -328,13 +328,29 @@ def test_exact_agrees_with_the_batched_matcher():
         for c in (None, "IN", "AU", "US", "CN", "SE", "XX")
     ]
     fast = _reference_exact_batched(idx, pairs)
-    decided = 0
+    decided = namesakes = 0
     for (name, cc), got in zip(pairs, fast, strict=True):
         if got is not None:
             decided += 1
             want = exact(idx, name, cc)
-            assert not isinstance(want, (Query, Exception)) and want == got, (name, cc)
-    assert decided > 0.8 * len(rows)
+            if cc and isinstance(want, AmbiguousPlace):
+                # since issue 16, namesakes within a country are refused, not decided by
+                # size: each candidate is in that country, and there are several
+                namesakes += 1
+                assert len(want.candidates) >= 2, (name, cc)
+                assert {p.country for p in want.candidates} == {cc}, (name, cc)
+                continue
+            assert not isinstance(want, (Query, Exception)), (name, cc)
+            if want != got and cc:
+                # also new: in a country, a place's own name beats another's alternate
+                rows_, own = idx.lookup(normalize(name))
+                assert want in set(rows_[own].tolist()), (name, cc)
+                assert got not in set(rows_[own].tolist()), (name, cc)
+                continue
+            assert want == got, (name, cc)
+    # random GeoNames rows are often village names repeated in their country (8.5 % of
+    # those decided here were refused as namesakes when this was written)
+    assert decided > 0.8 * len(rows) and namesakes < 0.15 * decided
 
 
 def test_resolution_memo_keeps_behaviour():
@@ -348,14 +364,14 @@ def test_resolution_memo_keeps_behaviour():
         errors.append(exc.value)
     assert errors[0] is not errors[1] and str(errors[0]) == str(errors[1])
     assert errors[0].candidates == errors[1].candidates and len(errors[0].candidates) >= 2
-    many = resolve_many(["Luleaa", "Luleaa", "Hyderabad"], [None, None, None])
+    many = resolve_many(["Lulleå", "Lulleå", "Hyderabad"], [None, None, None])
     assert isinstance(many[0], PlaceNotFound) and many[0] is many[1]
     with pytest.raises(PlaceNotFound) as exc:
-        resolve("Luleaa")
+        resolve("Lulleå")
     assert exc.value is not many[0] and str(exc.value) == str(many[0])
     assert exc.value.suggestions == many[0].suggestions and "Luleå (SE)" in many[0].suggestions
     exc.value.suggestions.append("changed")  # a caller's change does not reach the memo
-    assert resolve_many(["Luleaa"], [None])[0].suggestions == many[0].suggestions
+    assert resolve_many(["Lulleå"], [None])[0].suggestions == many[0].suggestions
     assert isinstance(many[2], AmbiguousPlace)
 
 

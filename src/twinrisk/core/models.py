@@ -47,14 +47,25 @@ class Place(BaseModel):
     unit: str | None = Field(
         default=None, description="What a unit is called where it is (Municipality, County, ...)"
     )
-    located_by: Literal["point", "seat", "towns"] = Field(
+    located_by: Literal["point", "seat", "towns", "given"] = Field(
         default="point",
         description="Where lat/lon (and so the location facts) come from: the place's own "
-        "point, the unit's seat town, or the population-weighted centre of its towns",
+        "point, the unit's seat town, the population-weighted centre of its towns, or the "
+        "point the caller gave for a place the gazetteer lacks",
+    )
+    seat: str | None = Field(
+        default=None,
+        description="For a second-level unit placed at its seat: the seat town's id",
     )
     note: str | None = Field(
         default=None, description="How a namesake was told apart, when it was (hint or size)"
     )
+
+    @property
+    def tie_id(self) -> str:
+        """The id a tie is kept under: a municipality placed at its seat and the seat
+        town are one partner (Täby Municipality and Täby; Egedal and Ølstykke)."""
+        return self.seat or self.id
 
 
 class Factor(BaseModel):

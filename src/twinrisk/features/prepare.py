@@ -139,7 +139,7 @@ def prepare(
                         field=field,
                     )
                 )
-        if not problems and lp.id == pp.id:  # type: ignore[union-attr]
+        if not problems and lp.tie_id == pp.tie_id:  # type: ignore[union-attr]
             problems.append(
                 InputError(
                     f"partner: {pp.name} ({pp.country}) is the same place as local",  # type: ignore[union-attr]
@@ -154,7 +154,9 @@ def prepare(
     partner_places: list[Place] = [resolved["partner"][i] for i in ok]  # type: ignore[misc]
     columns: dict[str, np.ndarray] = {}
     for side, chosen in (("local", local_places), ("partner", partner_places)):
-        fields = np.array([(p.id, p.name, p.country, _division(p)) for p in chosen], dtype=object)
+        fields = np.array(
+            [(p.tie_id, p.name, p.country, _division(p)) for p in chosen], dtype=object
+        )
         fields = fields.reshape(len(chosen), 4)
         for j, name in enumerate(("id", "name", "country", "admin1")):
             columns[f"{side}_{name}"] = fields[:, j].copy()

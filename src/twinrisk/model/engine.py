@@ -65,8 +65,11 @@ def _fit_for(engine: Engine, policy: Policy) -> FactorNormaliser:
 
 
 def _curated_id(name: str, country: str) -> str:
+    hint = places.curated_hint(name, country)
     try:
-        return places.resolve(name, country).id
+        if hint is None:
+            return places.resolve(name, country).tie_id
+        return places.resolve(name, country, admin=hint.admin, geonames_id=hint.geonames_id).tie_id
     except PlaceError:
         return curated_place_id(name, country)
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from twinrisk.core.errors import AmbiguousPlace, PlaceError, PlaceNotFound
 from twinrisk.places.autocomplete import search
+from twinrisk.places.curated import curated_hint
 from twinrisk.places.hints import Hint
 from twinrisk.places.resolution import resolve, resolve_many
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AmbiguousPlace",
     "Hint",
+    "curated_hint",
     "PlaceError",
     "PlaceNotFound",
     "location_fact_columns",

@@ -16,7 +16,7 @@ import numpy as np
 from twinrisk.core.models import Place
 from twinrisk.places.cache import AC_ARRAYS, get_index
 from twinrisk.places.exact import ALTERNATE_WEIGHT
-from twinrisk.places.index import AC_WIDTH, Index, make_places
+from twinrisk.places.index import AC_WIDTH, ADMIN2, Index, make_places
 from twinrisk.places.names import normalize
 
 
@@ -64,7 +64,8 @@ def search(q: str, country: str | None = None, limit: int = 10) -> list[Place]:
     Names are each place's own names and, for places of ``build.AC_ALTERNATE_MIN_POP`` or
     more inhabitants, their Latin-script alternate names ("Bangal" finds Bengaluru).
     Most populous first, divisions included; as in resolution, a place found only by
-    an alternate name ranks at ``ALTERNATE_WEIGHT`` of its population. A binary search
+    an alternate name ranks at ``ALTERNATE_WEIGHT`` of its population, a second-level
+    unit at its square. A binary search
     over a sorted byte table, then a partial sort of the matches.
     """
     key = normalize(q)
@@ -82,7 +83,11 @@ def search(q: str, country: str | None = None, limit: int = 10) -> list[Place]:
         rows, prim = rows[mine], prim[mine]
     if not len(rows):
         return []
+    # a second-level unit's population is that of its towns together: it ranks at a
+    # hundredth, so that Luleå comes before Luleå kommun and Bengaluru before
+    # Bangalore Urban
     weight = idx.pop[rows] * np.where(prim, 1.0, ALTERNATE_WEIGHT)
+    weight = np.where(idx.kind[rows] == ADMIN2, weight * ALTERNATE_WEIGHT**2, weight)
     want = limit * 8  # a place may match by several names: take spare candidates
     while True:
         if len(rows) > want:

@@ -21,12 +21,15 @@ from twinrisk.config import cache_dir
 from twinrisk.places import build, divisions, index, names, sources
 from twinrisk.places.index import Index
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 ARRAYS = (
     "kind",
     "gid",
     "country",
     "a1",
+    "a2",
+    "located",
+    "seat",
     "lat",
     "lon",
     "pop",
@@ -36,7 +39,7 @@ ARRAYS = (
     "fuzzy_rows",
     "capitals",
 )
-TEXTS = ("names", "a1_codes", "fuzzy_keys")
+TEXTS = ("names", "a1_codes", "units", "fuzzy_keys")
 AC_ARRAYS = ("ac_keys", "ac_offsets", "ac_rows", "ac_prim")
 #: the modules whose code decides what the index holds
 _BUILT_BY = (build, divisions, index, names, sources)

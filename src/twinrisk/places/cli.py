@@ -6,12 +6,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from twinrisk.core.models import Place
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     places = sub.add_parser("places", help="resolve place names (GeoNames gazetteer)")
     psub = places.add_subparsers(dest="places_command", metavar="ACTION")
-    r = psub.add_parser("resolve", help="which city or province a name means")
+    r = psub.add_parser(
+        "resolve",
+        help="which place a name means (town, municipality/county/district, state/province); "
+        "namesakes are listed as candidates",
+    )
     r.add_argument("name")
     r.add_argument("--country", default=None, help="ISO 3166-1 alpha-2 code, e.g. SE")
     r.add_argument("--json", action="store_true", help="print the place as JSON")
@@ -31,22 +39,36 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _resolve(args: argparse.Namespace) -> int:
-    from twinrisk.places import PlaceError, resolve
+    from twinrisk.places import AmbiguousPlace, PlaceError, resolve
 
     try:
         place = resolve(args.name, args.country)
+    except AmbiguousPlace as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        if args.json:
+            print(json.dumps([c.model_dump() for c in exc.candidates], ensure_ascii=False))
+        else:
+            print("candidates:", file=sys.stderr)
+            for c in exc.candidates:
+                print(f"  {_line(c)}", file=sys.stderr)
+        return 1
     except PlaceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(place.model_dump(), ensure_ascii=False, indent=2))
     else:
-        where = ", ".join(x for x in (place.admin1, place.country) if x)
-        print(
-            f"{place.name} ({where}) [{place.kind}] {place.id} "
-            f"lat={place.lat} lon={place.lon} population={place.population}"
-        )
+        print(f"{_line(place)} lat={place.lat} lon={place.lon} (located by {place.located_by})")
+        if place.note:
+            print(f"  note: {place.note}")
     return 0
+
+
+def _line(place: Place) -> str:
+    """'Täby Kommun (Stockholms län, SE) [admin2: Municipality] gn:2669768 population=…'"""
+    where = ", ".join(x for x in (place.admin1, place.country) if x)
+    level = f"{place.kind}: {place.unit}" if place.unit else place.kind
+    return f"{place.name} ({where}) [{level}] {place.id} population={place.population}"
 
 
 def _search(args: argparse.Namespace) -> int:
@@ -57,6 +79,5 @@ def _search(args: argparse.Namespace) -> int:
         print(json.dumps([p.model_dump() for p in found], ensure_ascii=False, indent=2))
     else:
         for p in found:
-            where = ", ".join(x for x in (p.admin1, p.country) if x)
-            print(f"{p.name} ({where}) [{p.kind}] {p.id} population={p.population}")
+            print(_line(p))
     return 0

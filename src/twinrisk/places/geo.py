@@ -23,6 +23,7 @@ import pandas as pd
 from twinrisk.config import features_dir
 from twinrisk.core.models import Place
 from twinrisk.places.cache import get_index
+from twinrisk.places.curated import curated_hint
 from twinrisk.places.geometry import chord_to_km, get_geometry, kd_tree, xyz
 from twinrisk.places.memo import LRU
 from twinrisk.places.resolution import resolve_many
@@ -108,8 +109,12 @@ def _curated(stamp: tuple[str, float, int]) -> pd.DataFrame:
     levels = table.get("admin_level", [""] * len(table))
     want = [None if lvl != "admin1" else "admin1" for lvl in levels]
     names = [f"{n} (province)" if w else n for n, w in zip(table["name"], want, strict=True)]
-    resolved = resolve_many(names, list(table["country"]))
-    ids = [p.id if isinstance(p, Place) else None for p in resolved]
+    hints = [
+        None if w else curated_hint(n, c)
+        for n, c, w in zip(table["name"], table["country"], want, strict=True)
+    ]
+    resolved = resolve_many(names, list(table["country"]), hints)
+    ids = [p.tie_id if isinstance(p, Place) else None for p in resolved]
     table = table.assign(place_id=ids).dropna(subset=["place_id"])
     return table.drop_duplicates("place_id").set_index("place_id")
 
@@ -229,7 +234,7 @@ def _derive(places: list[Place], stamps: Stamps) -> dict[str, np.ndarray]:
         "disputed_border": names[d_idx + 1],
         "disputed_border_sources": sources[d_idx + 1],
         "capital": np.array(
-            ["national" if p.id in capital_ids else "none" for p in places], dtype=object
+            ["national" if p.tie_id in capital_ids else "none" for p in places], dtype=object
         ),
         "seaport": wpi,
         "seaport_source": np.where(wpi, "wpi", "").astype(object),
@@ -302,7 +307,7 @@ def _compute(places: list[Place], stamps: Stamps) -> dict[str, list[Any]]:
     curated = _curated_rows(stamps[0])
     if curated:
         for i, p in enumerate(places):
-            extra = curated.get(p.id)
+            extra = curated.get(p.tie_id)
             if extra:
                 for c, v in extra.items():
                     cols[c][i] = v

@@ -4,7 +4,8 @@ Why an index of our own: parsing GeoNames' ``cities500`` takes seconds and holds
 of Python objects. The index keeps only what resolution needs as numpy arrays (names
 hashed to 64-bit keys, ``names.key_hash``), built once (``build``) and cached on disk
 (``cache``), so a warm start is a few ``np.load`` calls. Rows are cities first, then
-first-level divisions; a row becomes a ``Place`` only when it is answered.
+first-level divisions, then second-level units; a row becomes a ``Place`` only when it
+is answered.
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ import numpy as np
 from twinrisk.core.models import Place
 from twinrisk.places.names import key_hash
 
-CITY, ADMIN1 = 0, 1
+CITY, ADMIN1, ADMIN2 = 0, 1, 2
+KIND_NAMES = ("city", "admin1", "admin2")
+#: where a row's point comes from: its own, its seat town's, its towns' centre
+LOCATED_POINT, LOCATED_SEAT, LOCATED_TOWNS = 0, 1, 2
+LOCATED_NAMES = ("point", "seat", "towns")
 #: bytes kept per autocomplete key (longer typed prefixes are cut to this)
 AC_WIDTH = 64
 
@@ -28,10 +33,14 @@ AC_WIDTH = 64
 class Index:
     """Column arrays over places (cities first, then divisions) and hashed name keys."""
 
-    kind: np.ndarray  # uint8: CITY | ADMIN1
-    gid: np.ndarray  # int64 GeoNames id (cities), -1 for divisions
+    kind: np.ndarray  # uint8: CITY | ADMIN1 | ADMIN2
+    gid: np.ndarray  # int64 GeoNames id (cities, admin-2 units), -1 for admin-1
     country: np.ndarray  # <U2
-    a1: np.ndarray  # int32 row of the division (or -1)
+    a1: np.ndarray  # int32 row of the first-level division (or -1)
+    a2: np.ndarray  # int32 row of the second-level unit (or -1)
+    located: np.ndarray  # uint8: LOCATED_POINT | LOCATED_SEAT | LOCATED_TOWNS
+    units: list[str]  # what a second-level unit is called ("Municipality"), else ""
+    seat: np.ndarray  # int32 row of a second-level unit's seat town (or -1)
     lat: np.ndarray
     lon: np.ndarray
     pop: np.ndarray  # int64
@@ -65,38 +74,51 @@ def make_places(idx: Index, rows: Sequence[int]) -> list[Place]:
     r = np.asarray(rows, np.int64)
     names, a1_codes = idx.names, idx.a1_codes
     out = []
-    for row, is_city, gid, cc, a1row, lat, lon, pop in zip(
+    for row, kind, gid, cc, a1row, a2row, lat, lon, pop, located, seat in zip(
         r.tolist(),
-        (idx.kind[r] == CITY).tolist(),
+        idx.kind[r].tolist(),
         idx.gid[r].tolist(),
         idx.country[r].tolist(),
         idx.a1[r].tolist(),
+        idx.a2[r].tolist(),
         idx.lat[r].tolist(),
         idx.lon[r].tolist(),
         idx.pop[r].tolist(),
+        idx.located[r].tolist(),
+        idx.seat[r].tolist(),
         strict=True,
     ):
         out.append(
             Place(
-                id=f"gn:{gid}" if is_city else f"a1:{cc}.{a1_codes[row]}",
+                id=f"a1:{cc}.{a1_codes[row]}" if kind == ADMIN1 else f"gn:{gid}",
                 name=names[row],
                 country=cc,
-                admin1=names[a1row] if (is_city and a1row >= 0) else None,
+                admin1=names[a1row] if (kind != ADMIN1 and a1row >= 0) else None,
+                admin2=names[a2row] if (kind == CITY and a2row >= 0) else None,
+                unit=idx.units[row] or None,
                 lat=None if lat != lat else round(lat, 5),
                 lon=None if lon != lon else round(lon, 5),
                 population=pop,
-                kind="city" if is_city else "admin1",
+                kind=KIND_NAMES[kind],  # type: ignore[arg-type]
+                located_by=LOCATED_NAMES[located],  # type: ignore[arg-type]
+                seat=f"gn:{int(idx.gid[seat])}" if seat >= 0 else None,
             )
         )
     return out
 
 
-def label(idx: Index, row: int) -> str:
-    """'Hyderabad (IN, Telangana)' / 'Victoria (AU, admin1)'."""
-    extra = (
-        "admin1"
-        if idx.kind[row] == ADMIN1
-        else (idx.names[int(idx.a1[row])] if idx.a1[row] >= 0 else "")
-    )
-    inner = f"{idx.country[row]}, {extra}" if extra else str(idx.country[row])
-    return f"{idx.names[row]} ({inner})"
+def label(idx: Index, row: int, population: bool = False) -> str:
+    """'Hyderabad (IN, Telangana)' / 'Victoria (AU, admin1)' / 'Täby Kommun (SE,
+    Stockholm, municipality)'; with ``population``, the population too."""
+    kind = int(idx.kind[row])
+    parts = [str(idx.country[row])]
+    if kind == ADMIN1:
+        parts.append("admin1")
+    else:
+        if idx.a1[row] >= 0:
+            parts.append(idx.names[int(idx.a1[row])])
+        if kind == ADMIN2:
+            parts.append((idx.units[row] or "admin2").lower())
+    if population and idx.pop[row] > 0:
+        parts.append(f"pop. {int(idx.pop[row]):,}")
+    return f"{idx.names[row]} ({', '.join(parts)})"

@@ -17,7 +17,7 @@ import numpy as np
 
 #: curly quotes, ASCII apostrophe, modifier letters: dropped so Xi’an == Xian
 _DROP = dict.fromkeys(map(ord, "'’‘`´ʼʻ\u02bc\u02bf\u02be\"."), None)
-_SPACE = re.compile(r"[\s\-_/,;:()]+")
+_SPACE = re.compile(r"[\s\-\u2010-\u2015_/,;:()]+")
 _LETTERS = str.maketrans(
     {
         "ø": "o",

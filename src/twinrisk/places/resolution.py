@@ -22,6 +22,7 @@ from twinrisk.core.models import Place
 from twinrisk.places.cache import get_index
 from twinrisk.places.exact import Query, exact
 from twinrisk.places.fuzzy import fuzzy_many, settle
+from twinrisk.places.given_point import at_given_point
 from twinrisk.places.hints import Hint
 from twinrisk.places.index import Index, make_places
 from twinrisk.places.memo import LRU
@@ -184,15 +185,27 @@ def _distinct_pairs(
 def _outcomes(idx: Index, pairs: Sequence[_Key]) -> list[_Outcome]:
     """What to memoise for each distinct (name, country): its place, or its error."""
     outcomes = _resolve_pairs(idx, pairs)
-    rows = [o for o in outcomes if not isinstance(o, PlaceError)]
+    rows = list(
+        dict.fromkeys(int(o) for o in outcomes if not isinstance(o, (PlaceError, Place)))
+    )
     made = dict(zip(rows, make_places(idx, rows), strict=True))
-    return [_Failure.of(o) if isinstance(o, PlaceError) else made[o] for o in outcomes]
+    out: list[_Outcome] = []
+    for o in outcomes:
+        if isinstance(o, PlaceError):
+            out.append(_Failure.of(o))
+        elif isinstance(o, Place):  # placed at a given point (``given_point``)
+            out.append(o)
+        else:
+            note = getattr(o, "note", None)
+            place = made[int(o)]
+            out.append(place.model_copy(update={"note": note}) if note else place)
+    return out
 
 
-def _resolve_pairs(idx: Index, pairs: Sequence[_Key]) -> list[int | PlaceError]:
+def _resolve_pairs(idx: Index, pairs: Sequence[_Key]) -> list[int | PlaceError | Place]:
     """Outcome (row or error) of each distinct (name, cleaned country[, hint]): exact
     matches one by one, then the rest fuzzily, a batch per country."""
-    out: list[int | PlaceError | None] = []
+    out: list[int | PlaceError | Place | None] = []
     pending: dict[int, Query] = {}
     for i, pair in enumerate(pairs):
         name, country = pair[0], pair[1]
@@ -210,5 +223,9 @@ def _resolve_pairs(idx: Index, pairs: Sequence[_Key]) -> list[int | PlaceError]:
         keys = list(groups)
         for key, hits in zip(keys, fuzzy_many(idx, keys, cc), strict=True):
             for i in groups[key]:
-                out[i] = settle(idx, pending[i], hits)
-    return cast("list[int | PlaceError]", out)
+                settled = settle(idx, pending[i], hits)
+                if isinstance(settled, PlaceNotFound) and pending[i].near is not None:
+                    out[i] = at_given_point(idx, pending[i], settled)
+                else:
+                    out[i] = settled
+    return cast("list[int | PlaceError | Place]", out)
