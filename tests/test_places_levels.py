@@ -163,3 +163,13 @@ def test_cli_shows_the_level_and_the_candidates() -> None:
     amb = subprocess.run([*run, "Freudenberg", "--country", "DE"], capture_output=True, text=True)
     assert amb.returncode == 1 and "candidates:" in amb.stderr
     assert amb.stderr.count("Freudenberg (") >= 3 and "Bayern" in amb.stderr
+
+
+def test_the_explanation_says_how_each_place_is_located() -> None:
+    from twinrisk.explain.places import place_sentences
+
+    lines = place_sentences(resolve("Täby Municipality", "SE"), resolve("Xi'an", "CN"))
+    assert lines[0].startswith("Local: Täby Kommun (SE) is a municipality")
+    assert "measured at its seat town" in lines[0]
+    assert lines[1].startswith("Partner: Xi’an (CN) — the largest of")
+    assert place_sentences(resolve("Luleå", "SE"), resolve("Tallinn", "EE")) == []

@@ -31,9 +31,16 @@ COLUMN_ALIASES = {
 }
 
 
+#: optional columns that tell a place from its namesakes (``features.hints``): an area
+#: it lies in, its GeoNames id, a point at or near it
+HINT_COLUMNS = tuple(
+    f"{side}_{f}" for side in ("local", "partner") for f in ("admin", "geonames_id", "lat", "lon")
+)
+
+
 def known_columns() -> tuple[str, ...]:
     """Input columns twinrisk interprets (matched case-insensitively)."""
-    return (*REQUIRED_COLUMNS, *COUNTRY_COLUMNS, "as_of", *TERMS)
+    return (*REQUIRED_COLUMNS, *COUNTRY_COLUMNS, "as_of", *HINT_COLUMNS, *TERMS)
 
 
 def normalise_columns(
@@ -111,7 +118,8 @@ def check_columns(columns: list[str], *, source: str, hint: str = "") -> None:
         raise BatchInputError(
             f"{source}: missing required column(s) {', '.join(missing)}; found {found}. "
             f"Expected a header with {expected} (countries may be empty) and optionally "
-            f"as_of and proposal-term columns.{hint}"
+            f"as_of, place-hint (local_admin, local_geonames_id, local_lat, local_lon, "
+            f"the same for partner) and proposal-term columns.{hint}"
         )
 
 

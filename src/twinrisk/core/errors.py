@@ -85,6 +85,14 @@ class CountryError(InputError):
     title = "Unknown country"
 
 
+class HintError(InputError):
+    """A place hint (admin area, GeoNames id, latitude or longitude) the scorer cannot
+    read; the message names the field, the value and what is accepted."""
+
+    slug = "invalid-place-hint"
+    title = "Invalid place hint"
+
+
 class TermError(InputError):
     """A term the scorer cannot read; the message names the term, value and what is accepted."""
 

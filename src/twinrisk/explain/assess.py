@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from twinrisk.core.errors import InputError, RowError, TermError
-from twinrisk.core.inputs import parse_as_of
+from twinrisk.core.inputs import parse_as_of, parse_point
 from twinrisk.core.models import Assessment
 from twinrisk.core.terms import TERMS
 from twinrisk.explain.due_diligence import due_diligence_levels
@@ -42,7 +42,10 @@ def assess_many(
     (every problem of the row in one message).
 
     Each request is a mapping with ``local``, ``partner`` and optionally
-    ``local_country``, ``partner_country``, ``as_of`` and ``terms``.
+    ``local_country``, ``partner_country``, ``as_of``, ``terms`` and place hints that
+    tell namesakes apart: ``local_admin`` (an area the place lies in),
+    ``local_geonames_id``, ``local_lat`` with ``local_lon``, and the same for
+    ``partner``.
     """
     return _assess_requests(engine(), load_policy(policy), requests)
 
@@ -114,27 +117,43 @@ def assess(
     as_of: dt.date | str | None = None,
     terms: Mapping[str, Any] | None = None,
     policy: Policy | Mapping[str, Any] | str | Path | None = None,
+    local_admin: str | None = None,
+    local_geonames_id: int | str | None = None,
+    local_near: tuple[float, float] | None = None,
+    partner_admin: str | None = None,
+    partner_geonames_id: int | str | None = None,
+    partner_near: tuple[float, float] | None = None,
 ) -> Assessment:
     """Score one proposed partnership and explain every point.
+
+    ``local_admin`` / ``partner_admin`` (an area the place lies in, e.g. "Bavaria"),
+    ``*_geonames_id`` and ``*_near`` (a point at or near the place, (lat, lon)) tell
+    a place from its namesakes in the same country, as ``places.resolve`` does.
 
     Raises ``twinrisk.places.PlaceError`` for an unknown or ambiguous place (its
     ``field`` attribute says "local" or "partner"),
     ``TermError`` for an unreadable term, ``AsOfError`` for a bad date,
-    ``CountryError`` for an unknown country and ``PolicyError`` for a bad policy.
+    ``CountryError`` for an unknown country, ``HintError`` for a hint that cannot be
+    read and ``PolicyError`` for a bad policy.
     """
-    result = assess_each(
-        [
-            {
-                "local": local,
-                "partner": partner,
-                "local_country": local_country,
-                "partner_country": partner_country,
-                "as_of": as_of,
-                "terms": terms,
-            }
-        ],
-        policy=policy,
-    )[0]
+    request: dict[str, Any] = {
+        "local": local,
+        "partner": partner,
+        "local_country": local_country,
+        "partner_country": partner_country,
+        "as_of": as_of,
+        "terms": terms,
+    }
+    for side, admin, gid, near in (
+        ("local", local_admin, local_geonames_id, local_near),
+        ("partner", partner_admin, partner_geonames_id, partner_near),
+    ):
+        request[f"{side}_admin"] = admin
+        request[f"{side}_geonames_id"] = gid
+        point = parse_point(near, f"{side}_near")
+        if point is not None:
+            request[f"{side}_lat"], request[f"{side}_lon"] = point
+    result = assess_each([request], policy=policy)[0]
     if isinstance(result, Exception):
         raise result
     return result
@@ -149,7 +168,9 @@ def assess_frame(
     """One summary row per input row: score, band, points per group, top reasons.
 
     Rows that cannot be scored get an ``error`` message and no score; they never
-    stop the others. Columns ``as_of`` and the term keys are read when present.
+    stop the others. Columns ``as_of``, the term keys and the place hints
+    (``local_admin``, ``local_geonames_id``, ``local_lat``, ``local_lon`` and the same
+    for ``partner``) are read when present.
     """
     missing = [c for c in ("local", "partner") if c not in df.columns]
     if missing:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from twinrisk.core.models import likelihood_in_words
+from twinrisk.explain.places import place_sentences
 
 FORMATS = ("text", "json", "md", "html", "pdf")
 
@@ -26,6 +27,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("partner", help="the proposed partner place")
     p.add_argument("--local-country", default=None, help="ISO 3166-1 alpha-2, e.g. SE")
     p.add_argument("--partner-country", default=None, help="ISO 3166-1 alpha-2, e.g. CN")
+    for side in ("local", "partner"):
+        p.add_argument(
+            f"--{side}-admin",
+            default=None,
+            metavar="AREA",
+            help=f"an area the {side} place lies in (state, province, county), to tell it "
+            "from namesakes, e.g. Bavaria",
+        )
+        p.add_argument(
+            f"--{side}-geonames-id",
+            default=None,
+            metavar="N",
+            help=f"the {side} place's GeoNames id (or gn:N)",
+        )
+        p.add_argument(
+            f"--{side}-near",
+            default=None,
+            metavar="LAT,LON",
+            help=f"a point at or near the {side} place, decimal degrees, e.g. 50.9,7.87",
+        )
     p.add_argument(
         "--as-of", default=None, help="score as of this date, YYYY-MM-DD (default today)"
     )
@@ -85,6 +106,7 @@ def render_text(a: Any) -> str:
     lines = [
         f"{a.local.name} ({a.local.country}) – {a.partner.name} ({a.partner.country}), "
         f"as of {a.as_of.isoformat()}",
+        *place_sentences(a.local, a.partner),
         f"Score {a.score}/100 — {a.band}",
         *(
             [f"Due diligence: {a.due_diligence.level}"]
@@ -136,6 +158,7 @@ def render_text(a: Any) -> str:
 
 
 def _assess(args: argparse.Namespace) -> int:
+    from twinrisk.core.inputs import parse_point
     from twinrisk.explain.assess import assess
     from twinrisk.places import PlaceError
 
@@ -148,6 +171,12 @@ def _assess(args: argparse.Namespace) -> int:
             as_of=args.as_of,
             terms=_terms(args.term),
             policy=args.policy,
+            local_admin=args.local_admin,
+            local_geonames_id=args.local_geonames_id,
+            local_near=parse_point(args.local_near, "--local-near"),
+            partner_admin=args.partner_admin,
+            partner_geonames_id=args.partner_geonames_id,
+            partner_near=parse_point(args.partner_near, "--partner-near"),
         )
     except (PlaceError, ValueError) as exc:
         print(f"twinrisk assess: {exc}", file=sys.stderr)

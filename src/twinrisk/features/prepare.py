@@ -1,8 +1,8 @@
 """The first stage of every run: what the caller asked for, read and resolved once.
 
-A request is columns of proposals (local, partner, countries, as_of, terms); each
-row comes out either resolved into arrays the factors read, or with its problems,
-typed, so one bad row never stops the others. ``assess``, ``assess_each``,
+A request is columns of proposals (local, partner, countries, as_of, terms, place
+hints); each row comes out either resolved into arrays the factors read, or with its
+problems, typed, so one bad row never stops the others. ``assess``, ``assess_each``,
 ``assess_many``, ``assess_frame``, batch and training all start here.
 """
 
@@ -15,48 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from twinrisk import places
 from twinrisk.core.errors import InputError, PlaceError, RowError, TermError
 from twinrisk.core.inputs import is_empty, parse_as_of, parse_country
 from twinrisk.core.models import Place
 from twinrisk.core.terms import TERMS, parse_terms
-
-
-def _parse_unique(values: Sequence[Any], parse: Any) -> tuple[list[Any], list[InputError | None]]:
-    """Apply ``parse`` once per distinct value; return parsed values and error texts.
-
-    Many rows are grouped by pandas' hash table first (a 100,000-row batch has a few
-    distinct dates and codes); a few rows, or unhashable values, go one by one."""
-    if len(values) > 64:
-        try:
-            codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
-        except TypeError:  # lists or dicts among the values
-            pass
-        else:
-            parsed, messages = _parse_each(list(uniques), parse)
-            results = np.empty(len(parsed), dtype=object)
-            for i, value in enumerate(parsed):  # element by element: tuples stay whole
-                results[i] = value
-            return results[codes].tolist(), np.array(messages, dtype=object)[codes].tolist()
-    return _parse_each(values, parse)
-
-
-def _parse_each(values: Sequence[Any], parse: Any) -> tuple[list[Any], list[InputError | None]]:
-    seen: dict[Any, tuple[Any, InputError | None]] = {}
-    out, errors = [], []
-    for value in values:
-        key = value if not isinstance(value, (list, dict)) else repr(value)
-        if key not in seen:
-            try:
-                seen[key] = (parse(value), None)
-            except InputError as exc:
-                seen[key] = (None, exc)
-        result, error = seen[key]
-        out.append(result)
-        errors.append(error)
-    return out, errors
+from twinrisk.features.hints import HINT_FIELDS, side_hints
+from twinrisk.features.unique import parse_unique as _parse_unique
 
 
 @dataclass
@@ -81,7 +47,10 @@ def prepare(
     on. ``request`` maps column names (local, partner, optional local_country,
     partner_country, as_of and term keys) to ``n`` values; ``names`` are the
     countries in the data. Each distinct value is parsed once, and a row's problems
-    are kept typed, in the order of the fields (as_of, terms, countries, places)."""
+    are kept typed, in the order of the fields (as_of, terms, countries, place hints,
+    places). Optional hint columns per side (``local_admin``, ``local_geonames_id``,
+    ``local_lat``, ``local_lon``, the same for ``partner``) reach the resolver as one
+    ``places.Hint`` per row (``features.hints``)."""
     errors: dict[int, list[InputError]] = {}  # only the rows that fail
 
     def column(name: str) -> Sequence[Any]:
@@ -110,6 +79,7 @@ def prepare(
             column(field), lambda v, f=field: parse_country(v, f, names)
         )
         note(errs)
+    hints = {side: side_hints(request, side, n, note) for side in ("local", "partner")}
     resolved = {}
     for side in ("local", "partner"):
         typed = [v if type(v) is str else ("" if is_empty(v) else str(v)) for v in column(side)]
@@ -121,7 +91,7 @@ def prepare(
                 for v in typed
             ]
         )
-        resolved[side] = places.resolve_many(typed, countries[side])
+        resolved[side] = places.resolve_many(typed, countries[side], hints[side])
     ok: list[int] = []
     for i, lp, pp in zip(range(n), resolved["local"], resolved["partner"], strict=True):
         if i in errors:
@@ -175,12 +145,17 @@ def prepare(
     )
 
 
+#: the hint keys a proposal mapping may carry (``local_admin`` … ``partner_lon``)
+_HINT_KEYS = tuple(f"{side}_{f}" for side in ("local", "partner") for f in HINT_FIELDS)
+
+
 def proposal_columns(request: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """One proposal (``local``, ``partner``, … and a ``terms`` mapping) as request
-    columns of length one; refuses terms that are not a mapping of known keys."""
+    """One proposal (``local``, ``partner``, …, optional place hints such as
+    ``local_admin`` or ``partner_lat``/``partner_lon``, and a ``terms`` mapping) as
+    request columns of length one; refuses terms that are not a mapping of known keys."""
     columns = {
         k: [request.get(k)]
-        for k in ("local", "partner", "local_country", "partner_country", "as_of")
+        for k in ("local", "partner", "local_country", "partner_country", "as_of", *_HINT_KEYS)
     }
     terms = request.get("terms") or {}
     if not isinstance(terms, Mapping):

@@ -3,24 +3,34 @@
 Reads the Wikidata Query Service result formats (SPARQL JSON, CSV or TSV) of a
 query selecting ``?item ?itemLabel ?twin ?twinLabel`` with optional
 ``?itemCountry ?twinCountry`` (ISO 3166-1 alpha-2, P297), ``?start`` and ``?end``
-(P580/P582 qualifiers); also the 2016 crawl (``relations.tsv`` of QID pairs with
-``names.tsv`` beside it) and the 2017 EU sister-city TSV. Status is left blank
-(unknown) unless the statement has an end time, then ``terminated``. Countries
-missing from the file are filled from the gazetteer when the label is unambiguous.
+(P580/P582 qualifiers) and ``?itemCoord ?twinCoord`` (P625, WKT ``Point(lon lat)``);
+also the 2016 crawl (``relations.tsv`` of QID pairs with ``names.tsv`` beside it) and
+the 2017 EU sister-city TSV (with ``originlat``/``originlong`` and
+``destinationlat``/``destinationlong``). Status is left blank (unknown) unless the
+statement has an end time, then ``terminated``. Countries missing from the file are
+filled from the gazetteer when the label (with its point, if known) is unambiguous.
+
+The rows have the columns of ``features/dyads.csv`` and then, for scoring the file
+with ``twinrisk batch`` (which reads ``local_place`` as ``local``), each side's QID and
+the point Wikidata gives: a namesake within a country is told apart by the point
+(``local_lat``/``local_lon`` are place hints); the QID is carried along, and does not
+disambiguate (no QID-to-GeoNames table ships with twinrisk).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import pycountry
 
 from twinrisk.importers import ImportFormatError, write_csv, write_sources
 
-HEADER = [
+DYAD_HEADER = [
     "dyad_id",
     "local_place",
     "local_country",
@@ -37,11 +47,64 @@ HEADER = [
     "sources",
     "note",
 ]
+#: after the table's columns: what tells each place from its namesakes when the file
+#: is scored (the points are place hints; the QIDs are carried along)
+HINT_HEADER = ["local_qid", "local_lat", "local_lon", "partner_qid", "partner_lat", "partner_lon"]
+HEADER = DYAD_HEADER + HINT_HEADER
 SOURCE_ID = "wikidata_p190"
 QID = re.compile(r"(Q\d+)$")
 SPARQL_COLS = ["item", "itemLabel", "twin", "twinLabel"]
 EU_COLS = ["origincityLabel", "origincountry", "sistercityLabel", "destination_countryLabel"]
-Pair = tuple[str, str, str, str, str, str, str, str]  # qid/label/country x2, start, end
+#: a WKT point as the Query Service writes P625 on Earth (another globe's point starts
+#: with its IRI and is not matched)
+WKT_POINT = re.compile(r"^\s*Point\(\s*(\S+)\s+(\S+)\s*\)\s*$", re.IGNORECASE)
+Point = tuple[str, str]  # lat, lon as written (or "", "")
+NO_POINT: Point = ("", "")
+
+
+class Pair(NamedTuple):
+    """One P190 statement: each side's QID, label and country, its start and end years,
+    and each side's point."""
+
+    qa: str
+    la: str
+    ca: str
+    qb: str
+    lb: str
+    cb: str
+    start: str
+    end: str
+    pa: Point = NO_POINT
+    pb: Point = NO_POINT
+
+
+def _degrees(lat: str, lon: str, path: Path, line: int, what: str, got: str) -> Point:
+    """A point's coordinates as written, checked to be numbers in range."""
+    try:
+        y, x = float(lat), float(lon)
+    except ValueError:
+        y = x = float("nan")
+    if not (math.isfinite(y) and math.isfinite(x) and abs(y) <= 90 and abs(x) <= 180):
+        raise ImportFormatError(path, line, f"{what}, got {got}")
+    return lat.strip(), lon.strip()
+
+
+def _wkt(value: str, path: Path, line: int) -> Point:
+    """A P625 value ``Point(lon lat)`` as (lat, lon); blank stays blank, and a point on
+    another globe (``<http://www.wikidata.org/entity/Q405> Point(…)``) is no point."""
+    if not value.strip() or value.lstrip().startswith("<"):
+        return NO_POINT
+    m = WKT_POINT.match(value)
+    if not m:
+        raise ImportFormatError(path, line, f"a WKT point 'Point(lon lat)', got {value!r}")
+    return _degrees(
+        m.group(2),
+        m.group(1),
+        path,
+        line,
+        "a WKT point 'Point(lon lat)' with lat -90..90 and lon -180..180",
+        repr(value),
+    )
 
 
 def _qid(value: str, path: Path, line: int) -> str:
@@ -113,7 +176,7 @@ def _pairs(path: Path) -> list[Pair]:
             if len(f) != 2:
                 raise ImportFormatError(path, i, "two tab-separated Q-ids")
             a, b = _qid(f[0], path, i), _qid(f[1], path, i)
-            pairs.append((a, names.get(a, a), "", b, names.get(b, b), "", "", ""))
+            pairs.append(Pair(a, names.get(a, a), "", b, names.get(b, b), "", "", ""))
         return pairs
     if all(c in first for c in EU_COLS):
         with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -124,8 +187,20 @@ def _pairs(path: Path) -> list[Pair]:
                     raise ImportFormatError(path, reader.line_num, "tab-separated EU TSV fields")
                 ca = _country_name(rec.get("origincountry_corrected") or rec["origincountry"])
                 cb = _country_name(rec["destination_countryLabel"])
+                at = reader.line_num
                 pairs.append(
-                    ("", rec["origincityLabel"], ca, "", rec["sistercityLabel"], cb, "", "")
+                    Pair(
+                        "",
+                        rec["origincityLabel"],
+                        ca,
+                        "",
+                        rec["sistercityLabel"],
+                        cb,
+                        "",
+                        "",
+                        _eu_point(rec, "originlat", "originlong", path, at),
+                        _eu_point(rec, "destinationlat", "destinationlong", path, at),
+                    )
                 )
             return pairs
     rows = _sparql_rows(path)
@@ -135,7 +210,7 @@ def _pairs(path: Path) -> list[Pair]:
         if missing:
             raise ImportFormatError(path, line_no, f"SPARQL variables {missing}")
         pairs.append(
-            (
+            Pair(
                 _qid(rec["item"], path, line_no),
                 rec["itemLabel"],
                 rec.get("itemCountry", "").upper(),
@@ -144,9 +219,18 @@ def _pairs(path: Path) -> list[Pair]:
                 rec.get("twinCountry", "").upper(),
                 _year(rec.get("start", "")),
                 _year(rec.get("end", "")),
+                _wkt(rec.get("itemCoord", ""), path, line_no),
+                _wkt(rec.get("twinCoord", ""), path, line_no),
             )
         )
     return pairs
+
+
+def _eu_point(rec: dict[str, str], lat: str, lon: str, path: Path, line: int) -> Point:
+    if not (rec.get(lat) or "").strip() and not (rec.get(lon) or "").strip():
+        return NO_POINT
+    a, b = rec.get(lat) or "", rec.get(lon) or ""
+    return _degrees(a, b, path, line, f"{lat} -90..90 and {lon} -180..180", f"{a!r}, {b!r}")
 
 
 def _slug(text: str) -> str:
@@ -158,26 +242,18 @@ def _slug(text: str) -> str:
 def read(path: Path) -> list[list[object]]:
     pairs = _pairs(path)
     # undirected: keep one row per unordered pair
-    seen: dict[tuple[str, str], Pair] = {}
+    seen: dict[tuple[str, ...], Pair] = {}
     for p in pairs:
-        key = tuple(sorted((p[0] or p[1] + p[2], p[3] or p[4] + p[5])))
-        if key not in seen or (p[7] and not seen[key][7]):
-            seen[key] = p  # type: ignore[index]
+        key = tuple(sorted((p.qa or p.la + p.ca, p.qb or p.lb + p.cb)))
+        if key not in seen or (p.end and not seen[key].end):
+            seen[key] = p
     uniq = list(seen.values())
-    need = [(lab, cc) for p in uniq for lab, cc in ((p[1], p[2]), (p[4], p[5])) if not cc]
-    filled: dict[str, str] = {}
-    if need:
-        from twinrisk.core.models import Place
-        from twinrisk.places import resolve_many
-
-        labels = list(dict.fromkeys(lab for lab, _ in need))
-        for lab, res in zip(labels, resolve_many(labels, [None] * len(labels)), strict=True):
-            filled[lab] = res.country if isinstance(res, Place) else ""
+    filled = _fill_countries(uniq)
     rows: list[list[object]] = []
     ids: set[str] = set()
-    for qa, la, ca, qb, lb, cb, start, end in uniq:
-        ca = ca or filled.get(la, "")
-        cb = cb or filled.get(lb, "")
+    for qa, la, ca, qb, lb, cb, start, end, pa, pb in uniq:
+        ca = ca or filled.get((la, pa), "")
+        cb = cb or filled.get((lb, pb), "")
         dyad = f"{_slug(la)}-{_slug(lb)}"
         base, k = dyad, 2
         while dyad in ids:
@@ -209,9 +285,37 @@ def read(path: Path) -> list[list[object]]:
                 "",
                 SOURCE_ID,
                 note,
+                qa,
+                *pa,
+                qb,
+                *pb,
             ]
         )
     return rows
+
+
+def _fill_countries(pairs: list[Pair]) -> dict[tuple[str, Point], str]:
+    """The country of each (label, point) the file leaves without one, from the
+    gazetteer, the point telling namesakes apart."""
+    need = list(
+        dict.fromkeys(
+            (label, point)
+            for p in pairs
+            for label, cc, point in ((p.la, p.ca, p.pa), (p.lb, p.cb, p.pb))
+            if not cc
+        )
+    )
+    if not need:
+        return {}
+    from twinrisk.core.models import Place
+    from twinrisk.places import Hint, resolve_many
+
+    hints = [Hint(lat=float(pt[0]), lon=float(pt[1])) if pt[0] else None for _, pt in need]
+    got = resolve_many([label for label, _ in need], [None] * len(need), hints)
+    return {
+        key: res.country if isinstance(res, Place) else ""
+        for key, res in zip(need, got, strict=True)
+    }
 
 
 def run(path: Path, out: Path) -> str:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
+from twinrisk import places
 from twinrisk.config import models_dir
 from twinrisk.core.bands import Bands
 from twinrisk.data.codes import ENDED_STATUSES
@@ -50,6 +51,15 @@ def curated_features(tables: Tables, dyads: pd.DataFrame, as_of: dt.date) -> pd.
         "partner_country": dyads["partner_country"].tolist(),
         "as_of": [as_of] * len(dyads),
     }
+    # the curated places' own disambiguation (places.csv: admin1 or a GeoNames id)
+    for side in ("local", "partner"):
+        hints = [
+            places.curated_hint(n, c)
+            for n, c in zip(dyads[f"{side}_place"], dyads[f"{side}_country"], strict=True)
+        ]
+        if any(hints):
+            request[f"{side}_admin"] = [h.admin if h else None for h in hints]
+            request[f"{side}_geonames_id"] = [h.geonames_id if h else None for h in hints]
     prep = prepare(request, len(dyads), country_names(tables))
     failed = [
         Problem("dyads.csv", None, "dyad_id", str(dyad_id), f"cannot be scored: {error}")

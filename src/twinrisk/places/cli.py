@@ -1,4 +1,5 @@
-"""``twinrisk places resolve NAME [--country CC] [--json]`` and
+"""``twinrisk places resolve NAME [--country CC] [--admin AREA] [--geonames-id N]
+[--near LAT,LON] [--json]`` and
 ``twinrisk places search PREFIX [--country CC] [--limit N] [--json]``."""
 
 from __future__ import annotations
@@ -21,7 +22,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "namesakes are listed as candidates",
     )
     r.add_argument("name")
-    r.add_argument("--country", default=None, help="ISO 3166-1 alpha-2 code, e.g. SE")
+    r.add_argument(
+        "--country", default=None, help="ISO 3166-1 alpha-2 code, e.g. SE (UK and EL accepted)"
+    )
+    r.add_argument(
+        "--admin",
+        default=None,
+        metavar="AREA",
+        help="an area the place lies in (state, province, county), e.g. Bavaria",
+    )
+    r.add_argument(
+        "--geonames-id", default=None, metavar="N", help="the place's GeoNames id (or gn:N)"
+    )
+    r.add_argument(
+        "--near",
+        default=None,
+        metavar="LAT,LON",
+        help="a point at or near the place, decimal degrees, e.g. 50.9,7.87",
+    )
     r.add_argument("--json", action="store_true", help="print the place as JSON")
     r.set_defaults(handler=_resolve)
     s = psub.add_parser("search", help="places whose name starts with a prefix (autocomplete)")
@@ -39,10 +57,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _resolve(args: argparse.Namespace) -> int:
+    from twinrisk.core.errors import HintError
+    from twinrisk.core.inputs import (
+        COUNTRY_ALIASES,
+        parse_admin,
+        parse_geonames_id,
+        parse_point,
+    )
     from twinrisk.places import AmbiguousPlace, PlaceError, resolve
 
+    country = args.country.strip().upper() if args.country else None
     try:
-        place = resolve(args.name, args.country)
+        admin = parse_admin(args.admin, "--admin")
+        geonames_id = parse_geonames_id(args.geonames_id, "--geonames-id")
+        near = parse_point(args.near, "--near")
+    except HintError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        place = resolve(
+            args.name,
+            COUNTRY_ALIASES.get(country, country) if country else None,
+            admin=admin,
+            geonames_id=geonames_id,
+            near=near,
+        )
     except AmbiguousPlace as exc:
         print(f"error: {exc}", file=sys.stderr)
         if args.json:

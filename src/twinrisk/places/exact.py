@@ -28,8 +28,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from twinrisk.core.countries import COUNTRY_ALIASES
 from twinrisk.core.errors import AmbiguousPlace, PlaceError, PlaceNotFound
+from twinrisk.core.inputs import COUNTRY_ALIASES
 from twinrisk.core.models import Place
 from twinrisk.places.cache import get_index
 from twinrisk.places.divisions import KIND_TAGS
@@ -56,6 +56,11 @@ ALTERNATE_WEIGHT = 0.1
 #: beside one matched by its own name only if it weighs this many times more (Peking
 #: for Beijing, not Aken, Dutch for Aachen, beside Aken on the Elbe)
 OWN_NAME_OVER_ALTERNATE = 10.0
+#: ... and a larger place matched by an alternate name is a rival of a town bearing the
+#: name only when that town is smaller than this (Lake Worth, Texas, 4,822 inhabitants,
+#: beside Lake Worth Beach, Florida; not Stavropol, 433,931, beside Tolyatti, once
+#: Stavropol-on-Volga)
+ALTERNATE_RIVAL_MAX_POP = 50_000
 #: with a country given, a city beats a division of the same name unless it is this small
 CITY_OVER_ADMIN1_SHARE = 0.01
 #: a point hint is trusted this far from a unit's point (a county's centre may lie far
@@ -373,6 +378,7 @@ def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray, q: Query) -> Choi
                 r
                 for r in cands
                 if not is_own[r]
+                and idx.pop[top_own] < ALTERNATE_RIVAL_MAX_POP
                 and idx.pop[r] >= idx.pop[top_own]
                 and weight[r] < OWN_NAME_OVER_ALTERNATE * weight[top_own]
                 and km_between(idx, top_own, r) > SAME_PLACE_KM

@@ -185,9 +185,7 @@ def _distinct_pairs(
 def _outcomes(idx: Index, pairs: Sequence[_Key]) -> list[_Outcome]:
     """What to memoise for each distinct (name, country): its place, or its error."""
     outcomes = _resolve_pairs(idx, pairs)
-    rows = list(
-        dict.fromkeys(int(o) for o in outcomes if not isinstance(o, (PlaceError, Place)))
-    )
+    rows = list(dict.fromkeys(int(o) for o in outcomes if not isinstance(o, (PlaceError, Place))))
     made = dict(zip(rows, make_places(idx, rows), strict=True))
     out: list[_Outcome] = []
     for o in outcomes:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from twinrisk.core.errors import InputError
 from twinrisk.core.models import Assessment, likelihood_in_words
+from twinrisk.explain.places import place_sentences
 
 FORMATS = ("md", "html", "pdf")
 MEDIA_TYPES = {
@@ -248,6 +249,7 @@ def context(assessment: Assessment, *, generated: dt.date | None = None) -> dict
         "not_covered": assessment.not_covered or DEFAULT_NOT_COVERED,
         "generated": (generated or dt.date.today()).isoformat(),
         "group_labels": GROUP_LABELS,
+        "place_sentences": place_sentences(assessment.local, assessment.partner),
     }
 
 

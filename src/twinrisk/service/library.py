@@ -116,14 +116,15 @@ def problem_of(exc: TwinriskError) -> ProblemError:
 
 
 def _request_mapping(req: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "local": req["local"]["name"],
-        "local_country": req["local"].get("country"),
-        "partner": req["partner"]["name"],
-        "partner_country": req["partner"].get("country"),
-        "as_of": req.get("as_of"),
-        "terms": req.get("terms") or None,
-    }
+    """A request body's place objects as the library's flat keys (``local_country``,
+    and the hints ``local_admin``, ``local_geonames_id``, ``local_lat``, ``local_lon``)."""
+    out: dict[str, Any] = {"as_of": req.get("as_of"), "terms": req.get("terms") or None}
+    for side in ("local", "partner"):
+        place = req[side]
+        out[side] = place["name"]
+        for key in ("country", "admin", "geonames_id", "lat", "lon"):
+            out[f"{side}_{key}"] = place.get(key)
+    return out
 
 
 def assess_one(req: Mapping[str, Any]) -> Any:
@@ -218,8 +219,8 @@ def search_places(q: str, country: str | None, limit: int) -> dict[str, Any]:
     from twinrisk.model.engine import country_names
 
     if country is not None:
-        try:  # the same check, and the same 422, as an assessment's country
-            parse_country(country, "country", country_names(tables()))
+        try:  # the same check, and the same 422, as an assessment's country (UK is GB)
+            country = parse_country(country, "country", country_names(tables()))
         except TwinriskError as exc:
             raise problem_of(exc) from exc
     resolved = None

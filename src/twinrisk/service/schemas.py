@@ -14,9 +14,11 @@ from pydantic import (
     Field,
     StringConstraints,
     create_model,
+    model_validator,
 )
 
 from twinrisk.core.bands import Band
+from twinrisk.core.inputs import ADMIN_MAX
 from twinrisk.core.models import Assessment, Place
 from twinrisk.core.terms import OTHER_DOMAINS, SENSITIVE_DOMAINS, TERMS
 from twinrisk.service.problems import Problem
@@ -63,8 +65,47 @@ class PlaceInput(BaseModel):
     country: str | None = Field(
         None,
         pattern=r"^[A-Za-z]{2}$",
-        description="ISO 3166-1 alpha-2; narrows the look-up",
+        description="ISO 3166-1 alpha-2 (UK and EL are read as GB and GR); narrows the look-up",
     )
+    # hints: a name shared by several places of the country is ambiguous unless one of
+    # these says which (features.hints reads them like the batch columns)
+    admin: str | None = Field(
+        None,
+        min_length=1,
+        max_length=ADMIN_MAX,
+        pattern=NO_NUL,
+        description="An administrative area the place lies in (state, province, county…), "
+        "e.g. Bavaria for Freudenberg in Bavaria; tells the place from namesakes in the "
+        "same country",
+    )
+    geonames_id: int | None = Field(
+        None,
+        ge=1,
+        le=9_999_999_999,
+        strict=True,
+        description="The place's GeoNames id (a city or a second-level unit); tells the "
+        "place from its namesakes",
+    )
+    lat: float | None = Field(
+        None,
+        ge=-90,
+        le=90,
+        description="Latitude of a point at or near the place (WGS84 decimal degrees); "
+        "give lon with it. The namesake nearest to the point is meant",
+    )
+    lon: float | None = Field(
+        None,
+        ge=-180,
+        le=180,
+        description="Longitude of a point at or near the place (WGS84 decimal degrees); "
+        "give lat with it",
+    )
+
+    @model_validator(mode="after")
+    def _point_whole(self) -> PlaceInput:
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat and lon go together: give both (a point) or neither")
+        return self
 
 
 def _terms_model() -> type[BaseModel]:

@@ -21,6 +21,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 
+from twinrisk.core.models import Place
+from twinrisk.explain.places import place_sentences
 from twinrisk.service import library
 from twinrisk.service.auth import COOKIE_NAME, SESSION_LIFETIME_SECONDS
 from twinrisk.service.deps import ServiceState, check_key, state
@@ -243,6 +245,7 @@ def mount_web(app: FastAPI) -> None:
             o=stored.output,
             decisions_allowed=DECISIONS,
             chart=_chart(stored.output),
+            place_sentences=_place_sentences(stored.output),
         )
 
     @app.post("/assessments/{assessment_id}/decision", include_in_schema=False)
@@ -397,3 +400,14 @@ def _chart(output: dict[str, Any]) -> dict[str, Any]:
         "width": label_w + bar_w + 70,
         "height": max(len(rows) * row_h, row_h),
     }
+
+
+def _place_sentences(output: Any) -> list[str]:
+    """How the stored assessment's places were identified (records made before places
+    carried their level read as towns at their own point)."""
+    try:
+        return place_sentences(
+            Place.model_validate(output["local"]), Place.model_validate(output["partner"])
+        )
+    except (KeyError, TypeError, ValueError):
+        return []
