@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import chain
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -324,6 +325,17 @@ def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray, q: Query) -> Choi
     ``SAME_PLACE_KM`` away of ``NAMESAKE_SHARE`` of its weight.
     """
     country, want = q.country, q.want
+    if country is not None and len(rows):  # most names: a few rows once in the country
+        mine = idx.country[rows] == country
+        rows, primary = rows[mine], primary[mine]
+    if len(rows) == 0:
+        return Choice([], False, [])
+    if len(rows) == 1 or bool((rows == rows[0]).all()):  # one place: no weighing
+        r = int(rows[0])
+        fits = (want is None or (idx.kind[r] == CITY) == (want == "city")) and (
+            q.within is None or int(idx.a1[r]) in q.within or int(idx.a2[r]) in q.within
+        )
+        return Choice([r], True, []) if fits else Choice([], False, [])
     weight: dict[int, float] = {}
     is_own: dict[int, bool] = {}
     where: dict[int, tuple[str, int, int, int]] = {}  # row -> (country, kind, a1, a2)
@@ -511,7 +523,7 @@ def exact(
         q = replace(q, within=frozenset(areas))
     point = hint.point if hint is not None else None
     far: tuple[int, float] | None = None
-    for reading in (q, *_readings(idx, q)):
+    for reading in chain((q,), _readings(idx, q)):
         choice = _candidates(idx, reading)
         if not choice.cands:
             continue
