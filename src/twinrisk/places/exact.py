@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import chain
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
