@@ -197,7 +197,7 @@ def _kind_readings(base: Query) -> Iterator[Query]:
         yield replace(base, text=m2.group("stem"), want="city")
 
 
-def _spellings(base: Query) -> Iterator[Query]:
+def _spellings(idx: Index, base: Query) -> Iterator[Query]:
     """Spellings people use for names GeoNames writes otherwise."""
     key = normalize(base.text)
     if "aa" in key:  # Danish and Norwegian: "Taarbæk" is "Tårbæk"
@@ -206,7 +206,10 @@ def _spellings(base: Query) -> Iterator[Query]:
         if key.startswith(prefix) and len(key) > len(prefix) + 2:
             yield replace(base, text=key[len(prefix) :], loose=True)
     m = _LOCATIVE.match(key)
-    if m:
+    if m:  # "Weiden in der Oberpfalz": the area, when it is a division, decides
+        areas = _divisions_named(idx, m.group("area"), base.country)
+        if areas and base.within is None:
+            yield replace(base, text=m.group("stem"), within=frozenset(areas))
         yield replace(base, text=m.group("stem"), loose=True)
     m3 = _CJK_UNIT.match(base.text.strip())
     if m3:
@@ -234,7 +237,7 @@ def _readings(idx: Index, q: Query) -> Iterator[Query]:
             area = Query(head, q.country, q.want, within)
             yield area
             yield from _kind_readings(area)
-            yield from _spellings(area)
+            yield from _spellings(idx, area)
         cc = country_names().get(tail_key)
         if cc and q.country in (None, cc):
             yield Query(head, cc, q.want, q.within)
@@ -242,7 +245,7 @@ def _readings(idx: Index, q: Query) -> Iterator[Query]:
     if m:
         yield replace(q, text=m.group(1))
     for base in bases:
-        for spelled in _spellings(base):
+        for spelled in _spellings(idx, base):
             yield spelled
             yield from _kind_readings(spelled)
     if q.want in (None, "admin1"):  # "La Creuse", "Xishuangbanna": a unit's core name
@@ -328,6 +331,9 @@ def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray, q: Query) -> Choi
     if country is not None and len(rows):  # most names: a few rows once in the country
         mine = idx.country[rows] == country
         rows, primary = rows[mine], primary[mine]
+    if len(rows) and np.isnan(idx.lat[rows]).any():  # a division with no town: no point
+        keep = ~np.isnan(idx.lat[rows])
+        rows, primary = rows[keep], primary[keep]
     if len(rows) == 0:
         return Choice([], False, [])
     if len(rows) == 1 or bool((rows == rows[0]).all()):  # one place: no weighing
