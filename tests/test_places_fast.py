@@ -331,6 +331,8 @@ def test_exact_agrees_with_the_batched_matcher():
     decided = namesakes = 0
     for (name, cc), got in zip(pairs, fast, strict=True):
         if got is not None:
+            if np.isnan(idx.lat[got]):  # a division with no town has no point: no candidate
+                continue
             decided += 1
             want = exact(idx, name, cc)
             if cc and isinstance(want, AmbiguousPlace):
