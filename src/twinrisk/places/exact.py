@@ -242,7 +242,10 @@ def _readings(idx: Index, q: Query) -> Iterator[Query]:
         if cc and q.country in (None, cc):
             yield Query(head, cc, q.want, q.within)
     m = _PAREN_QUALIFIER.match(q.text)
-    if m:
+    if m:  # "Wetter (Hessen)": an area in brackets decides; a river ("Aken (Elbe)") not
+        areas = _divisions_named(idx, normalize(m.group(2)), q.country)
+        if areas and q.within is None:
+            yield replace(q, text=m.group(1), within=frozenset(areas))
         yield replace(q, text=m.group(1))
     for base in bases:
         for spelled in _spellings(idx, base):

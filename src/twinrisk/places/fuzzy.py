@@ -20,8 +20,10 @@ from twinrisk.places.names import normalize
 #: fuzzy matches at or above this rapidfuzz ratio resolve; lower ones only suggest
 FUZZY_ACCEPT = 92.0
 FUZZY_SUGGEST = 70.0
-#: with a point hint, a spelling this close that lies near the point resolves
+#: with a point hint, a spelling this close that lies this near the point resolves
+#: (a town spelt otherwise is the same town only very near: not Cúa for Cuba, 38 km)
 FUZZY_ACCEPT_NEAR = 80.0
+FUZZY_NEAR_KM = 10.0
 #: fuzzy queries scored per rapidfuzz.cdist call (bounds the score matrix's memory)
 FUZZY_CHUNK = 64
 
@@ -74,7 +76,8 @@ def settle(idx: Index, q: Query, fuzzy: list[tuple[int, float]]) -> int | PlaceN
     if q.near is not None:
         for r, score in fuzzy:
             km = km_to(idx, r, *q.near)
-            if score >= FUZZY_ACCEPT_NEAR and km <= NEAR_KM_BY_KIND[int(idx.kind[r])]:
+            limit = FUZZY_NEAR_KM if idx.kind[r] == CITY else NEAR_KM_BY_KIND[int(idx.kind[r])]
+            if score >= FUZZY_ACCEPT_NEAR and km <= limit:
                 return Match(r, f"the closest spelling near the given point ({km:.0f} km)")
     elif (
         fuzzy
