@@ -176,6 +176,39 @@ def test_bad_hints_are_row_errors_naming_field_value_and_accepted() -> None:
     assert out["score"].isna().tolist() == [False, True, True, True, False]
 
 
+def test_many_distinct_points_each_reach_their_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past 64 distinct values the columns are read per distinct value and combination
+    (pandas' parser first): every row still gets its own hint or its own error."""
+    n = 150
+    lat: list[Any] = [f"{55 + i / 1000:.3f}" for i in range(n)]
+    lon: list[Any] = [13.2 + i / 1000 for i in range(n)]
+    lat[7], lat[50], lat[60] = "x", "95", "  55.5 "
+    lon[99] = None
+    admin = ["Skåne" if i % 2 else "" for i in range(n)]
+    frame = pd.DataFrame(
+        {
+            "local": ["Lund"] * n,
+            "local_country": ["SE"] * n,
+            "local_admin": admin,
+            "local_lat": lat,
+            "local_lon": lon,
+            "partner": ["Xi'an"] * n,
+        }
+    )
+    spy = Spy(monkeypatch)
+    out = twinrisk.assess_frame(frame)
+    hints = spy.calls[0][1]
+    assert hints is not None
+    bad = {7: "local_lat 'x'", 50: "local_lat '95'", 99: "local_lat 55.099 is given without"}
+    for i in range(n):
+        if i in bad:
+            assert bad[i] in out["error"].iloc[i] and hints[i] is None
+        else:
+            expected = float(lat[i])
+            assert out["error"].iloc[i] == "", (i, out["error"].iloc[i])
+            assert hints[i] == Hint(admin=admin[i] or None, lat=expected, lon=lon[i]), i
+
+
 def test_hint_error_is_typed_with_its_field() -> None:
     [result] = twinrisk.assess_many(
         [{"local": "Lund", "partner": "Xi'an", "partner_lat": 34.3, "partner_lon": 200}]
