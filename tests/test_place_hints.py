@@ -380,6 +380,20 @@ def test_api_reads_uk(client: Any) -> None:
     assert (r.json()["local"]["country"], r.json()["partner"]["country"]) == ("GB", "GR")
     r = client.get("/v1/places", params={"q": "Leeds", "country": "UK"})
     assert r.status_code == 200 and r.json()["resolved"]["country"] == "GB", r.text
+    stored = client.post("/v1/assessments", json={**body_uk(), "dry_run": False})
+    assert stored.status_code == 201, stored.text
+    listed = client.get("/v1/assessments", params={"local_country": "UK"}).json()
+    assert listed["total"] == 1
+    dyads = client.get("/v1/dyads", params={"country": "UK"}).json()
+    assert dyads["total"] > 0
+    assert all("GB" in (d["local_country"], d["partner_country"]) for d in dyads["items"])
+
+
+def body_uk() -> dict[str, Any]:
+    return {
+        "local": {"name": "Leeds", "country": "UK"},
+        "partner": {"name": "Thessaloniki", "country": "EL"},
+    }
 
 
 def test_openapi_documents_hints() -> None:
@@ -430,3 +444,17 @@ def test_cli_assess_passes_hints(monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(argv) == 0
     assert spy.hints_for("Kiel") == [Hint(admin="Schleswig-Holstein")]
     assert spy.hints_for("Qingdao") == [Hint(geonames_id=1797929, lat=36.07, lon=120.37)]
+
+
+def test_web_form_area_reaches_resolve_many(monkeypatch: pytest.MonkeyPatch, client: Any) -> None:
+    import re
+
+    page = client.get("/", params={"local_admin": "Bavaria"}, headers={"accept": "text/html"})
+    assert 'name="local_admin"' in page.text and 'value="Bavaria"' in page.text  # prefilled
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    spy = Spy(monkeypatch)
+    form = {"csrf": token, "local": "Kiel", "local_country": "DE", "partner": "Qingdao"}
+    r = client.post("/assess", data={**form, "local_admin": "Schleswig-Holstein"})
+    assert r.status_code in (200, 303), r.text[:500]
+    assert spy.hints_for("Kiel") == [Hint(admin="Schleswig-Holstein")]
+    assert spy.hints_for("Qingdao") == [None]
