@@ -35,11 +35,6 @@ _PARSERS: dict[str, Callable[[Any, str], Any]] = {
 Note = Callable[[Sequence[InputError | None]], None]
 
 
-def hint_columns(side: str) -> tuple[str, ...]:
-    """The request columns that carry hints for ``side`` ("local" or "partner")."""
-    return tuple(f"{side}_{f}" for f in HINT_FIELDS)
-
-
 def side_hints(
     request: Mapping[str, Sequence[Any]], side: str, n: int, note: Note
 ) -> list[Hint | None] | None:
