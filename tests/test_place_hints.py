@@ -176,6 +176,39 @@ def test_bad_hints_are_row_errors_naming_field_value_and_accepted() -> None:
     assert out["score"].isna().tolist() == [False, True, True, True, False]
 
 
+def test_many_distinct_points_each_reach_their_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past 64 distinct values the columns are read per distinct value and combination
+    (pandas' parser first): every row still gets its own hint or its own error."""
+    n = 150
+    lat: list[Any] = [f"{55 + i / 1000:.3f}" for i in range(n)]
+    lon: list[Any] = [13.2 + i / 1000 for i in range(n)]
+    lat[7], lat[50], lat[60] = "x", "95", "  55.5 "
+    lon[99] = None
+    admin = ["Skåne" if i % 2 else "" for i in range(n)]
+    frame = pd.DataFrame(
+        {
+            "local": ["Lund"] * n,
+            "local_country": ["SE"] * n,
+            "local_admin": admin,
+            "local_lat": lat,
+            "local_lon": lon,
+            "partner": ["Xi'an"] * n,
+        }
+    )
+    spy = Spy(monkeypatch)
+    out = twinrisk.assess_frame(frame)
+    hints = spy.calls[0][1]
+    assert hints is not None
+    bad = {7: "local_lat 'x'", 50: "local_lat '95'", 99: "local_lat 55.099 is given without"}
+    for i in range(n):
+        if i in bad:
+            assert bad[i] in out["error"].iloc[i] and hints[i] is None
+        else:
+            expected = float(lat[i])
+            assert out["error"].iloc[i] == "", (i, out["error"].iloc[i])
+            assert hints[i] == Hint(admin=admin[i] or None, lat=expected, lon=lon[i]), i
+
+
 def test_hint_error_is_typed_with_its_field() -> None:
     [result] = twinrisk.assess_many(
         [{"local": "Lund", "partner": "Xi'an", "partner_lat": 34.3, "partner_lon": 200}]
@@ -347,6 +380,20 @@ def test_api_reads_uk(client: Any) -> None:
     assert (r.json()["local"]["country"], r.json()["partner"]["country"]) == ("GB", "GR")
     r = client.get("/v1/places", params={"q": "Leeds", "country": "UK"})
     assert r.status_code == 200 and r.json()["resolved"]["country"] == "GB", r.text
+    stored = client.post("/v1/assessments", json={**body_uk(), "dry_run": False})
+    assert stored.status_code == 201, stored.text
+    listed = client.get("/v1/assessments", params={"local_country": "UK"}).json()
+    assert listed["total"] == 1
+    dyads = client.get("/v1/dyads", params={"country": "UK"}).json()
+    assert dyads["total"] > 0
+    assert all("GB" in (d["local_country"], d["partner_country"]) for d in dyads["items"])
+
+
+def body_uk() -> dict[str, Any]:
+    return {
+        "local": {"name": "Leeds", "country": "UK"},
+        "partner": {"name": "Thessaloniki", "country": "EL"},
+    }
 
 
 def test_openapi_documents_hints() -> None:
@@ -397,3 +444,17 @@ def test_cli_assess_passes_hints(monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(argv) == 0
     assert spy.hints_for("Kiel") == [Hint(admin="Schleswig-Holstein")]
     assert spy.hints_for("Qingdao") == [Hint(geonames_id=1797929, lat=36.07, lon=120.37)]
+
+
+def test_web_form_area_reaches_resolve_many(monkeypatch: pytest.MonkeyPatch, client: Any) -> None:
+    import re
+
+    page = client.get("/", params={"local_admin": "Bavaria"}, headers={"accept": "text/html"})
+    assert 'name="local_admin"' in page.text and 'value="Bavaria"' in page.text  # prefilled
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    spy = Spy(monkeypatch)
+    form = {"csrf": token, "local": "Kiel", "local_country": "DE", "partner": "Qingdao"}
+    r = client.post("/assess", data={**form, "local_admin": "Schleswig-Holstein"})
+    assert r.status_code in (200, 303), r.text[:500]
+    assert spy.hints_for("Kiel") == [Hint(admin="Schleswig-Holstein")]
+    assert spy.hints_for("Qingdao") == [None]

@@ -38,9 +38,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="score a file of dyads (CSV, JSON Lines, .xlsx) into CSV, .xlsx or Parquet",
         description=(
             "Score every row of INPUT (columns local, local_country, partner, "
-            "partner_country; optional as_of and proposal-term columns; other columns "
-            "pass through) and write OUTPUT with score, band, points per group, top "
-            "reasons, resolved place ids, model and data versions and an error column. "
+            "partner_country; optional as_of, place hints (local_admin, "
+            "local_geonames_id, local_lat, local_lon and the same for partner) and "
+            "proposal-term columns; other columns pass through) and write OUTPUT with "
+            "score, band, points per group, top reasons, resolved place ids, model and "
+            "data versions and an error column. "
             "Formats by extension: input .csv/.tsv/.jsonl/.xlsx/.parquet (.gz allowed for "
             "text), output .csv/.xlsx/.parquet. Exit code 0: all rows scored; 1: some "
             "rows failed (see their error column); 2: bad invocation, unreadable input, or "

@@ -49,3 +49,22 @@ def _parse_each(values: Sequence[Any], parse: Any) -> tuple[list[Any], list[Inpu
         out.append(result)
         errors.append(error)
     return out, errors
+
+
+def factorize(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Which distinct value each row holds (int64 codes) and the distinct values in
+    first-seen order; unhashable values (lists, dicts) are told apart by ``repr``."""
+    try:
+        codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+        return np.asarray(codes, dtype=np.int64), list(uniques)
+    except TypeError:
+        seen: dict[str, int] = {}
+        firsts: list[Any] = []
+        out = []
+        for value in values:
+            key = repr(value)
+            if key not in seen:
+                seen[key] = len(firsts)
+                firsts.append(value)
+            out.append(seen[key])
+        return np.array(out, dtype=np.int64), firsts

@@ -267,7 +267,10 @@ def dyads(
     t = tables()
     df = t.dyads
     if country:
-        cc = country.upper()
+        from twinrisk.core.inputs import COUNTRY_ALIASES
+
+        cc = country.strip().upper()
+        cc = COUNTRY_ALIASES.get(cc, cc)
         df = df[(df["local_country"] == cc) | (df["partner_country"] == cc)]
     if status:
         df = df[df["status"] == status]

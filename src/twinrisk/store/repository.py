@@ -15,6 +15,7 @@ from sqlalchemy import Engine, and_, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from twinrisk.core.errors import NotFound
+from twinrisk.core.inputs import COUNTRY_ALIASES
 from twinrisk.store.db import make_engine, migrate, redacted
 from twinrisk.store.guards import check_datetime, check_text
 from twinrisk.store.models import AssessmentRow, DecisionRow
@@ -88,6 +89,12 @@ class AssessmentFilter:
     limit: int = 50
     offset: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _code(country: str) -> str:
+    """A filter's country code as stored (upper case; UK and EL as GB and GR)."""
+    code = country.strip().upper()
+    return COUNTRY_ALIASES.get(code, code)
 
 
 def _decision(row: DecisionRow) -> StoredDecision:
@@ -267,9 +274,9 @@ class Store:
         check_text("q", flt.q)
         conditions: list[Any] = []
         if flt.local_country:
-            conditions.append(AssessmentRow.local_country == flt.local_country.upper())
+            conditions.append(AssessmentRow.local_country == _code(flt.local_country))
         if flt.partner_country:
-            conditions.append(AssessmentRow.partner_country == flt.partner_country.upper())
+            conditions.append(AssessmentRow.partner_country == _code(flt.partner_country))
         if flt.band:
             conditions.append(AssessmentRow.band == flt.band)
         if since:

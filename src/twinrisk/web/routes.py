@@ -167,7 +167,14 @@ def mount_web(app: FastAPI) -> None:
         st = state(request)
         values = {
             k: request.query_params.get(k, "")[:200]
-            for k in ("local", "local_country", "partner", "partner_country")
+            for k in (
+                "local",
+                "local_country",
+                "local_admin",
+                "partner",
+                "partner_country",
+                "partner_admin",
+            )
         }
         return _page(request, "index.html", recent=await _recent(st), **_form_context(values))
 
@@ -178,14 +185,13 @@ def mount_web(app: FastAPI) -> None:
         form = await _form(request)
         _check_csrf(request, form)
         body: dict[str, Any] = {
-            "local": {
-                "name": str(form.get("local", "")).strip(),
-                "country": str(form.get("local_country", "")).strip() or None,
-            },
-            "partner": {
-                "name": str(form.get("partner", "")).strip(),
-                "country": str(form.get("partner_country", "")).strip() or None,
-            },
+            side: {
+                "name": str(form.get(side, "")).strip(),
+                "country": str(form.get(f"{side}_country", "")).strip() or None,
+                "admin": str(form.get(f"{side}_admin", "")).strip() or None,
+            }
+            for side in ("local", "partner")
+        } | {
             "as_of": str(form.get("as_of", "")).strip() or None,
             "terms": _terms_from_form(form),
             "policy": str(form.get("policy", "")).strip() or None,
@@ -208,8 +214,10 @@ def mount_web(app: FastAPI) -> None:
                     for k in (
                         "local",
                         "local_country",
+                        "local_admin",
                         "partner",
                         "partner_country",
+                        "partner_admin",
                         "as_of",
                         "policy",
                     )
