@@ -1,0 +1,170 @@
+"""The pure helpers of the issue-16 benchmarks (benchmarks/bench_place_accuracy.py and
+bench_eu_list.py): what counts as one place, which P190 labels can be checked, the
+fixed-seed sample, the rough failure classes, the recorded-speed parser and the section
+writer. The figures themselves come from running the scripts, not from here."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"twinrisk_bench_{name}", BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses need the module registered
+    spec.loader.exec_module(module)
+    return module
+
+
+acc = _load("bench_place_accuracy")
+eu = _load("bench_eu_list")
+common = _load("bench_common")
+Spot = acc.Spot
+
+
+def test_km_is_great_circle_distance() -> None:
+    # one degree of latitude is 111.2 km on the 6,371 km sphere
+    assert acc.km((50.0, 10.0), (51.0, 10.0)) == pytest.approx(111.19, abs=0.01)
+    assert acc.km((59.33, 18.07), (59.33, 18.07)) == 0.0
+
+
+def test_namesakes_far_apart_are_two_places_near_points_one() -> None:
+    spots = [
+        Spot("Freudenberg", "Germany", 50.90, 7.87, None),
+        Spot("Freudenberg", "Germany", 50.91, 7.88, 18601),  # same item, second point
+        Spot("Freudenberg", "Germany", 49.75, 9.33, 3800),  # the Bavarian namesake
+        Spot("Freudenberg", "Austria", 50.90, 7.87, None),  # other country: other place
+    ]
+    got = acc.distinct_places(spots)
+    assert len(got) == 3
+    first = next(s for s in got if s.country == "Germany" and s.lat == 50.90)
+    assert first.population == 18601  # a population known from the second point is kept
+
+
+def test_p190_labels_are_checkable_only_when_they_name_one_eu_place() -> None:
+    places = [
+        Spot("Aachen", "Germany", 50.78, 6.08),
+        Spot("Freudenberg", "Germany", 50.90, 7.87),
+        Spot("Freudenberg", "Germany", 49.75, 9.33),
+    ]
+    checkable, counts = acc.p190_checkable(["Aachen", "Freudenberg", "Peking", "Aachen"], places)
+    assert [s.name for s in checkable] == ["Aachen"]
+    assert counts == {"checkable": 1, "several": 1, "absent": 1}
+
+
+def test_sample_is_fixed_by_seed_and_not_by_input_order() -> None:
+    spots = [Spot(f"P{i}", "X", float(i % 80), 0.0) for i in range(50)]
+    a = acc.sample(spots, 10, 16)
+    assert a == acc.sample(list(reversed(spots)), 10, 16)
+    assert a != acc.sample(spots, 10, 17)
+    assert len(set(a)) == 10
+    assert acc.sample(spots, 5, 16) == a[:5]  # --quick draws a prefix of the full sample
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "population", "suggestions", "expected"),
+    [
+        ("São Vicente", None, 80_000, [], "country label"),
+        ("Täby Municipality", "SE", 70_000, [], "admin unit"),
+        ("Gmina Zbąszyń", "PL", None, ["Zbąszyń (PL)"], "admin unit"),
+        ("18th district of Budapest", "HU", 90_000, [], "admin unit"),
+        ("Steinberg, Saxony", "DE", 3_000, [], "area hint"),
+        ("Aken (Elbe)", "DE", 7_000, [], "area hint"),
+        ("Marzahn-Hellersdorf", "DE", 260_000, [], "compound"),
+        ("Weymouth and Portland", "GB", 65_000, [], "compound"),
+        ("Bad Kötzting", "DE", 7_500, ["Kötzting (DE)", "Bad König (DE)"], "shares a word"),
+        ("Saint-Savin", "FR", 900, [], "small place"),
+        ("Wilbich", "DE", None, ["Willich (DE)"], "small place"),
+        ("Yevpatoria", "RU", 105_000, [], "other"),
+    ],
+)
+def test_failure_class(
+    name: str, code: str | None, population: int | None, suggestions: list[str], expected: str
+) -> None:
+    assert expected in acc.failure_class(name, code, population, suggestions)
+
+
+def test_an_outcome_is_right_far_or_a_typed_error() -> None:
+    from twinrisk.core.errors import AmbiguousPlace, PlaceNotFound
+    from twinrisk.core.models import Place
+
+    spot = Spot("Freudenberg", "Germany", 49.75, 9.33, 3800)
+    seen: list[tuple[object, ...]] = []
+
+    def near(name: str, cc: str | None, **kw: object) -> Place:
+        seen.append((name, cc, kw))
+        return Place(id="gn:1", name=name, country="DE", lat=49.76, lon=9.34)
+
+    def far(name: str, cc: str | None, **kw: object) -> Place:
+        return Place(id="gn:2", name=name, country="DE", admin1="NRW", lat=50.90, lon=7.87)
+
+    def unknown(name: str, cc: str | None, **kw: object) -> Place:
+        raise PlaceNotFound("unknown place", ["Freudenburg (DE)"])
+
+    def ambiguous(name: str, cc: str | None, **kw: object) -> Place:
+        raise AmbiguousPlace("ambiguous place", [])
+
+    assert acc.resolve_one(near, spot, "DE", point=True).outcome == "right"
+    assert seen[-1] == ("Freudenberg", "DE", {"near": (49.75, 9.33)})  # the hint is passed
+    acc.resolve_one(near, spot, "DE", point=False)
+    assert seen[-1] == ("Freudenberg", "DE", {})
+    o = acc.resolve_one(far, spot, "DE", point=False)
+    assert o.outcome == "far" and o.km is not None and o.km > 100 and "NRW" in o.resolved
+    assert acc.resolve_one(unknown, spot, "DE", point=False).outcome == "not_found_suggestions"
+    assert acc.resolve_one(ambiguous, spot, "DE", point=False).outcome == "ambiguous"
+
+
+def test_bar_needs_right_far_and_errors_with_suggestions() -> None:
+    def run(**counts: int) -> object:
+        r = acc.Run("s", "m")
+        for outcome, n in counts.items():
+            r.outcomes += [acc.Outcome("x", "X", "XX", outcome) for _ in range(n)]
+        return r
+
+    assert run(right=98, not_found_suggestions=2).meets_bar()
+    assert not run(right=97, not_found_suggestions=3).meets_bar()
+    assert not run(right=99, far=1).meets_bar()  # 1 % far is too many …
+    assert run(right=399, far=1).meets_bar()  # … 0.25 % is
+    assert not run(right=99, not_found_bare=1).meets_bar()  # an error must suggest
+
+
+def test_recorded_seconds_reads_the_figure_cell() -> None:
+    text = (
+        "| measure | figure | bar | |\n"
+        "| `assess_frame` on 100,000 dyads (warm process) | 4.07 s (24,594 dyads/s) | ≤ 5 s |\n"
+        "| batch layer alone on 100,000 rows (no-op scorer) | 1.50 s | – | |\n"
+    )
+    assert eu.recorded_seconds(text, "| `assess_frame` on 100,000 dyads") == 4.07
+    assert eu.recorded_seconds(text, "| batch layer alone on 100,000 rows") == 1.5
+    assert eu.recorded_seconds(text, "| not there") is None
+
+
+def test_write_section_replaces_its_own_section_only(tmp_path: Path) -> None:
+    results = tmp_path / "RESULTS.md"
+    results.write_text(
+        "# Benchmark results\n\n<!-- a:start -->\nold a\n<!-- a:end -->\n\n"
+        "<!-- b:start -->\nb\n<!-- b:end -->\n",
+        encoding="utf-8",
+    )
+    common.write_section("a", ["new a"], results)
+    common.write_section("c", ["c"], results)
+    text = results.read_text(encoding="utf-8")
+    assert "old a" not in text and "<!-- a:start -->\nnew a\n<!-- a:end -->" in text
+    assert "<!-- b:start -->\nb\n<!-- b:end -->" in text
+    assert text.rstrip().endswith("<!-- c:start -->\nc\n<!-- c:end -->")
+
+
+def test_reference_dir_env_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(common.REFERENCE_ENV, str(tmp_path))
+    assert common.reference_dir() == tmp_path
+    monkeypatch.setenv(common.REFERENCE_ENV, str(tmp_path / "missing"))
+    with pytest.raises(FileNotFoundError, match="TWINRISK_REFERENCE_DIR"):
+        common.reference_dir()
