@@ -17,6 +17,7 @@ RESULTS = HERE / "RESULTS.md"
 REFERENCE_ENV = "TWINRISK_REFERENCE_DIR"
 EU_LIST = "wikidata_eu_sister_cities_2017/eu_sister_cities_wikidata_2017.tsv"
 P190_NAMES = "wikidata_p190_2016/names.tsv"
+P190_RELATIONS = "wikidata_p190_2016/relations.tsv"
 
 
 def reference_dir() -> Path:

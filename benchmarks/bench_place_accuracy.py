@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_common import EU_LIST, P190_NAMES, reference_dir, write_section  # noqa: E402
+from bench_common import EU_LIST, P190_NAMES, P190_RELATIONS, reference_dir, write_section  # noqa: E402
 
 SECTION = "place-accuracy"
 NEAR_KM = 25.0
@@ -191,34 +191,70 @@ def distinct_places(spots: Iterable[Spot]) -> list[Spot]:
     return [s for group in kept.values() for s in group]
 
 
+Ties = dict[str, set[str]]
+
+
 def p190_checkable(
-    labels: Iterable[str], places: Sequence[Spot]
+    p190: Ties, places: Sequence[Spot], eu_ties: Ties
 ) -> tuple[list[Spot], Counter[str]]:
     """P190 labels the EU list can check: spelled exactly like an EU-list label that
-    names one place there (one country, one point). Counts every distinct label as
-    ``checkable``, ``absent`` (no such EU label: cannot be checked offline) or
-    ``several`` (the EU label names more than one place: which one is meant is unknown)."""
+    names one place there (one country, one point), and sharing a partner with it (a
+    P190 partner's label is among that EU place's partners), which makes it likely the
+    same item and not a namesake. ``p190`` maps each P190 label to its partners' labels.
+
+    Counts every distinct label as ``checkable``, ``absent`` (no such EU label: cannot
+    be checked offline), ``several`` (the EU label names more than one place: which one
+    is meant is unknown) or ``unconfirmed`` (no shared partner: perhaps a namesake)."""
     by_label: dict[str, list[Spot]] = {}
     for s in places:
         by_label.setdefault(s.name, []).append(s)
     out: list[Spot] = []
     counts: Counter[str] = Counter()
-    for label in dict.fromkeys(labels):
+    for label, partners in p190.items():
         found = by_label.get(label, [])
         if not found:
             counts["absent"] += 1
         elif len(found) > 1:
             counts["several"] += 1
+        elif not partners & eu_ties.get(label, set()):
+            counts["unconfirmed"] += 1
         else:
             counts["checkable"] += 1
             out.append(found[0])
     return out, counts
 
 
-def read_p190_labels(path: Path) -> list[str]:
-    """The label column of names.tsv (QID, tab, label)."""
-    with path.open(encoding="utf-8") as fh:
-        return [line.rstrip("\n").split("\t", 1)[1] for line in fh if "\t" in line]
+def read_eu_ties(path: Path) -> Ties:
+    """Each EU-list label with the labels it is twinned with (both directions)."""
+    ties: Ties = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh, delimiter="\t"):
+            a, b = r["origincityLabel"], r["sistercityLabel"]
+            ties.setdefault(a, set()).add(b)
+            ties.setdefault(b, set()).add(a)
+    return ties
+
+
+def read_p190(names: Path, relations: Path) -> Ties:
+    """Each distinct P190 label (names.tsv: QID, tab, label) with its partners' labels
+    (relations.tsv: QID pairs, both directions); an item without relations keeps an
+    empty set."""
+    label: dict[str, str] = {}
+    with names.open(encoding="utf-8") as fh:
+        for line in fh:
+            if "\t" in line:
+                qid, text = line.rstrip("\n").split("\t", 1)
+                label[qid] = text
+    ties: Ties = {text: set() for text in label.values()}
+    with relations.open(encoding="utf-8") as fh:
+        for line in fh:
+            pair = line.split()
+            if len(pair) != 2:
+                continue
+            a, b = (label.get(q, q) for q in pair)
+            ties.setdefault(a, set()).add(b)
+            ties.setdefault(b, set()).add(a)
+    return ties
 
 
 def sample(spots: Sequence[Spot], n: int, seed: int) -> list[Spot]:
@@ -372,10 +408,13 @@ def report_lines(runs: Sequence[Run], meta: dict[str, Any], examples: int = 30) 
         f"places (label, country, point; {pop['eu_namesakes']:,} label-and-country pairs "
         f"name several places > {NEAR_KM:g} km apart).",
         f"- P190 2016 list: {pop['p190_labels']:,} distinct labels; {pop['p190_checkable']:,} "
-        f"checkable (label spelled as in the EU list, one place there); "
-        f"{pop['p190_absent']:,} absent from the EU list and {pop['p190_several']:,} naming "
-        "several places there cannot be checked offline (no coordinates or countries in "
-        f"the crawl). {pop['overlap']} of the P190 sample are also in the EU sample.",
+        "checkable (label spelled as in the EU list, one place there, and a partner in "
+        f"common with it there); {pop['p190_absent']:,} absent from the EU list, "
+        f"{pop['p190_several']:,} naming several places there and "
+        f"{pop['p190_unconfirmed']:,} without a partner in common (perhaps namesakes) "
+        "cannot be checked offline (the crawl has no coordinates or countries; its labels "
+        "are German first, so exonyms such as Peking or Prag never match). "
+        f"{pop['overlap']} of the P190 sample are also in the EU sample.",
         "- Rows marked *all* resolve every checkable place (no sampling error; the 400 "
         "samples' 95 % interval is about ±3 points at 90 %).",
         "",
@@ -464,8 +503,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sides = read_eu(ref / EU_LIST)
     places = distinct_places(sides)
     keys = Counter((s.name, s.country) for s in places)
-    labels = read_p190_labels(ref / P190_NAMES)
-    checkable, p190_counts = p190_checkable(labels, places)
+    p190 = read_p190(ref / P190_NAMES, ref / P190_RELATIONS)
+    checkable, p190_counts = p190_checkable(p190, places, read_eu_ties(ref / EU_LIST))
     eu_sample = sample(places, n, SEEDS["eu"])
     p190_sample = sample(checkable, n, SEEDS["p190"])
     meta = {
@@ -477,10 +516,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             "eu_sides": len(sides),
             "eu_places": len(places),
             "eu_namesakes": sum(1 for v in keys.values() if v > 1),
-            "p190_labels": len(dict.fromkeys(labels)),
+            "p190_labels": len(p190),
             "p190_checkable": p190_counts["checkable"],
             "p190_absent": p190_counts["absent"],
             "p190_several": p190_counts["several"],
+            "p190_unconfirmed": p190_counts["unconfirmed"],
             "overlap": len(set(eu_sample) & set(p190_sample)),
         },
     }

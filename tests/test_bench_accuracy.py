@@ -49,15 +49,59 @@ def test_namesakes_far_apart_are_two_places_near_points_one() -> None:
     assert first.population == 18601  # a population known from the second point is kept
 
 
-def test_p190_labels_are_checkable_only_when_they_name_one_eu_place() -> None:
+def test_p190_labels_are_checkable_only_when_they_name_one_eu_place_with_a_shared_tie() -> None:
     places = [
         Spot("Aachen", "Germany", 50.78, 6.08),
+        Spot("Reims", "France", 49.26, 4.03),
         Spot("Freudenberg", "Germany", 50.90, 7.87),
         Spot("Freudenberg", "Germany", 49.75, 9.33),
     ]
-    checkable, counts = acc.p190_checkable(["Aachen", "Freudenberg", "Peking", "Aachen"], places)
+    eu_ties = {"Aachen": {"Reims", "Halifax"}, "Reims": {"Aachen"}, "Freudenberg": {"X"}}
+    p190 = {
+        "Aachen": {"Reims", "Kostroma"},  # shares Reims: the same Aachen
+        "Reims": {"Florenz"},  # German label of Florence: no partner in common
+        "Freudenberg": {"X"},
+        "Peking": {"Prag"},
+    }
+    checkable, counts = acc.p190_checkable(p190, places, eu_ties)
     assert [s.name for s in checkable] == ["Aachen"]
-    assert counts == {"checkable": 1, "several": 1, "absent": 1}
+    assert counts == {"checkable": 1, "unconfirmed": 1, "several": 1, "absent": 1}
+
+
+def test_readers_take_labels_and_ties_in_both_directions(tmp_path: Path) -> None:
+    names, relations = tmp_path / "names.tsv", tmp_path / "relations.tsv"
+    names.write_text("Q1\tAachen\nQ2\tReims\nQ3\tKostroma\nQ4\tLonely\n", encoding="utf-8")
+    relations.write_text("Q1\tQ2\nQ3\tQ1\n", encoding="utf-8")
+    ties = acc.read_p190(names, relations)
+    assert ties == {
+        "Aachen": {"Reims", "Kostroma"},
+        "Reims": {"Aachen"},
+        "Kostroma": {"Aachen"},
+        "Lonely": set(),
+    }
+    eu_list = tmp_path / "eu.tsv"
+    cols = [
+        "origincityLabel", "origincountry_corrected", "originlat", "originlong",
+        "originpopulation", "sistercityLabel", "destinationlat", "destinationlong",
+        "destinationpopulation", "destination_countryLabel",
+    ]  # fmt: skip
+    eu_list.write_text(
+        "\t".join(cols)
+        + "\nAachen\tGermany\t50.78\t6.08\t249070\tReims\t49.26\t4.03\t\tFrance"
+        + "\nAachen\tGermany\t50.78\t6.08\t\tNowhere\t\t\t\tFrance\n",
+        encoding="utf-8",
+    )
+    assert acc.read_eu_ties(eu_list) == {
+        "Aachen": {"Reims", "Nowhere"},
+        "Reims": {"Aachen"},
+        "Nowhere": {"Aachen"},
+    }
+    spots = acc.read_eu(eu_list)  # a side without a point is left out
+    assert [(s.name, s.country, s.population) for s in spots] == [
+        ("Aachen", "Germany", 249070),
+        ("Reims", "France", None),
+        ("Aachen", "Germany", None),
+    ]
 
 
 def test_sample_is_fixed_by_seed_and_not_by_input_order() -> None:
