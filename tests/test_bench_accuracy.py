@@ -1,7 +1,8 @@
-"""The pure helpers of the issue-16 benchmarks (benchmarks/bench_place_accuracy.py and
-bench_eu_list.py): what counts as one place, which P190 labels can be checked, the
-fixed-seed sample, the rough failure classes, the recorded-speed parser and the section
-writer. The figures themselves come from running the scripts, not from here."""
+"""The pure helpers of the issue-16 benchmarks (benchmarks/bench_place_accuracy.py,
+wikidata_places.py and bench_eu_list.py): what counts as one place, which P190 labels
+can be checked, the fixed-seed sample, the rough failure classes, the recorded-speed
+parser and the section writer. The figures come from running the scripts, not from
+here."""
 
 from __future__ import annotations
 
@@ -27,13 +28,14 @@ def _load(name: str) -> ModuleType:
 acc = _load("bench_place_accuracy")
 eu = _load("bench_eu_list")
 common = _load("bench_common")
-Spot = acc.Spot
+wp = sys.modules["wikidata_places"]  # imported by bench_place_accuracy from benchmarks/
+Spot = wp.Spot
 
 
 def test_km_is_great_circle_distance() -> None:
     # one degree of latitude is 111.2 km on the 6,371 km sphere
-    assert acc.km((50.0, 10.0), (51.0, 10.0)) == pytest.approx(111.19, abs=0.01)
-    assert acc.km((59.33, 18.07), (59.33, 18.07)) == 0.0
+    assert wp.km((50.0, 10.0), (51.0, 10.0)) == pytest.approx(111.19, abs=0.01)
+    assert wp.km((59.33, 18.07), (59.33, 18.07)) == 0.0
 
 
 def test_namesakes_far_apart_are_two_places_near_points_one() -> None:
@@ -43,7 +45,7 @@ def test_namesakes_far_apart_are_two_places_near_points_one() -> None:
         Spot("Freudenberg", "Germany", 49.75, 9.33, 3800),  # the Bavarian namesake
         Spot("Freudenberg", "Austria", 50.90, 7.87, None),  # other country: other place
     ]
-    got = acc.distinct_places(spots)
+    got = wp.distinct_places(spots)
     assert len(got) == 3
     first = next(s for s in got if s.country == "Germany" and s.lat == 50.90)
     assert first.population == 18601  # a population known from the second point is kept
@@ -63,7 +65,7 @@ def test_p190_labels_are_checkable_only_when_they_name_one_eu_place_with_a_share
         "Freudenberg": {"X"},
         "Peking": {"Prag"},
     }
-    checkable, counts = acc.p190_checkable(p190, places, eu_ties)
+    checkable, counts = wp.p190_checkable(p190, places, eu_ties)
     assert [s.name for s in checkable] == ["Aachen"]
     assert counts == {"checkable": 1, "unconfirmed": 1, "several": 1, "absent": 1}
 
@@ -72,7 +74,7 @@ def test_readers_take_labels_and_ties_in_both_directions(tmp_path: Path) -> None
     names, relations = tmp_path / "names.tsv", tmp_path / "relations.tsv"
     names.write_text("Q1\tAachen\nQ2\tReims\nQ3\tKostroma\nQ4\tLonely\n", encoding="utf-8")
     relations.write_text("Q1\tQ2\nQ3\tQ1\n", encoding="utf-8")
-    ties = acc.read_p190(names, relations)
+    ties = wp.read_p190(names, relations)
     assert ties == {
         "Aachen": {"Reims", "Kostroma"},
         "Reims": {"Aachen"},
@@ -91,12 +93,12 @@ def test_readers_take_labels_and_ties_in_both_directions(tmp_path: Path) -> None
         + "\nAachen\tGermany\t50.78\t6.08\t\tNowhere\t\t\t\tFrance\n",
         encoding="utf-8",
     )
-    assert acc.read_eu_ties(eu_list) == {
+    assert wp.read_eu_ties(eu_list) == {
         "Aachen": {"Reims", "Nowhere"},
         "Reims": {"Aachen"},
         "Nowhere": {"Aachen"},
     }
-    spots = acc.read_eu(eu_list)  # a side without a point is left out
+    spots = wp.read_eu(eu_list)  # a side without a point is left out
     assert [(s.name, s.country, s.population) for s in spots] == [
         ("Aachen", "Germany", 249070),
         ("Reims", "France", None),
@@ -106,11 +108,11 @@ def test_readers_take_labels_and_ties_in_both_directions(tmp_path: Path) -> None
 
 def test_sample_is_fixed_by_seed_and_not_by_input_order() -> None:
     spots = [Spot(f"P{i}", "X", float(i % 80), 0.0) for i in range(50)]
-    a = acc.sample(spots, 10, 16)
-    assert a == acc.sample(list(reversed(spots)), 10, 16)
-    assert a != acc.sample(spots, 10, 17)
+    a = wp.sample(spots, 10, 16)
+    assert a == wp.sample(list(reversed(spots)), 10, 16)
+    assert a != wp.sample(spots, 10, 17)
     assert len(set(a)) == 10
-    assert acc.sample(spots, 5, 16) == a[:5]  # --quick draws a prefix of the full sample
+    assert wp.sample(spots, 5, 16) == a[:5]  # --quick draws a prefix of the full sample
 
 
 @pytest.mark.parametrize(
@@ -212,3 +214,25 @@ def test_reference_dir_env_override(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv(common.REFERENCE_ENV, str(tmp_path / "missing"))
     with pytest.raises(FileNotFoundError, match="TWINRISK_REFERENCE_DIR"):
         common.reference_dir()
+
+
+def test_elsewhere_names_the_code_the_gazetteer_files_the_place_under() -> None:
+    from twinrisk.core.errors import PlaceNotFound
+    from twinrisk.core.models import Place
+
+    spot = Spot("Grand-Bourg", "France", 15.88, -61.31)
+
+    def in_gp(name: str, cc: str | None, **kw: object) -> Place:
+        assert cc is None  # asked without the typed country
+        return Place(id="gn:3", name=name, country="GP", lat=15.88, lon=-61.32)
+
+    def unknown(name: str, cc: str | None, **kw: object) -> Place:
+        raise PlaceNotFound("unknown place")
+
+    def far_away(name: str, cc: str | None, **kw: object) -> Place:
+        return Place(id="gn:4", name=name, country="GP", lat=16.3, lon=-61.5)
+
+    assert acc.elsewhere(in_gp, spot, "FR") == "GP"
+    assert acc.elsewhere(in_gp, spot, "GP") == ""  # the typed code: nothing to report
+    assert acc.elsewhere(unknown, spot, "FR") == ""
+    assert acc.elsewhere(far_away, spot, "FR") == ""  # 50 km off is not that place
