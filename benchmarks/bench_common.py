@@ -9,6 +9,7 @@ every ancestor's ``shared/reference`` is tried, after ``TWINRISK_REFERENCE_DIR``
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -50,3 +51,23 @@ def write_section(name: str, lines: list[str], results: Path = RESULTS) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + body + "\n"
     results.write_text(text, encoding="utf-8")
+
+
+def code_commit() -> str:
+    """Short commit of the twinrisk code being measured (which may be another checkout
+    than this script's, through PYTHONPATH), with "+changes" when its tracked files
+    differ from it; "unknown" outside a git checkout."""
+    import twinrisk
+
+    where = Path(twinrisk.__file__).resolve().parent
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, check=True, cwd=where)
+        return done.stdout.strip()
+
+    try:
+        head = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_common import EU_LIST, REPO, reference_dir, write_section  # noqa: E402
+from bench_common import EU_LIST, REPO, code_commit, reference_dir, write_section  # noqa: E402
 
 SECTION = "eu-list"
 BAR_SCORED = 98.0
@@ -206,20 +206,6 @@ def report_lines(fig: dict[str, Any], kinds: dict[str, list[str]]) -> list[str]:
     return lines
 
 
-def _commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=REPO,
-        )
-        return out.stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", action="store_true", help="print the figures as JSON only")
@@ -265,7 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     kinds = kinds_of_failures(failed_rows)
     fig: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "commit": _commit(),
+        "commit": code_commit(),
         "import_line": import_line.split(" to ")[0],
         "import_s": import_s,
         "hint_columns": [c for c in header if c.endswith(("_lat", "_lon"))],

@@ -236,3 +236,23 @@ def test_elsewhere_names_the_code_the_gazetteer_files_the_place_under() -> None:
     assert acc.elsewhere(in_gp, spot, "GP") == ""  # the typed code: nothing to report
     assert acc.elsewhere(unknown, spot, "FR") == ""
     assert acc.elsewhere(far_away, spot, "FR") == ""  # 50 km off is not that place
+
+
+def test_a_place_set_at_the_given_point_is_counted_apart() -> None:
+    from twinrisk.core.models import Place
+
+    spot = Spot("Kesselsdorf", "Germany", 51.04, 13.58)
+
+    def given(name: str, cc: str | None, **kw: object) -> Place:
+        # what the matcher answers for a village it lacks: the hint's own point
+        return Place.model_construct(
+            id="pt:DE:51.0400,13.5800", name=name, country="DE", lat=51.04, lon=13.58,
+            kind="city", admin1=None, located_by="given",
+        )  # fmt: skip
+
+    o = acc.resolve_one(given, spot, "DE", point=True)
+    assert o.outcome == "given" and o.km == 0.0
+    run = acc.Run("s", "m")
+    run.outcomes = [o] * 3 + [acc.Outcome("x", "X", "XX", "right")] * 97
+    assert not run.meets_bar()  # 98 % needs 98 gazetteer matches in 100 …
+    assert run.meets_bar(count_given=True)  # … unless given points count
