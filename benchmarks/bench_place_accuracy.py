@@ -140,6 +140,22 @@ class Run:
             and c["not_found_bare"] + c["other_error"] + c["no_point"] == 0
         )
 
+    def bar_text(self, count_given: bool = False) -> str:
+        """ "met", or which part of the bar is missed."""
+        if self.meets_bar(count_given):
+            return "met"
+        c = self.counts()
+        right = self.pct("right") + (self.pct("given") if count_given else 0.0)
+        why = []
+        if right < BAR_RIGHT:
+            why.append(f"{right:.1f} % right")
+        if self.pct("far") > BAR_FAR:
+            why.append(f"{self.pct('far'):.1f} % far")
+        bare = c["not_found_bare"] + c["other_error"] + c["no_point"]
+        if bare:
+            why.append(f"{bare} errors without suggestions")
+        return "**not met** (" + ", ".join(why) + ")"
+
     def failures(self) -> dict[str, int]:
         return dict(Counter(o.failure for o in self.outcomes if o.outcome in ERRORS))
 
@@ -258,10 +274,6 @@ def run_sample(
     return runs
 
 
-def _met(ok: bool) -> str:
-    return "met" if ok else "**not met**"
-
-
 def _pct(n: int, total: int) -> str:
     return f"{n} ({100.0 * n / max(total, 1):.1f} %)"
 
@@ -347,7 +359,7 @@ def report_lines(runs: Sequence[Run], meta: dict[str, Any], examples: int = 30) 
             f"| {_pct(c['far'], n)} "
             f"| {_pct(c['not_found_suggestions'], n)} | {_pct(c['not_found_bare'], n)} "
             f"| {_pct(c['ambiguous'], n)} | {c['other_error'] + c['no_point']} "
-            f"| {_met(r.meets_bar())} | {_met(r.meets_bar(count_given=True))} "
+            f"| {r.bar_text()} | {r.bar_text(count_given=True)} "
             f"| {r.seconds:.2f} s |"
         )
     lines += [

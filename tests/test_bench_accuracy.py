@@ -256,3 +256,13 @@ def test_a_place_set_at_the_given_point_is_counted_apart() -> None:
     run.outcomes = [o] * 3 + [acc.Outcome("x", "X", "XX", "right")] * 97
     assert not run.meets_bar()  # 98 % needs 98 gazetteer matches in 100 …
     assert run.meets_bar(count_given=True)  # … unless given points count
+
+
+def test_bar_text_names_what_is_missed() -> None:
+    run = acc.Run("s", "m")
+    ok = acc.Outcome("x", "X", "XX", "right")
+    run.outcomes = [ok] * 96 + [acc.Outcome("x", "X", "XX", "far")] * 2
+    run.outcomes += [acc.Outcome("x", "X", "XX", "not_found_bare")] * 2
+    assert run.bar_text() == "**not met** (96.0 % right, 2.0 % far, 2 errors without suggestions)"
+    run.outcomes = [ok] * 100
+    assert run.bar_text() == "met"
