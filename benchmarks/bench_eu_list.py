@@ -99,15 +99,18 @@ def _cli(src: Path, dst: Path) -> float:
 
 
 def _assess_frame(imported: Path) -> float:
-    """``assess_frame`` alone on the imported rows (names seen), the measure the
-    recorded batch figure is."""
+    """``assess_frame`` alone on the imported rows with their hint columns (names seen),
+    the measure the recorded batch figure is."""
     import pandas as pd
 
     import twinrisk
 
     df = pd.read_csv(imported, dtype=str, keep_default_na=False)
     df = df.rename(columns={"local_place": "local", "partner_place": "partner"})
-    df = df[["local", "local_country", "partner", "partner_country"]]
+    df = df[
+        ["local", "local_country", "partner", "partner_country"]
+        + [c for c in HINT_COLUMNS if c in df.columns]
+    ]
     t = time.perf_counter()
     twinrisk.assess_frame(df)
     return time.perf_counter() - t
