@@ -162,3 +162,12 @@ def test_real_eu_2017_list(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     assert local_hints == [
         Hint(lat=float(r["local_lat"]), lon=float(r["local_lon"])) for r in got[:300]
     ]
+
+
+def test_former_and_common_country_labels_map_to_iso_codes() -> None:
+    from twinrisk.importers.wikidata import _country_name
+
+    assert _country_name("Republic of Macedonia") == "MK"
+    assert _country_name("Palestinian National Authority") == "PS"
+    assert _country_name("Ivory Coast") == "CI" and _country_name("Cape Verde") == "CV"
+    assert _country_name("Prussia") == ""  # a former state is no country code

@@ -180,9 +180,10 @@ def test_many_distinct_points_each_reach_their_row(monkeypatch: pytest.MonkeyPat
     """Past 64 distinct values the columns are read per distinct value and combination
     (pandas' parser first): every row still gets its own hint or its own error."""
     n = 150
-    lat: list[Any] = [f"{55 + i / 1000:.3f}" for i in range(n)]
-    lon: list[Any] = [13.2 + i / 1000 for i in range(n)]
-    lat[7], lat[50], lat[60] = "x", "95", "  55.5 "
+    # points around Lund (55.70, 13.19): matching uses them since issue 16
+    lat: list[Any] = [f"{55.7 + i / 10000:.4f}" for i in range(n)]
+    lon: list[Any] = [13.19 + i / 10000 for i in range(n)]
+    lat[7], lat[50], lat[60] = "x", "95", "  55.65 "
     lon[99] = None
     admin = ["Skåne" if i % 2 else "" for i in range(n)]
     frame = pd.DataFrame(
@@ -199,7 +200,7 @@ def test_many_distinct_points_each_reach_their_row(monkeypatch: pytest.MonkeyPat
     out = twinrisk.assess_frame(frame)
     hints = spy.calls[0][1]
     assert hints is not None
-    bad = {7: "local_lat 'x'", 50: "local_lat '95'", 99: "local_lat 55.099 is given without"}
+    bad = {7: "local_lat 'x'", 50: "local_lat '95'", 99: "local_lat 55.7099 is given without"}
     for i in range(n):
         if i in bad:
             assert bad[i] in out["error"].iloc[i] and hints[i] is None

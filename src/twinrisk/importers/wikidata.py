@@ -148,14 +148,28 @@ def _country_name(name: str) -> str:
     try:
         return str(pycountry.countries.lookup(name.strip()).alpha_2)
     except LookupError:
-        fuzzy = {
+        fuzzy = {  # Wikidata labels that are former or common names of ISO 3166 entries
             "Czech Republic": "CZ",
             "Russia": "RU",
             "United Kingdom": "GB",
             "People's Republic of China": "CN",
             "South Korea": "KR",
             "Turkey": "TR",
+            "Palestine": "PS",
+            "Palestinian National Authority": "PS",
+            "Palestinian territories": "PS",
+            "Gaza Strip": "PS",
+            "Republic of Macedonia": "MK",
+            "Cape Verde": "CV",
+            "Ivory Coast": "CI",
+            "Sao Tomé and Príncipe": "ST",
+            "Democratic Republic of the Congo": "CD",
+            "East Timor": "TL",
+            "Swaziland": "SZ",
+            "Falkland Islands": "FK",
+            "Kosovo": "XK",  # not in ISO 3166-1; the user-assigned code GeoNames uses
         }
+        # former states (Prussia, Austria-Hungary) and unrecognised ones stay unmapped
         return fuzzy.get(name.strip(), "")
 
 
