@@ -173,3 +173,12 @@ def test_the_explanation_says_how_each_place_is_located() -> None:
     assert "measured at its seat town" in lines[0]
     assert lines[1].startswith("Partner: Xi’an (CN) — the largest of")
     assert place_sentences(resolve("Luleå", "SE"), resolve("Tallinn", "EE")) == []
+
+
+def test_a_state_s_territories_answer_as_the_state_but_not_annexed_land() -> None:
+    noumea = resolve("Nouméa", "FR")  # GeoNames files it under NC
+    assert noumea.country == "FR" and "in NC, a territory of FR" in (noumea.note or "")
+    assert resolve("Mariehamn", "FI").country == "FI"  # Åland, AX
+    assert resolve("Nouméa", "NC").country == "NC"  # asked under its own code: as is
+    with pytest.raises(PlaceNotFound, match="does not lie among the towns of RU"):
+        resolve("Yalta", "RU", near=(44.4994, 34.1553))  # Crimea is not Russia's

@@ -38,6 +38,7 @@ from twinrisk.places.hints import NEAR_KM, Hint
 from twinrisk.places.index import ADMIN1, ADMIN2, CITY, Index, label, make_places
 from twinrisk.places.names import A1_SPACE, normalize
 from twinrisk.places.sources import country_names
+from twinrisk.places.territories import country_codes
 
 #: a second candidate this large relative to the first makes a bare name ambiguous
 AMBIGUITY_SHARE = 0.05
@@ -261,7 +262,7 @@ def _divisions_named(idx: Index, key: str, country: str | None) -> list[int]:
     rows = np.concatenate([idx.lookup(key)[0], idx.lookup(A1_SPACE + key)[0]])
     rows = rows[idx.kind[rows] != CITY]
     if country is not None:
-        rows = rows[idx.country[rows] == country]
+        rows = rows[np.isin(idx.country[rows], country_codes(country))]
     codes = _admin1_codes(idx).get(key.upper(), {})
     by_code = [r for cc, r in codes.items() if country in (None, cc)]
     return sorted(set(rows.tolist()) | set(by_code))
@@ -332,7 +333,7 @@ def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray, q: Query) -> Choi
     """
     country, want = q.country, q.want
     if country is not None and len(rows):  # most names: a few rows once in the country
-        mine = idx.country[rows] == country
+        mine = np.isin(idx.country[rows], country_codes(country))
         rows, primary = rows[mine], primary[mine]
     if len(rows) and np.isnan(idx.lat[rows]).any():  # a division with no town: no point
         keep = ~np.isnan(idx.lat[rows])
@@ -362,7 +363,8 @@ def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray, q: Query) -> Choi
         weight[r] = max(weight.get(r, 0.0), w)
         is_own[r] = is_own.get(r, False) or bool(p)
         where[r] = (cc, kind, a1, a2)
-    cands = [r for r in weight if country is None or where[r][0] == country]
+    codes = country_codes(country) if country is not None else ()
+    cands = [r for r in weight if country is None or where[r][0] in codes]
     if want is not None:
         cands = [r for r in cands if (where[r][1] == CITY) == (want == "city")]
     if q.within is not None:
@@ -483,7 +485,7 @@ def _by_geonames_id(idx: Index, q: Query, gid: int) -> Match | PlaceError:
             "or more inhabitants, seats, and second-level units holding one)",
             [],
         )
-    if q.country is not None and idx.country[row] != q.country:
+    if q.country is not None and idx.country[row] not in country_codes(q.country):
         return PlaceNotFound(
             f"GeoNames id {gid} is {label(idx, row)}, not a place in {q.country}", []
         )

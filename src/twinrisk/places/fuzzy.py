@@ -16,6 +16,7 @@ from twinrisk.core.errors import PlaceNotFound
 from twinrisk.places.exact import NEAR_KM_BY_KIND, Match, Query, km_to
 from twinrisk.places.index import CITY, Index
 from twinrisk.places.names import normalize
+from twinrisk.places.territories import country_codes
 
 #: fuzzy matches at or above this rapidfuzz ratio resolve; lower ones only suggest
 FUZZY_ACCEPT = 92.0
@@ -36,7 +37,7 @@ def _fuzzy_choices(idx: Index, country: str | None) -> tuple[list[str], np.ndarr
         if country is None:
             got = (idx.fuzzy_keys, idx.fuzzy_rows)
         else:
-            sel = np.flatnonzero(idx.country[idx.fuzzy_rows] == country)
+            sel = np.flatnonzero(np.isin(idx.country[idx.fuzzy_rows], country_codes(country)))
             got = ([idx.fuzzy_keys[i] for i in sel], idx.fuzzy_rows[sel])
         idx.memo[memo_key] = got
     return got

@@ -21,6 +21,7 @@ from twinrisk.core.models import Place
 from twinrisk.places.exact import Query
 from twinrisk.places.geometry import chord_to_km, kd_tree, xyz
 from twinrisk.places.index import CITY, Index, label
+from twinrisk.places.territories import country_codes
 
 #: the given point must lie this near a town of the given country
 GIVEN_MAX_KM = 30.0
@@ -44,11 +45,15 @@ def at_given_point(idx: Index, q: Query, error: PlaceNotFound) -> Place | PlaceN
     chord, i = tree.query(xyz(np.array([lat]), np.array([lon]))[0])
     km = float(chord_to_km(np.array([chord]))[0])
     nearest = int(rows[int(i)])
-    if str(idx.country[nearest]) != q.country or km > GIVEN_MAX_KM or not math.isfinite(km):
+    if (
+        str(idx.country[nearest]) not in country_codes(q.country)
+        or km > GIVEN_MAX_KM
+        or not math.isfinite(km)
+    ):
         return PlaceNotFound(
             f"{error}; the given point ({lat:.4f}, {lon:.4f}) does not lie among the towns "
             f"of {q.country} (nearest town: {label(idx, nearest)}, {km:.0f} km)",
-            error.suggestions,
+            error.suggestions or [label(idx, nearest)],  # e.g. the same town under UA
         )
     a1, a2 = int(idx.a1[nearest]), int(idx.a2[nearest])
     why = str(error).split("; ", 1)[1] if "nearest so named" in str(error) else ""

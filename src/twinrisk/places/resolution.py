@@ -18,6 +18,7 @@ from typing import Any, cast
 import numpy as np
 
 from twinrisk.core.errors import AmbiguousPlace, PlaceError, PlaceNotFound
+from twinrisk.core.inputs import COUNTRY_ALIASES
 from twinrisk.core.models import Place
 from twinrisk.places.cache import get_index
 from twinrisk.places.exact import Query, exact
@@ -27,6 +28,7 @@ from twinrisk.places.hints import Hint
 from twinrisk.places.index import Index, make_places
 from twinrisk.places.memo import LRU
 from twinrisk.places.names import normalize
+from twinrisk.places.territories import TERRITORIES
 
 #: typed (name, country) pairs whose outcome is kept, per index
 RESOLVE_CACHE_SIZE = 131_072
@@ -188,16 +190,27 @@ def _outcomes(idx: Index, pairs: Sequence[_Key]) -> list[_Outcome]:
     rows = list(dict.fromkeys(int(o) for o in outcomes if not isinstance(o, (PlaceError, Place))))
     made = dict(zip(rows, make_places(idx, rows), strict=True))
     out: list[_Outcome] = []
-    for o in outcomes:
+    for pair, o in zip(pairs, outcomes, strict=True):
         if isinstance(o, PlaceError):
             out.append(_Failure.of(o))
         elif isinstance(o, Place):  # placed at a given point (``given_point``)
-            out.append(o)
+            out.append(_as_state(o, pair[1]))
         else:
             note = getattr(o, "note", None)
             place = made[int(o)]
-            out.append(place.model_copy(update={"note": note}) if note else place)
+            place = place.model_copy(update={"note": note}) if note else place
+            out.append(_as_state(place, pair[1]))
     return out
+
+
+def _as_state(place: Place, asked: str | None) -> Place:
+    """A place found in a territory of the state asked for, answered as that state's."""
+    state = COUNTRY_ALIASES.get(asked.upper(), asked.upper()) if asked else None
+    if state is None or place.country == state or place.country not in TERRITORIES.get(state, ()):
+        return place
+    where = f"in {place.country}, a territory of {state} (ISO 3166-2:{state})"
+    note = f"{place.note}; {where}" if place.note else where
+    return place.model_copy(update={"country": state, "note": note})
 
 
 def _resolve_pairs(idx: Index, pairs: Sequence[_Key]) -> list[int | PlaceError | Place]:
