@@ -49,7 +49,11 @@ def sample_dyads(n: int, seed: int = SEED) -> pd.DataFrame:
         cities = np.flatnonzero((idx.kind == idx.kind.min()) & (idx.pop >= 15_000))
         names = np.array(idx.names, dtype=object)
         country = idx.country
-        source = "gazetteer (twinrisk.places, GeoNames cities ≥ 15,000 inhabitants)"
+        gid: np.ndarray | None = idx.gid
+        source = (
+            "gazetteer (twinrisk.places, GeoNames cities ≥ 15,000 inhabitants, each with its "
+            "GeoNames id as a hint: since issue 16 a namesake is refused without one)"
+        )
     except ImportError:  # gazetteer not installed: the curated places table
         from twinrisk.config import features_dir
 
@@ -57,6 +61,7 @@ def sample_dyads(n: int, seed: int = SEED) -> pd.DataFrame:
         cities = np.arange(len(places))
         names = places["name"].to_numpy(dtype=object)
         country = places["country"].to_numpy()
+        gid = None
         source = "features/places.csv"
     rng = np.random.default_rng(seed)
     chinese = cities[country[cities] == "CN"]
@@ -71,6 +76,9 @@ def sample_dyads(n: int, seed: int = SEED) -> pd.DataFrame:
             "partner_country": country[partner],
         }
     )
+    if gid is not None:  # the sample knows which town it means, as a gazetteer list does
+        df["local_geonames_id"] = gid[local].astype(str)
+        df["partner_geonames_id"] = gid[partner].astype(str)
     for col, values in TERM_VALUES.items():
         df[col] = rng.choice(values, n)
     df.attrs["source"] = source

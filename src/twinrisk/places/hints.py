@@ -45,5 +45,5 @@ class Hint:
     def point(self) -> tuple[float, float] | None:
         return None if self.lat is None or self.lon is None else (self.lat, self.lon)
 
-    def __bool__(self) -> bool:
-        return any(v is not None for v in (self.admin, self.geonames_id, self.lat))
+    def __bool__(self) -> bool:  # (called once per batch row: no generator)
+        return self.admin is not None or self.geonames_id is not None or self.lat is not None

@@ -147,15 +147,36 @@ def _distinct_hinted(
     names: Sequence[Any], countries: Sequence[Any], hints: Sequence[Hint | None]
 ) -> tuple[list[_Key], list[int]]:
     """As ``_distinct_pairs``, keyed on the hint too (rows without one share the plain
-    key, so their outcome is memoised with unhinted look-ups)."""
-    seen: dict[_Key, int] = {}
-    where = []
-    for name, cc, hint in zip(names, countries, hints, strict=True):
-        n = name if isinstance(name, str) else ""
-        c = (cc.strip() or None) if isinstance(cc, str) else None
-        key: _Key = (n, c, hint) if hint else (n, c)
-        where.append(seen.setdefault(key, len(seen)))
-    return list(seen), where
+    key, so their outcome is memoised with unhinted look-ups). The (name, country)
+    pairs are numbered as there, the hints by object (a batch reads each distinct hint
+    once and shares it between its rows), and the three numbers combined: no tuple or
+    dataclass hash per row. Equal hints held by different objects are matched once
+    each; both outcomes are the same."""
+    pairs, pair_of = _distinct_pairs(names, countries)
+    if not pairs:
+        return [], []
+    hint_no: dict[int, int] = {id(None): 0}
+    hint_of: list[Hint | None] = [None]
+    h = []
+    for x in hints:
+        if x is not None and not x:
+            x = None
+        at = hint_no.setdefault(id(x), len(hint_of))
+        if at == len(hint_of):
+            hint_of.append(x)
+        h.append(at)
+    k = len(hint_of)
+    combined = np.array(pair_of, np.int64) * k + np.array(h, np.int64)
+    uniq, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    keys: list[_Key] = []
+    for u in uniq[order].tolist():
+        name, country = pairs[u // k]
+        hint = hint_of[u % k]
+        keys.append((name, country, hint) if hint is not None else (name, country))
+    return keys, rank[inverse.ravel()].tolist()
 
 
 def _distinct_pairs(
