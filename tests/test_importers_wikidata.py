@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from conftest import missing_part
-from twinrisk import places
+from test_place_hints import Spy  # (records what resolve_many is handed)
 from twinrisk.importers import ImportFormatError, wikidata
 from twinrisk.places import Hint
 
@@ -32,24 +30,6 @@ def rows(path: Path) -> list[dict[str, str]]:
 
 def by_pair(got: list[dict[str, str]]) -> dict[tuple[str, str], dict[str, str]]:
     return {(r["local_place"], r["partner_place"]): r for r in got}
-
-
-class Spy:
-    """Records the hints ``places.resolve_many`` is handed and resolves for real."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.seen: list[tuple[str, Hint | None]] = []
-        self._real = places.resolve_many
-        monkeypatch.setattr(places, "resolve_many", self)
-
-    def __call__(
-        self,
-        names: Sequence[str],
-        countries: Sequence[str | None],
-        hints: Sequence[Hint | None] | None = None,
-    ) -> list[Any]:
-        self.seen += list(zip(names, hints if hints is not None else [None] * len(names)))
-        return self._real(names, countries, hints)
 
 
 def test_eu_2017_points_become_columns(tmp_path: Path) -> None:

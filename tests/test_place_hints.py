@@ -48,6 +48,15 @@ class Spy:
         self.calls.append((list(names), None if hints is None else list(hints)))
         return self._real(names, countries, hints)
 
+    @property
+    def seen(self) -> list[tuple[str, Hint | None]]:
+        """(name, hint) of every name handed over, over all calls, in order."""
+        return [
+            (n, h)
+            for names, hints in self.calls
+            for n, h in zip(names, hints if hints is not None else [None] * len(names), strict=True)
+        ]
+
     def hints_for(self, name: str) -> list[Hint | None]:
         """The hint handed with each occurrence of ``name`` over all calls."""
         out = []

@@ -166,17 +166,13 @@ def _distinct_hinted(
             hint_of.append(x)
         h.append(at)
     k = len(hint_of)
-    combined = np.array(pair_of, np.int64) * k + np.array(h, np.int64)
-    uniq, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
+    distinct, which = _first_seen(np.array(pair_of, np.int64) * k + np.array(h, np.int64))
     keys: list[_Key] = []
-    for u in uniq[order].tolist():
+    for u in distinct:
         name, country = pairs[u // k]
         hint = hint_of[u % k]
         keys.append((name, country, hint) if hint is not None else (name, country))
-    return keys, rank[inverse.ravel()].tolist()
+    return keys, which
 
 
 def _distinct_pairs(
@@ -195,14 +191,19 @@ def _distinct_pairs(
     if not n:
         return [], []
     k = len(country_no)
-    combined = np.array(n, np.int64) * k + np.array(c, np.int64)
+    distinct, which = _first_seen(np.array(n, np.int64) * k + np.array(c, np.int64))
+    name_of, country_of = list(name_no), list(country_no)
+    return [(name_of[u // k], country_of[u % k]) for u in distinct], which
+
+
+def _first_seen(combined: np.ndarray) -> tuple[list[int], list[int]]:
+    """The distinct values of an integer column in first-seen order, and the position
+    of each row's value among them (numpy, not a dictionary per row)."""
     uniq, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    name_of, country_of = list(name_no), list(country_no)
-    pairs = [(name_of[u // k], country_of[u % k]) for u in uniq[order].tolist()]
-    return pairs, rank[inverse.ravel()].tolist()
+    return uniq[order].tolist(), rank[inverse.ravel()].tolist()
 
 
 def _outcomes(idx: Index, pairs: Sequence[_Key]) -> list[_Outcome]:

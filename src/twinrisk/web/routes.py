@@ -35,6 +35,11 @@ from twinrisk.web.render import STATIC_DIR, render
 CSRF_COOKIE = "twinrisk_csrf"
 FORM_LIMITS = {"max_files": 0, "max_fields": 100, "max_part_size": 64 * 1024}
 
+#: the form fields that say which places are meant (a name, country and area per side)
+PLACE_FIELDS = tuple(
+    f"{side}{field}" for side in ("local", "partner") for field in ("", "_country", "_admin")
+)
+
 
 class NeedsLogin(Exception):
     """Control flow, not an error of the family (``core.errors``): a page asked for
@@ -165,17 +170,7 @@ def mount_web(app: FastAPI) -> None:
     async def index(request: Request) -> Response:
         _authorise(request)
         st = state(request)
-        values = {
-            k: request.query_params.get(k, "")[:200]
-            for k in (
-                "local",
-                "local_country",
-                "local_admin",
-                "partner",
-                "partner_country",
-                "partner_admin",
-            )
-        }
+        values = {k: request.query_params.get(k, "")[:200] for k in PLACE_FIELDS}
         return _page(request, "index.html", recent=await _recent(st), **_form_context(values))
 
     @app.post("/assess", include_in_schema=False, response_class=HTMLResponse)
@@ -209,19 +204,7 @@ def mount_web(app: FastAPI) -> None:
             error = {"detail": exc.detail, **exc.extra}
         if error is not None:
             ctx = _form_context(
-                {
-                    k: form.get(k, "")
-                    for k in (
-                        "local",
-                        "local_country",
-                        "local_admin",
-                        "partner",
-                        "partner_country",
-                        "partner_admin",
-                        "as_of",
-                        "policy",
-                    )
-                }
+                {k: form.get(k, "") for k in (*PLACE_FIELDS, "as_of", "policy")}
                 | {"form": form}
             )
             return _page(
