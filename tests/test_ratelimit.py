@@ -11,9 +11,8 @@ import pytest
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
 
-from twinrisk.app import create_app
+from test_service import make_client  # (a throw-away SQLite store per test)
 from twinrisk.core.errors import ConfigError
 from twinrisk.service.auth import KeyRing
 from twinrisk.service.ratelimit import RateConfig
@@ -26,16 +25,6 @@ LULEA_XIAN = {
     "local": {"name": "Luleå", "country": "SE"},
     "partner": {"name": "Xi'an", "country": "CN"},
 }
-
-
-def make_client(tmp_path: Path, **kw: Any) -> TestClient:
-    settings = Settings(
-        warm_up=False,
-        allowed_hosts=("testserver",),
-        database_url=f"sqlite:///{tmp_path / 'r.sqlite3'}",
-        **kw,
-    )
-    return TestClient(create_app(settings))
 
 
 def refused(r: Any, *words: str) -> int:
