@@ -12,7 +12,7 @@ import pytest
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
 
-from test_service import make_client  # (a throw-away SQLite store per test)
+from test_service import LULEA_XIAN, make_client  # (a throw-away SQLite store per test)
 from twinrisk.core.errors import ConfigError
 from twinrisk.service.auth import KeyRing
 from twinrisk.service.ratelimit import RateConfig
@@ -21,10 +21,6 @@ from twinrisk.service.settings import Settings
 PROBLEM = "application/problem+json"
 MINE = "mine-key-0123456789abcdef-0123456789"
 OTHER = "other-key-0123456789abcdef-0123456789"
-LULEA_XIAN = {
-    "local": {"name": "Luleå", "country": "SE"},
-    "partner": {"name": "Xi'an", "country": "CN"},
-}
 
 
 def refused(r: Any, *words: str) -> int:
