@@ -182,3 +182,9 @@ def test_a_state_s_territories_answer_as_the_state_but_not_annexed_land() -> Non
     assert resolve("Nouméa", "NC").country == "NC"  # asked under its own code: as is
     with pytest.raises(PlaceNotFound, match="does not lie among the towns of RU"):
         resolve("Yalta", "RU", near=(44.4994, 34.1553))  # Crimea is not Russia's
+
+
+def test_a_name_nothing_is_spelt_like_suggests_places_starting_alike() -> None:
+    with pytest.raises(PlaceNotFound) as exc:
+        resolve("Dolné Saliby", "SK")  # a village GeoNames cities500 lacks
+    assert exc.value.suggestions and all(s.startswith("Dolné ") for s in exc.value.suggestions)

@@ -27,6 +27,9 @@ FUZZY_ACCEPT_NEAR = 80.0
 FUZZY_NEAR_KM = 10.0
 #: fuzzy queries scored per rapidfuzz.cdist call (bounds the score matrix's memory)
 FUZZY_CHUNK = 64
+#: a name nothing is spelt like gets, as suggestions, places starting with up to this
+#: much of it (then one letter less, down to three)
+PREFIX_CHARS = 5
 
 
 def _fuzzy_choices(idx: Index, country: str | None) -> tuple[list[str], np.ndarray]:
@@ -89,5 +92,13 @@ def settle(idx: Index, q: Query, fuzzy: list[tuple[int, float]]) -> int | PlaceN
         return fuzzy[0][0]
     shown = f"{q.text}, {q.country}" if q.country else q.text
     suggestions = [f"{idx.names[r]} ({idx.country[r]})" for r, _ in fuzzy]
+    if not suggestions:  # nothing spelt alike: places whose name starts the same way
+        from twinrisk.places.autocomplete import search  # (it reads this index too)
+
+        first = normalize(q.text).split(" ")[0]
+        for n in range(min(PREFIX_CHARS, len(first)), 2, -1):  # 5, 4, then 3 letters
+            suggestions = [f"{p.name} ({p.country})" for p in search(first[:n], q.country, 5)]
+            if suggestions:
+                break
     hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
     return PlaceNotFound(f"unknown place {shown!r}{hint}", suggestions)

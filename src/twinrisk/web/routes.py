@@ -204,8 +204,7 @@ def mount_web(app: FastAPI) -> None:
             error = {"detail": exc.detail, **exc.extra}
         if error is not None:
             ctx = _form_context(
-                {k: form.get(k, "") for k in (*PLACE_FIELDS, "as_of", "policy")}
-                | {"form": form}
+                {k: form.get(k, "") for k in (*PLACE_FIELDS, "as_of", "policy")} | {"form": form}
             )
             return _page(
                 request, "index.html", status=422, error=error, recent=await _recent(st), **ctx
