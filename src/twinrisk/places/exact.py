@@ -431,7 +431,11 @@ def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray, q: Query) -> Choi
         and km_between(idx, top, r) > SAME_PLACE_KM
     ]
     rivals = [r for r in same_level if weight[r] >= NAMESAKE_SHARE * weight[top]]
-    rivals += [r for r in alt_rivals if r not in rivals]
+    rivals += [
+        r
+        for r in alt_rivals
+        if r not in rivals and r != top and weight[r] >= NAMESAKE_SHARE * weight[top]
+    ]
     if rivals:
         return Choice([top, *rivals], False, [])
     return Choice(cands, True, same_level)
