@@ -667,6 +667,8 @@ def test_examples_validate_against_the_models() -> None:
         "assess": (AssessmentRequest, AssessmentOut),
         "assess-dry-run": (AssessmentRequest, AssessmentOut),
         "assess-ambiguous-place": (AssessmentRequest, Problem),
+        "assess-namesake": (AssessmentRequest, Problem),
+        "assess-namesake-told-apart": (AssessmentRequest, AssessmentOut),
         "assess-invalid": (None, Problem),
         "batch": (BatchRequest, BatchResponse),
         "decision": (DecisionRequest, DecisionOut),

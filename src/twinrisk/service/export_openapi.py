@@ -79,6 +79,25 @@ def example_requests() -> dict[str, tuple[str, str, Any]]:
                 "partner": {"name": "Xi'an", "country": "CN"},
             },
         ),
+        "assess-namesake": (  # one name, three towns in one country: candidates, no guess
+            "POST",
+            "/v1/assessments",
+            {
+                "local": {"name": "Freudenberg", "country": "DE"},
+                "partner": {"name": "Qingdao", "country": "CN"},
+                "dry_run": True,
+            },
+        ),
+        "assess-namesake-told-apart": (  # the area (or geonames_id, or lat/lon) decides
+            "POST",
+            "/v1/assessments",
+            {
+                "local": {"name": "Freudenberg", "country": "DE", "admin": "Bavaria"},
+                "partner": {"name": "Qingdao", "country": "CN"},
+                "as_of": EXAMPLE_AS_OF,
+                "dry_run": True,
+            },
+        ),
         "assess-invalid": (
             "POST",
             "/v1/assessments",
