@@ -188,3 +188,23 @@ def test_a_name_nothing_is_spelt_like_suggests_places_starting_alike() -> None:
     with pytest.raises(PlaceNotFound) as exc:
         resolve("Dolné Saliby", "SK")  # a village GeoNames cities500 lacks
     assert exc.value.suggestions and all(s.startswith("Dolné ") for s in exc.value.suggestions)
+
+
+def test_a_batch_says_how_each_place_was_identified() -> None:
+    import pandas as pd
+
+    import twinrisk
+
+    out = twinrisk.assess_frame(
+        pd.DataFrame(
+            {
+                "local": ["Täby Municipality", "Luleå"],
+                "local_country": ["SE", "SE"],
+                "partner": ["Xi'an", "Tallinn"],
+                "partner_country": ["CN", "EE"],
+            }
+        )
+    )
+    assert "Local: Täby Kommun (SE) is a municipality" in out.loc[0, "place_notes"]
+    assert "Partner: Xi’an (CN) — the largest of" in out.loc[0, "place_notes"]
+    assert out.loc[1, "place_notes"] == ""  # two towns at their own points: nothing to say

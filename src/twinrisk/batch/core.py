@@ -41,6 +41,7 @@ RESULT_COLUMNS: tuple[str, ...] = (
     "partner_id",
     "local_resolved",
     "partner_resolved",
+    "place_notes",
     "score",
     "band",
     "likelihood_5y",

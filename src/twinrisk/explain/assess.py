@@ -25,6 +25,7 @@ from twinrisk.core.models import Assessment
 from twinrisk.core.terms import TERMS
 from twinrisk.explain.due_diligence import due_diligence_levels
 from twinrisk.explain.explanation import explain, mitigations_of, top_reason_text
+from twinrisk.explain.places import place_notes
 from twinrisk.explain.precedents import nearest
 from twinrisk.features.build import object_frame
 from twinrisk.features.prepare import prepare, proposal_columns
@@ -186,7 +187,13 @@ def assess_frame(
     prep = prepare(request, n, eng.names, parse_as_of(as_of))
     cols: dict[str, Any] = {
         name: np.full(n, "", dtype=object)
-        for name in ("local_id", "partner_id", "local_resolved", "partner_resolved")
+        for name in (
+            "local_id",
+            "partner_id",
+            "local_resolved",
+            "partner_resolved",
+            "place_notes",
+        )
     }
     score = np.full(n, -1, dtype=np.int64)
     band = np.full(n, "", dtype=object)
@@ -203,6 +210,7 @@ def assess_frame(
             cols[f"{side}_resolved"][idx] = (
                 prep.columns[f"{side}_name"] + " (" + prep.columns[f"{side}_country"] + ")"
             )
+        cols["place_notes"][idx] = place_notes(prep.locals, prep.partners)
         score[idx] = total
         band[idx] = pol.bands.of_array(total)
         for g, values in scored.groups.items():

@@ -41,6 +41,24 @@ def place_sentence(role: str, place: Place) -> str | None:
     return text + "."
 
 
+def place_notes(locals_: list[Place], partners: list[Place]) -> list[str]:
+    """``place_sentences`` of each row, joined, for a batch's ``place_notes`` column
+    (the places of a batch repeat: each one's sentence is made once)."""
+    made: dict[tuple[str, int], str | None] = {}
+
+    def one(role: str, place: Place) -> str | None:
+        key = (role, id(place))
+        if key not in made:
+            made[key] = place_sentence(role, place)
+        return made[key]
+
+    out = []
+    for lp, pp in zip(locals_, partners, strict=True):
+        parts = [s for s in (one("Local", lp), one("Partner", pp)) if s]
+        out.append(" | ".join(parts))
+    return out
+
+
 def place_sentences(local: Place, partner: Place) -> list[str]:
     return [
         s
