@@ -44,19 +44,15 @@ def place_sentence(role: str, place: Place) -> str | None:
 def place_notes(locals_: list[Place], partners: list[Place]) -> list[str]:
     """``place_sentences`` of each row, joined, for a batch's ``place_notes`` column
     (the places of a batch repeat: each one's sentence is made once)."""
-    made: dict[tuple[str, int], str | None] = {}
 
-    def one(role: str, place: Place) -> str | None:
-        key = (role, id(place))
-        if key not in made:
-            made[key] = place_sentence(role, place)
-        return made[key]
+    def column(role: str, places: list[Place]) -> list[str]:
+        said = {id(p): place_sentence(role, p) or "" for p in {id(p): p for p in places}.values()}
+        return [said[id(p)] for p in places]
 
-    out = []
-    for lp, pp in zip(locals_, partners, strict=True):
-        parts = [s for s in (one("Local", lp), one("Partner", pp)) if s]
-        out.append(" | ".join(parts))
-    return out
+    return [
+        f"{a} | {b}" if a and b else a or b
+        for a, b in zip(column("Local", locals_), column("Partner", partners), strict=True)
+    ]
 
 
 def place_sentences(local: Place, partner: Place) -> list[str]:

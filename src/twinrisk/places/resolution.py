@@ -155,23 +155,16 @@ def _distinct_hinted(
     pairs, pair_of = _distinct_pairs(names, countries)
     if not pairs:
         return [], []
-    hint_no: dict[int, int] = {id(None): 0}
-    hint_of: list[Hint | None] = [None]
-    h = []
-    for x in hints:
-        if x is not None and not x:
-            x = None
-        at = hint_no.setdefault(id(x), len(hint_of))
-        if at == len(hint_of):
-            hint_of.append(x)
-        h.append(at)
+    ids = np.fromiter(map(id, hints), np.int64, len(hints))  # objects, by address
+    _, first, h = np.unique(ids, return_index=True, return_inverse=True)
+    hint_of = [hints[i] for i in first.tolist()]
     k = len(hint_of)
-    distinct, which = _first_seen(np.array(pair_of, np.int64) * k + np.array(h, np.int64))
+    distinct, which = _first_seen(np.array(pair_of, np.int64) * k + h.ravel())
     keys: list[_Key] = []
     for u in distinct:
         name, country = pairs[u // k]
         hint = hint_of[u % k]
-        keys.append((name, country, hint) if hint is not None else (name, country))
+        keys.append((name, country, hint) if hint else (name, country))
     return keys, which
 
 
