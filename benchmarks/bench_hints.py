@@ -27,9 +27,11 @@ from pathlib import Path
 
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_common import write_section  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
-START, END = "<!-- hints:start -->", "<!-- hints:end -->"
 REFERENCE = Path(
     os.environ.get("TWINRISK_REFERENCE", str(HERE.parents[1] / "shared" / "reference"))
 )
@@ -140,13 +142,7 @@ def main() -> None:
         lines += eu_list(Path(tmp))
     print("\n".join(lines))
     if not args.no_write:
-        body = "\n".join([START, *lines, END])
-        text = RESULTS.read_text(encoding="utf-8")
-        if START in text and END in text:
-            text = text[: text.index(START)] + body + text[text.index(END) + len(END) :]
-        else:
-            text = text.rstrip("\n") + "\n\n" + body + "\n"
-        RESULTS.write_text(text, encoding="utf-8")
+        write_section("hints", lines, RESULTS)
 
 
 if __name__ == "__main__":
