@@ -19,7 +19,6 @@ import numpy as np
 from twinrisk.core.errors import PlaceNotFound
 from twinrisk.core.models import Place
 from twinrisk.places.exact import Query
-from twinrisk.places.geometry import chord_to_km, kd_tree, xyz
 from twinrisk.places.index import CITY, Index, label
 from twinrisk.places.territories import country_codes
 
@@ -28,6 +27,8 @@ GIVEN_MAX_KM = 30.0
 
 
 def _city_tree(idx: Index) -> tuple[Any, np.ndarray]:
+    from twinrisk.places.geometry import kd_tree, xyz  # scipy: only once a point is placed
+
     memo = idx.memo.get("city_tree")
     if memo is None:
         rows = np.flatnonzero((idx.kind == CITY) & ~np.isnan(idx.lat))
@@ -38,6 +39,8 @@ def _city_tree(idx: Index) -> tuple[Any, np.ndarray]:
 
 def at_given_point(idx: Index, q: Query, error: PlaceNotFound) -> Place | PlaceNotFound:
     """The place ``q`` names, at its point hint, or ``error`` widened to say why not."""
+    from twinrisk.places.geometry import chord_to_km, xyz
+
     if q.near is None or q.country is None:
         return error
     lat, lon = q.near

@@ -23,7 +23,6 @@ from twinrisk.core.models import Place
 from twinrisk.places.cache import get_index
 from twinrisk.places.exact import Query, exact
 from twinrisk.places.fuzzy import fuzzy_many, settle
-from twinrisk.places.given_point import at_given_point
 from twinrisk.places.hints import Hint
 from twinrisk.places.index import Index, make_places
 from twinrisk.places.memo import LRU
@@ -251,6 +250,8 @@ def _resolve_pairs(idx: Index, pairs: Sequence[_Key]) -> list[int | PlaceError |
             for i in groups[key]:
                 settled = settle(idx, pending[i], hits)
                 if isinstance(settled, PlaceNotFound) and pending[i].near is not None:
+                    from twinrisk.places.given_point import at_given_point  # (geometry)
+
                     out[i] = at_given_point(idx, pending[i], settled)
                 else:
                     out[i] = settled
