@@ -311,6 +311,13 @@ def km_to(idx: Index, row: int, lat: float, lon: float) -> float:
     return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
+def fits(idx: Index, row: int, q: Query) -> bool:
+    """Whether a row is of the kind the reading wants and lies in its areas."""
+    if q.want is not None and (idx.kind[row] == CITY) != (q.want == "city"):
+        return False
+    return q.within is None or int(idx.a1[row]) in q.within or int(idx.a2[row]) in q.within
+
+
 @dataclass
 class Choice:
     """The candidates of one reading, best first; whether the first is a clear choice;
@@ -342,10 +349,7 @@ def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray, q: Query) -> Choi
         return Choice([], False, [])
     if len(rows) == 1 or bool((rows == rows[0]).all()):  # one place: no weighing
         r = int(rows[0])
-        fits = (want is None or (idx.kind[r] == CITY) == (want == "city")) and (
-            q.within is None or int(idx.a1[r]) in q.within or int(idx.a2[r]) in q.within
-        )
-        return Choice([r], True, []) if fits else Choice([], False, [])
+        return Choice([r], True, []) if fits(idx, r, q) else Choice([], False, [])
     weight: dict[int, float] = {}
     is_own: dict[int, bool] = {}
     where: dict[int, tuple[str, int, int, int]] = {}  # row -> (country, kind, a1, a2)
@@ -363,13 +367,7 @@ def _choose(idx: Index, rows: np.ndarray, primary: np.ndarray, q: Query) -> Choi
         weight[r] = max(weight.get(r, 0.0), w)
         is_own[r] = is_own.get(r, False) or bool(p)
         where[r] = (cc, kind, a1, a2)
-    codes = country_codes(country) if country is not None else ()
-    cands = [r for r in weight if country is None or where[r][0] in codes]
-    if want is not None:
-        cands = [r for r in cands if (where[r][1] == CITY) == (want == "city")]
-    if q.within is not None:
-        within = q.within
-        cands = [r for r in cands if where[r][2] in within or where[r][3] in within]
+    cands = [r for r in weight if fits(idx, r, q)]  # (rows are of the country already)
     if not cands:
         return Choice([], False, [])
     if want != "admin1":  # a division loses to a city of its name unless that is a hamlet

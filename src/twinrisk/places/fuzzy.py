@@ -13,7 +13,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from twinrisk.core.errors import PlaceNotFound
-from twinrisk.places.exact import NEAR_KM_BY_KIND, Match, Query, km_to
+from twinrisk.places.exact import NEAR_KM_BY_KIND, Match, Query, fits, km_to
 from twinrisk.places.index import CITY, Index
 from twinrisk.places.names import normalize
 from twinrisk.places.territories import country_codes
@@ -72,11 +72,7 @@ def fuzzy_many(
 def settle(idx: Index, q: Query, fuzzy: list[tuple[int, float]]) -> int | PlaceNotFound:
     """The fuzzy match that resolves a name, or the error with suggestions. With a
     point hint only a match near the point resolves (and a less close spelling may)."""
-    if q.want is not None:
-        fuzzy = [(r, s) for r, s in fuzzy if (idx.kind[r] == CITY) == (q.want == "city")]
-    if q.within is not None:
-        within = q.within
-        fuzzy = [(r, s) for r, s in fuzzy if idx.a1[r] in within or idx.a2[r] in within]
+    fuzzy = [(r, s) for r, s in fuzzy if fits(idx, r, q)]
     if q.near is not None:
         for r, score in fuzzy:
             km = km_to(idx, r, *q.near)
