@@ -50,15 +50,21 @@ def parse_as_of(value: Any, *, field: str = "as_of") -> dt.date:
     return date
 
 
+def country_code(text: str) -> str:
+    """A typed country code as the data stores it: upper case, UK and EL (the EU's own
+    codes) read as GB and GR. Not checked against the data (``parse_country`` does)."""
+    code = text.strip().upper()
+    return COUNTRY_ALIASES.get(code, code)
+
+
 def parse_country(value: Any, field: str, names: Mapping[str, str]) -> str | None:
     """An upper-case ISO 3166-1 alpha-2 code known to ``names`` (``UK`` and ``EL`` read
     as GB and GR); None when not given."""
     if value is None or (isinstance(value, float) and value != value):
         return None
-    code = str(value).strip().upper()
+    code = country_code(str(value))
     if not code:
         return None
-    code = COUNTRY_ALIASES.get(code, code)
     if code not in names:
         raise CountryError(
             f"{field} {value!r} is not an ISO 3166-1 alpha-2 code in the data; accepted: "

@@ -59,14 +59,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _resolve(args: argparse.Namespace) -> int:
     from twinrisk.core.errors import HintError
     from twinrisk.core.inputs import (
-        COUNTRY_ALIASES,
+        country_code,
         parse_admin,
         parse_geonames_id,
         parse_point,
     )
     from twinrisk.places import AmbiguousPlace, PlaceError, resolve
 
-    country = args.country.strip().upper() if args.country else None
     try:
         admin = parse_admin(args.admin, "--admin")
         geonames_id = parse_geonames_id(args.geonames_id, "--geonames-id")
@@ -77,7 +76,7 @@ def _resolve(args: argparse.Namespace) -> int:
     try:
         place = resolve(
             args.name,
-            COUNTRY_ALIASES.get(country, country) if country else None,
+            country_code(args.country) if args.country else None,
             admin=admin,
             geonames_id=geonames_id,
             near=near,

@@ -30,7 +30,7 @@ from itertools import chain
 import numpy as np
 
 from twinrisk.core.errors import AmbiguousPlace, PlaceError, PlaceNotFound
-from twinrisk.core.inputs import COUNTRY_ALIASES
+from twinrisk.core.inputs import country_code
 from twinrisk.core.models import Place
 from twinrisk.places.cache import get_index
 from twinrisk.places.divisions import KIND_TAGS
@@ -163,7 +163,13 @@ def _parse(name: str, country: str | None) -> Query:
     if m:
         want = "admin1" if m.group(1).lower() in _PAREN_ADMIN else "city"
         text = text[: m.start()].strip()
-    return Query(text, (country.strip().upper() or None) if country else None, want)
+    return Query(text, asked_country(country), want)
+
+
+def asked_country(country: str | None) -> str | None:
+    """The ISO code a typed country means: upper case, UK and EL read as GB and GR (the
+    EU's own codes), None when blank."""
+    return (country_code(country) or None) if country else None
 
 
 def _with_country_code(q: Query) -> Query | None:
@@ -516,8 +522,6 @@ def exact(
     or the reading to match fuzzily (the name with a trailing country code taken off,
     if it has one, and the area hint as a constraint)."""
     q = _parse(name, country)
-    if q.country is not None and q.country in COUNTRY_ALIASES:  # UK, EL (the EU's codes)
-        q = replace(q, country=COUNTRY_ALIASES[q.country])
     if q.country is not None and q.country not in _country_codes():
         return PlaceNotFound(f"unknown country code {q.country!r} for place {q.text!r}", [])
     if not normalize(q.text):

@@ -18,10 +18,9 @@ from typing import Any, cast
 import numpy as np
 
 from twinrisk.core.errors import AmbiguousPlace, PlaceError, PlaceNotFound
-from twinrisk.core.inputs import COUNTRY_ALIASES
 from twinrisk.core.models import Place
 from twinrisk.places.cache import get_index
-from twinrisk.places.exact import Query, exact
+from twinrisk.places.exact import Query, asked_country, exact
 from twinrisk.places.fuzzy import fuzzy_many, settle
 from twinrisk.places.hints import Hint
 from twinrisk.places.index import Index, make_places
@@ -219,7 +218,7 @@ def _outcomes(idx: Index, pairs: Sequence[_Key]) -> list[_Outcome]:
 
 def _as_state(place: Place, asked: str | None) -> Place:
     """A place found in a territory of the state asked for, answered as that state's."""
-    state = COUNTRY_ALIASES.get(asked.upper(), asked.upper()) if asked else None
+    state = asked_country(asked)
     if state is None or place.country == state or place.country not in TERRITORIES.get(state, ()):
         return place
     where = f"in {place.country}, a territory of {state} (ISO 3166-2:{state})"

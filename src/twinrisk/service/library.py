@@ -267,10 +267,9 @@ def dyads(
     t = tables()
     df = t.dyads
     if country:
-        from twinrisk.core.inputs import COUNTRY_ALIASES
+        from twinrisk.core.inputs import country_code
 
-        cc = country.strip().upper()
-        cc = COUNTRY_ALIASES.get(cc, cc)
+        cc = country_code(country)
         df = df[(df["local_country"] == cc) | (df["partner_country"] == cc)]
     if status:
         df = df[df["status"] == status]

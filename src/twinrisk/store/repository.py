@@ -15,7 +15,7 @@ from sqlalchemy import Engine, and_, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from twinrisk.core.errors import NotFound
-from twinrisk.core.inputs import COUNTRY_ALIASES
+from twinrisk.core.inputs import country_code
 from twinrisk.store.db import make_engine, migrate, redacted
 from twinrisk.store.guards import check_datetime, check_text
 from twinrisk.store.models import AssessmentRow, DecisionRow
@@ -93,8 +93,7 @@ class AssessmentFilter:
 
 def _code(country: str) -> str:
     """A filter's country code as stored (upper case; UK and EL as GB and GR)."""
-    code = country.strip().upper()
-    return COUNTRY_ALIASES.get(code, code)
+    return country_code(country)
 
 
 def _decision(row: DecisionRow) -> StoredDecision:
