@@ -30,7 +30,9 @@ import numpy as np
 import pandas as pd
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
-START, END = "<!-- batch:start -->", "<!-- batch:end -->"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_common import write_section  # noqa: E402  (one writer of RESULTS.md sections)
+
 SEED = 20261123
 TERM_VALUES = {
     "exit_clause": ["", "true", "false"],
@@ -158,16 +160,6 @@ def per_dyad_assess(df: pd.DataFrame, n: int) -> tuple[float, int]:
             pass
         times.append(time.perf_counter() - t)
     return float(np.mean(times)), ok
-
-
-def write_section(lines: list[str]) -> None:
-    body = "\n".join([START, *lines, END])
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if START in text and END in text:
-        text = text[: text.index(START)] + body + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + body + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -301,7 +293,7 @@ def main() -> None:
     ]
     print("\n".join(lines))
     if not args.no_write:
-        write_section(lines)
+        write_section("batch", lines)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,9 @@ import time
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
-START, END = "<!-- places:start -->", "<!-- places:end -->"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_common import write_section  # noqa: E402  (one writer of RESULTS.md sections)
+
 SNIPPET = "import twinrisk.places as p; p.resolve('Prague')"
 #: figures before a change, so the table shows what changed: the colleague's before the
 #: column-wise index build and the batched fuzzy matching (2026-11-23); ours before the
@@ -195,7 +197,6 @@ def main() -> None:
     rss_dyads = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     load = os.getloadavg()[0]
     lines = [
-        START,
         "## places (benchmarks/bench_places.py)",
         "",
         "| measure | figure | bar | before |",
@@ -239,18 +240,10 @@ def main() -> None:
         "Before, in the rows from `location_facts, 100,000 places` on: the places code of "
         "commit e71f677 run by this script on the same machine (2026-11-27).",
         "",
-        END,
     ]
-    text = "\n".join(lines)
-    print(text)
-    if args.no_write:
-        return
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if START in old and END in old:
-        new = old[: old.index(START)] + text + old[old.index(END) + len(END) :]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    RESULTS.write_text(new, encoding="utf-8")
+    print("\n".join(lines))
+    if not args.no_write:
+        write_section("places", lines)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_common import write_section  # noqa: E402  (one writer of RESULTS.md sections)
+
 SEED = 20261123
 
 #: real dyads (local, country, partner, country) the gazetteer resolves
@@ -87,19 +90,6 @@ def percentile(values: list[float], q: float) -> float:
     k = (len(ordered) - 1) * q
     lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
-def write_section(name: str, lines: list[str]) -> None:
-    """Replace ``<!-- name:start -->`` … ``<!-- name:end -->`` in RESULTS.md (append if
-    absent)."""
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    body = "\n".join([start, *lines, end])
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if start in text and end in text:
-        text = text[: text.index(start)] + body + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + body + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 class Http:

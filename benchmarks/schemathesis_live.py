@@ -27,7 +27,9 @@ from twinrisk.service.testing import ServerProcess
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
-START, END = "<!-- schemathesis:start -->", "<!-- schemathesis:end -->"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_common import write_section  # noqa: E402  (one writer of RESULTS.md sections)
+
 SEED = 20261128
 
 
@@ -109,10 +111,9 @@ def _mostly_rejected(text: str) -> list[str]:
     return [ln.strip()[2:] for ln in block.splitlines() if ln.strip().startswith("- ")]
 
 
-def write_section(results: list[dict[str, object]]) -> None:
+def write_results(results: list[dict[str, object]]) -> None:
     """Replace (or append) this script's section of RESULTS.md."""
     lines = [
-        START,
         "## schemathesis against a live server (benchmarks/schemathesis_live.py)",
         "",
         "`twinrisk serve` (2 processes, an API key, a throw-away store) and "
@@ -138,14 +139,8 @@ def write_section(results: list[dict[str, object]]) -> None:
                 "for " + ", ".join(f"`{w}`" for w in warned) + " (not a failure: "
                 "random bytes are not a CSV file of dyads, and random names are not places).",
             ]
-    lines += ["", "Command: `" + str(results[-1]["command"]) + "`", "", END]
-    body = "\n".join(lines)
-    text = RESULTS.read_text(encoding="utf-8")
-    if START in text and END in text:
-        text = text[: text.index(START)] + body + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + body + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    lines += ["", "Command: `" + str(results[-1]["command"]) + "`", ""]
+    write_section("schemathesis", lines)
 
 
 def main() -> int:
@@ -174,7 +169,7 @@ def main() -> int:
         print(json.dumps({k: v for k, v in result.items() if k != "output"}, indent=2))
         results.append(result)
     if args.write:
-        write_section(results)
+        write_results(results)
     return max(int(r["exit_code"]) for r in results)  # type: ignore[call-overload]
 
 
